@@ -1,0 +1,77 @@
+"""The parsed story record shared by every layer (parser, index, search, browser).
+
+It is a frozen dataclass so that a parsed story can be cached and passed between threads
+without anyone mutating it behind another layer's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+#: The JSON field order of FORMAT.md's record; `termnews parse --json` prints exactly these.
+FIELD_NAMES: tuple[str, ...] = (
+    "path",
+    "headline",
+    "authors",
+    "agency",
+    "published",
+    "dateline",
+    "summary",
+    "caption",
+    "photo_credit",
+    "body",
+    "contributors",
+    "notes",
+    "site_date",
+    "warnings",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One wire story, with every part of FORMAT.md separated out.
+
+    Dates are kept as ISO strings (``2024-01-25`` or ``2024-01-25T17:12:00``) because that is
+    how they travel through JSON and the index; a missing part is ``None`` or empty, never a
+    guess.
+    """
+
+    path: str
+    headline: str
+    authors: tuple[str, ...] = ()
+    agency: str | None = None
+    published: str | None = None
+    dateline: str | None = None
+    summary: str | None = None
+    caption: str | None = None
+    photo_credit: str | None = None
+    body: str = ""
+    contributors: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    site_date: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict in FORMAT.md's field order, with lists rather than tuples."""
+        raw = asdict(self)
+        return {
+            name: list(raw[name]) if isinstance(raw[name], tuple) else raw[name]
+            for name in FIELD_NAMES
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Rebuilds an Article from `to_dict` output, ignoring keys it does not know."""
+        known = {f.name for f in fields(cls)}
+        values = {
+            key: tuple(value) if isinstance(value, list) else value
+            for key, value in data.items()
+            if key in known
+        }
+        return cls(**values)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body split into paragraphs, the unit every renderer wraps."""
+        return [p for p in self.body.split("\n\n") if p]

@@ -1,0 +1,59 @@
+"""Where termnews keeps its index and state, following the platform's conventions.
+
+Nothing here ever points inside the user's archive: the index for an archive lives in the
+user cache dir, keyed by the archive's absolute path, so a read-only archive works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "termnews"
+INDEX_DIR_ENV = "TERMNEWS_INDEX_DIR"
+STATE_DIR_ENV = "TERMNEWS_STATE_DIR"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def state_dir() -> Path:
+    """The remembered last archive lives here; overridable so tests never touch $HOME."""
+    override = os.environ.get(STATE_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def default_index_dir(archive: Path) -> Path:
+    """One index per archive: a readable slug plus a hash so two `news` folders never clash."""
+    resolved = archive.expanduser().resolve()
+    digest = hashlib.sha1(str(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    slug = "".join(ch if ch.isalnum() else "-" for ch in resolved.name)[:40] or "root"
+    return cache_dir() / "indexes" / f"{slug}-{digest}"
+
+
+def resolve_index_dir(archive: Path | None, explicit: str | os.PathLike[str] | None) -> Path:
+    """`--index-dir` wins, then $TERMNEWS_INDEX_DIR, then the per-archive cache default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(INDEX_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    if archive is None:
+        raise ValueError("no archive given and no index directory set")
+    return default_index_dir(archive)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a sibling temp file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

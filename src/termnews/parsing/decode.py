@@ -1,0 +1,110 @@
+"""Bytes to clean text: the only place that knows about encodings and terminal-hostile bytes.
+
+Everything later in the pipeline may assume a `str` with `\\n` line endings, no byte-order
+mark, no control characters and no escape sequences, because those would otherwise reach the
+user's terminal through the headline, the snippet or the article view.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from termnews.errors import ParseError
+
+#: Bytes that never occur in text; one of these in the first block means a binary file.
+_BINARY_SNIFF_BYTES = 8192
+
+#: ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other 2-byte ESC.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated by BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+#: C0 and C1 controls except newline and tab, plus DEL and the bidi/zero-width format
+#: characters that can reorder or hide text on screen.
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+#: Classic UTF-8-read-as-cp1252 sequences (`â€™`, `Ã©`, `Â `); their absence lets us skip ftfy.
+_MOJIBAKE_HINT = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122\u0152\u0160\u0178\u017d]")
+_SPACE_LIKE = str.maketrans({"\t": " ", "\u00a0": " ", "\u2028": "\n", "\u2029": "\n\n"})
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """The cleaned text and what had to be repaired on the way (they become warnings)."""
+
+    text: str
+    warnings: tuple[str, ...]
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or a high share of non-text control bytes, mean this is not an article."""
+    head = data[:_BINARY_SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31))
+    return controls > max(8, len(head) // 100)
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences first (so their parameters go too), then lone control chars."""
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL_CHARS.sub("", text)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was once decoded as cp1252 (`â€™` → `’`), only where it is present."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    import ftfy  # imported lazily: most files never need it
+
+    return ftfy.fix_encoding(text)
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode an article file's bytes, recording every repair.
+
+    UTF-8 is tried first because it is what sites serve today; cp1252 is the classic fallback
+    for older Windows-made files (its `\\x96` is an en dash), and latin-1 accepts anything left.
+    """
+    if looks_binary(data):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:
+                return _finish(data.decode("utf-16"), ["decoded as UTF-16"])
+            except UnicodeDecodeError:
+                pass
+        raise ParseError("not a text article (binary data)")
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            warnings.append("decoded as cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            warnings.append("decoded as latin-1")
+    return _finish(text, warnings)
+
+
+def _finish(text: str, warnings: list[str]) -> DecodedText:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_SPACE_LIKE)
+    cleaned = strip_controls(text)
+    if len(cleaned) != len(text):
+        warnings.append("removed control characters")
+    repaired = repair_mojibake(cleaned)
+    if repaired != cleaned:
+        warnings.append("repaired mojibake")
+        repaired = strip_controls(repaired)
+    if not repaired.strip():
+        raise ParseError("empty file")
+    return DecodedText(repaired, tuple(warnings))

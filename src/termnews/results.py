@@ -1,0 +1,74 @@
+"""Typed search results: the contract between the search engine and every front end.
+
+The browser and the CLI only ever see these values, never Whoosh objects, so the engine can
+change underneath them. Hits are materialised lazily (`Searcher.hits`) because a query that
+matches 100,000 stories must not pay for 100,000 stored-field reads or snippets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+#: A highlight span: [start, end) character offsets into the string it belongs to.
+Span = tuple[int, int]
+
+
+class SortOrder(StrEnum):
+    """The orders a person can cycle through with `s`; the value is the CLI spelling."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+    @property
+    def label(self) -> str:
+        """How the status line names the order (`newest first`)."""
+        return {"relevance": "best match", "newest": "newest first", "oldest": "oldest first"}[
+            self.value
+        ]
+
+    def next(self) -> SortOrder:
+        """The order after this one, wrapping around, for the `s` key."""
+        members = list(SortOrder)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching story as a result row shows it."""
+
+    path: str
+    headline: str
+    authors: tuple[str, ...]
+    agency: str | None
+    dateline: str | None
+    published: str | None
+    """ISO date or date-time; when `date_estimated` it came from the file's mtime."""
+    date_estimated: bool
+    score: float
+    snippet: str
+    headline_spans: tuple[Span, ...] = ()
+    snippet_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """The answer to one query.
+
+    `hits` holds the first page only; the rest come from `Searcher.hits(results, start, stop)`.
+    `terms` are the analysed query words, which `Searcher.spans` uses to highlight any text.
+    """
+
+    query: str
+    sort: SortOrder
+    total: int
+    hits: tuple[Hit, ...]
+    elapsed_ms: float
+    suggestion: str | None = None
+    """A corrected query ("seawall") when nothing matched and a spelling fits."""
+    notice: str | None = None
+    """What the engine did on the user's behalf, e.g. fell back to plain terms."""
+    terms: frozenset[str] = frozenset()
+    docnums: tuple[int, ...] = field(default=(), repr=False)
+    """Engine-private: the ordered matches, so later pages need no re-search."""
