@@ -46,7 +46,9 @@ def looks_binary(data: bytes) -> bool:
     head = data[:_BINARY_SNIFF_BYTES]
     if b"\x00" in head:
         return True
-    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31))
+    controls = sum(
+        head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31)
+    )
     return controls > max(8, len(head) // 100)
 
 

@@ -1,0 +1,74 @@
+"""`termnews parse FILE... [--json]`: show what the parser makes of each file.
+
+Bad files get one line on stderr and the exit status becomes 1, but every other file is
+still printed: one broken file in a batch must not hide the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from typing import Any
+
+from termnews.article import Article
+from termnews.config import MAX_FILE_BYTES
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "parse",
+        help="parse article files and print them (readable, or JSON with --json)",
+        description="Parse wire-story text files and print the structured record.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="article files to parse")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=MAX_FILE_BYTES,
+        metavar="N",
+        help="skip files larger than N bytes (default: 5 MB)",
+    )
+
+
+def render_text(article: Article, width: int) -> str:
+    """Headline, byline, dateline and date, then the body wrapped to `width`."""
+    from termnews.formatting import byline_text, dateline_text
+
+    lines = [article.headline or "(no headline)"]
+    for extra in (byline_text(article), dateline_text(article)):
+        if extra:
+            lines.append(extra)
+    lines.append("")
+    for paragraph in article.paragraphs:
+        lines.extend(textwrap.wrap(paragraph, width=width) or [""])
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from termnews.errors import ParseError
+    from termnews.parsing import parse_file
+
+    width = max(20, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+    status = 0
+    first = True
+    for name in args.files:
+        try:
+            article = parse_file(name, max_bytes=args.max_bytes)
+        except ParseError as error:
+            print(f"termnews: {name}: {error.reason}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(article.to_dict(), ensure_ascii=False))
+        else:
+            if not first:
+                print("─" * min(width, 40))
+            print(render_text(article, width))
+        first = False
+        sys.stdout.flush()
+    return status

@@ -1,0 +1,59 @@
+"""Wire-story parsing: bytes in, `Article` out. Pure functions; never imports Textual.
+
+`parse_file` is the only function here that touches the filesystem, and it only reads.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from termnews.article import Article
+from termnews.config import MAX_FILE_BYTES
+from termnews.errors import ParseError
+from termnews.parsing.decode import decode_bytes
+from termnews.parsing.wire import parse_text
+
+__all__ = ["ParseError", "parse_bytes", "parse_file"]
+
+
+def parse_bytes(data: bytes, path: str) -> Article:
+    """Parse one article's raw bytes; raises ParseError (with a reason) for non-articles."""
+    if not data.strip():
+        raise ParseError("empty file", path)
+    try:
+        decoded = decode_bytes(data)
+        return parse_text(decoded.text, path, decoded.warnings)
+    except ParseError as error:
+        raise ParseError(error.reason, path) from None
+
+
+def parse_file(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> Article:
+    """Read and parse one file, turning every filesystem problem into a ParseError reason."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ParseError("no such file", name) from None
+    except PermissionError:
+        raise ParseError("permission denied", name) from None
+    except OSError as error:
+        raise ParseError(error.strerror or "cannot read file", name) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ParseError("is a directory", name)
+    if not stat.S_ISREG(info.st_mode):
+        raise ParseError("not a regular file", name)
+    if info.st_size > max_bytes:
+        raise ParseError(
+            f"too large ({info.st_size / 1_048_576:.1f} MB; the limit is "
+            f"{max_bytes / 1_048_576:.0f} MB)",
+            name,
+        )
+    try:
+        data = Path(path).read_bytes()
+    except PermissionError:
+        raise ParseError("permission denied", name) from None
+    except OSError as error:
+        raise ParseError(error.strerror or "cannot read file", name) from None
+    return parse_bytes(data, name)

@@ -1,0 +1,283 @@
+"""Bylines: who wrote a story, for which agency, and when.
+
+`By Ana Ruiz and Ben Holt, The Canadian Press on January 25, 2024.` carries three fields at
+once; AP copy writes the names in capitals. Names are title-cased with the usual exceptions
+(McDonald, O'Brien, Jean-Luc, van der Berg) so a search for an author finds every spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from termnews.parsing.dates import find_date
+
+BYLINE_START = re.compile(r"^(?:by|par)\b[:\s]\s*(?=\S)", re.IGNORECASE)
+
+#: Words that mark a byline segment as an agency, outlet or role rather than a person.
+_ORG_WORDS = frozenset(
+    [
+        "press",
+        "associated",
+        "reuters",
+        "bloomberg",
+        "afp",
+        "agence",
+        "france-presse",
+        "upi",
+        "staff",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "writer",
+        "writers",
+        "editor",
+        "editors",
+        "initiative",
+        "journalism",
+        "news",
+        "newspaper",
+        "times",
+        "journal",
+        "herald",
+        "post",
+        "star",
+        "sun",
+        "gazette",
+        "tribune",
+        "chronicle",
+        "globe",
+        "daily",
+        "weekly",
+        "magazine",
+        "radio",
+        "tv",
+        "television",
+        "cbc",
+        "ctv",
+        "bbc",
+        "cnn",
+        "npr",
+        "service",
+        "services",
+        "wire",
+        "wires",
+        "bureau",
+        "network",
+        "media",
+        "group",
+        "desk",
+        "team",
+        "contributor",
+        "columnist",
+        "special",
+        "report",
+        "times-colonist",
+        "free",
+        "freelance",
+        "publishing",
+        "observer",
+        "examiner",
+        "telegram",
+        "record",
+        "review",
+        "today",
+        "standard",
+        "leader",
+        "mail",
+        "guardian",
+        "independent",
+        "courier",
+        "dispatch",
+        "bulletin",
+        "sentinel",
+        "register",
+        "inquirer",
+        "enterprise",
+        "citizen",
+        "province",
+        "region",
+        "local",
+        "canadian",
+        "the",
+        "agency",
+        "online",
+        "digital",
+    ]
+)
+_ACRONYMS = frozenset(
+    [
+        "AP",
+        "CP",
+        "AFP",
+        "UPI",
+        "CBC",
+        "CTV",
+        "BBC",
+        "CNN",
+        "NPR",
+        "NBC",
+        "ABC",
+        "CBS",
+        "PBS",
+        "TV",
+        "USA",
+        "UK",
+        "US",
+        "EU",
+        "UN",
+        "LJI",
+        "CNW",
+        "PA",
+        "DPA",
+        "ANP",
+        "II",
+        "III",
+        "IV",
+        "VI",
+    ]
+)
+_LOWER_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "la",
+        "le",
+        "di",
+        "bin",
+        "al",
+        "y",
+    ]
+)
+_EMAIL_OR_HANDLE = re.compile(r"\s*(?:\S+@\S+\.\w+|@\w+|https?://\S+)\s*")
+_SEPARATORS = re.compile(r"\s*(?:\||\s[–—]\s|\s-\s|•|·)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\bet\b)\s*", re.IGNORECASE)
+_TRAILING_PUNCT = " .,;:–—-"
+_DATE_LEAD = re.compile(
+    r"[\s,|·•–—-]*\b(?:on|posted|updated|published|(?:last\s+)?modified)?[\s:]*$", re.IGNORECASE
+)
+#: Well-known agencies that may follow the names without a comma (`By Jo Lee The Canadian Press`).
+_KNOWN_AGENCIES = re.compile(
+    r"(?:^|\s+)(The Canadian Press|The Associated Press|Associated Press|Reuters|Bloomberg News|"
+    r"Bloomberg|Agence France-Presse|AFP)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    authors: tuple[str, ...]
+    agency: str | None
+    published: str | None
+
+
+def is_byline(line: str) -> bool:
+    """`By ...` on a line of its own, short enough to be a credit and not a sentence."""
+    return bool(BYLINE_START.match(line)) and len(line) <= 240 and not line.rstrip().endswith("?")
+
+
+def smart_title(word_run: str) -> str:
+    """Title-case an ALL-CAPS name or outlet while keeping Mc/O'/hyphen rules and acronyms."""
+    words = word_run.split()
+    out: list[str] = []
+    for position, word in enumerate(words):
+        bare = word.strip(".,")
+        if bare.upper() in _ACRONYMS or (len(bare) <= 3 and "." in word):
+            out.append(word)
+            continue
+        lowered = word.lower()
+        if position > 0 and lowered in _LOWER_PARTICLES:
+            out.append(lowered)
+            continue
+        out.append(_title_word(lowered))
+    return " ".join(out)
+
+
+def _title_word(word: str) -> str:
+    pieces = re.split(r"([-'’])", word)
+    titled = "".join(
+        piece[:1].upper() + piece[1:] if piece not in "-'’" else piece for piece in pieces
+    )
+    if titled.startswith("Mc") and len(titled) > 3:
+        titled = "Mc" + titled[2].upper() + titled[3:]
+    return titled
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _looks_like_org(segment: str) -> bool:
+    words = [w.strip(".,()").lower() for w in segment.split()]
+    if not words:
+        return False
+    if any(word in _ORG_WORDS for word in words):
+        return True
+    return segment.strip().upper() in _ACRONYMS
+
+
+def _looks_like_name(piece: str) -> bool:
+    words = piece.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    return all(
+        w[:1].isupper() or w.lower() in _LOWER_PARTICLES or w[:1] in "'’" for w in words
+    ) and not _looks_like_org(piece)
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(_TRAILING_PUNCT + "'\"“”")
+    return smart_title(name) if _is_caps(name) else name
+
+
+def parse_byline(line: str) -> Byline:
+    """Split a byline into authors, agency or role, and its date.
+
+    Comma-separated segments are names until the first one that reads as an outlet or role;
+    that segment and everything after it is the agency (`Local Journalism Initiative
+    Reporter, Brandon Sun`).
+    """
+    text = BYLINE_START.sub("", line.strip(), count=1)
+    text = _EMAIL_OR_HANDLE.sub(" ", text).strip()
+    published = None
+    found = find_date(text)
+    if found:
+        published = found.iso
+        tail = text[found.end :].strip(_TRAILING_PUNCT)
+        head = _DATE_LEAD.sub("", text[: found.start])
+        text = head if not tail or len(tail) < 4 else f"{head}, {tail}"
+    text = text.strip(_TRAILING_PUNCT)
+    segments = [s for s in _SEPARATORS.split(text) if s.strip(_TRAILING_PUNCT)]
+    if len(segments) > 1:
+        text = ", ".join(s.strip(_TRAILING_PUNCT) for s in segments)
+    agency: str | None = None
+    known = _KNOWN_AGENCIES.search(text)
+    if known and "," not in text[: known.start()][-2:]:
+        agency = known.group(1)
+        text = text[: known.start()].strip(_TRAILING_PUNCT)
+    parts = [p.strip() for p in text.split(",")]
+    authors: list[str] = []
+    for index, part in enumerate(parts):
+        if not part:
+            continue
+        names = [n for n in _NAME_SPLIT.split(part) if n.strip(_TRAILING_PUNCT)]
+        not_names = _looks_like_org(part) or not all(_looks_like_name(n) for n in names)
+        if (not names or not_names) and (authors or index > 0 or _looks_like_org(part)):
+            rest = ", ".join(p for p in parts[index:] if p)
+            agency = ", ".join(filter(None, [rest, agency]))
+            break
+        authors.extend(_clean_name(n) for n in names)
+    if agency and _is_caps(agency):
+        agency = smart_title(agency)
+    return Byline(tuple(a for a in authors if a), agency or None, published)

@@ -1,0 +1,150 @@
+"""What comes after the story: trailers worth keeping as notes, and site boilerplate to drop.
+
+Trailers are recognised only at the end of the body, walking backwards, so a body sentence
+that happens to mention "copyright" is never lost. Boilerplate lines (`Share this story:`)
+are dropped wherever they stand; the ones that start a site's tail cut everything after.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from termnews.parsing.bylines import smart_title
+
+_BOILERPLATE_LINES = frozenset(
+    """share this story | share this article | share this | share | share on facebook |
+    share on twitter | share on x | share via email | tweet | email | print | notify of |
+    inline feedbacks | view all comments | load comments | show comments | comments |
+    advertisement | advertising | ad | sponsored content | related stories | related |
+    related articles | related content | related links | read more | read next | more from |
+    trending | trending now | most read | most popular | recommended | recommended for you |
+    you may also like | sign up for our newsletter | subscribe | subscribe now | log in |
+    report an error | report a typo | journalistic standards | editorial standards |
+    join the conversation | leave a comment | post a comment | 0 comments | skip to content |
+    story continues below advertisement | article content | continue reading |
+    latest news | top stories | watch | listen | photos | newest | oldest | most voted |
+    guest | login | follow us | follow""".replace("\n", " ").split("|")
+)
+_BOILERPLATE = frozenset(" ".join(item.split()) for item in _BOILERPLATE_LINES)
+#: Lines that begin a site's tail: once the body has started, nothing after them is story.
+_TAIL_STARTERS = frozenset(
+    """share this story|share this article|notify of|inline feedbacks|view all comments|
+    load comments|related stories|related articles|related content|join the conversation|
+    leave a comment|post a comment|you may also like|recommended for you|trending now|
+    most read|most popular|more from|latest news|read next""".replace("\n", "").split("|")
+)
+_BOILERPLATE_PREFIX = re.compile(
+    r"^(?:read more:|related:|also read:|see also:|click here|sign up |subscribe to |"
+    r"follow us on |copyright ©? ?\d{4} .{0,40}(?:inc|ltd|media|llc)\b|\d+ comments?$|"
+    r"this article was shared|tags?:|filed under:|posted in:|image source:)",
+    re.IGNORECASE,
+)
+
+_WITH_FILES = re.compile(
+    r"^[\s–—―-]*(?:with|avec) (?:files|reporting|des fichiers) (?:from|by|de)"
+    r"\s+(?P<names>.+?)[.\s]*$",
+    re.IGNORECASE,
+)
+_NOTE_PATTERNS = re.compile(
+    r"^(?:"
+    r"this (?:report|story|article|item)\b.{0,120}\b(?:first|originally) (?:published|posted|"
+    r"appeared)"
+    r"|\(?\s*(?:reporting|writing|additional reporting|editing|compiled|edited) by\b"
+    r"|(?:copyright|©|\(c\))\s*(?:\d{4}|the|©)"
+    r"|all rights reserved"
+    r"|(?:the )?associated press (?:writers?|reporters?|photographers?|correspondents?|"
+    r"videojournalists?|researchers?|news researchers?)\b.{0,300}\bcontributed"
+    r"|.{0,200}\bcontributed to this (?:report|story)"
+    r"|the associated press receives support"
+    r"|the canadian press (?:health|climate) coverage"
+    r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
+    r"|local journalism initiatives? (?:is|are) funded"
+    r"|this is a corrected (?:version|story)"
+    r"|corrects? (?:paragraph|spelling|name|headline)"
+    r"|(?:note to readers|editor'?s note|correction)\s*:"
+    r"|follow (?:\w+ ){0,3}(?:on|at) (?:twitter|x|facebook|instagram|bluesky|threads)"
+    r"|follow (?:ap'?s|the ap'?s|reuters'?) "
+    r"|find more (?:of )?ap'?s"
+    r"|more (?:ap|on)\b.{0,80}https?://"
+    r"|(?:[\w.+-]+@[\w-]+\.[\w.]+)$"
+    r"|[–—-]\s*(?:the canadian press|the associated press|associated press|reuters|staff)\.?$"
+    r")",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"^[\s_*=#~-]{3,}$")
+_FIRST_PUBLISHED = re.compile(r"\b(?:first|originally) (?:published|posted|appeared)\b", re.I)
+
+
+@dataclass(slots=True)
+class Trailers:
+    contributors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    first_published_line: str | None = None
+
+
+def normalise_line(line: str) -> str:
+    return " ".join(line.lower().strip(" :.|>»›•-").split())
+
+
+def is_boilerplate(line: str) -> bool:
+    key = normalise_line(line)
+    return key in _BOILERPLATE or bool(_BOILERPLATE_PREFIX.match(line.strip()))
+
+
+def starts_tail(line: str) -> bool:
+    return normalise_line(line) in _TAIL_STARTERS
+
+
+def split_names(text: str) -> list[str]:
+    """`Sam Lee and Ines Roy` or `A, B & C` → separate names, ALL-CAPS title-cased."""
+    text = re.sub(r"\s+(?:in|at) [A-Z][\w .,'-]*$", "", text.strip())
+    names = [n.strip(" .;:") for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", text) if n.strip(" .")]
+    return [smart_title(n) if n.isupper() and len(n) > 3 else n for n in names]
+
+
+def classify_trailer(paragraph: str) -> tuple[str, str | list[str]] | None:
+    """('contributors', names) or ('note', text) when `paragraph` is a trailer, else None."""
+    files = _WITH_FILES.match(paragraph)
+    if files:
+        return "contributors", split_names(files.group("names"))
+    if len(paragraph) <= 400 and _NOTE_PATTERNS.match(paragraph.strip(" \t–—-")):
+        return "note", paragraph.strip()
+    if len(paragraph) <= 400 and _NOTE_PATTERNS.match(paragraph.strip()):
+        return "note", paragraph.strip()
+    return None
+
+
+def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
+    """Remove trailers from the end of the body (and `___` separated AP tails)."""
+    found = Trailers()
+    body = list(paragraphs)
+    collected: list[tuple[str, str | list[str]]] = []
+    while body:
+        last = body[-1]
+        if _SEPARATOR.match(last):
+            body.pop()
+            continue
+        kind = classify_trailer(last)
+        if kind is None:
+            break
+        collected.append(kind)
+        body.pop()
+    # AP puts a rule (`___`) before its tail of follow-ups and contributor lines.
+    for index in range(len(body) - 1, max(len(body) - 4, 0) - 1, -1):
+        if _SEPARATOR.match(body[index]) and index > 0:
+            tail = body[index + 1 :]
+            if tail and all(len(p) <= 400 for p in tail):
+                collected.extend(("note", p) for p in reversed(tail))
+                del body[index:]
+            break
+    for kind, value in reversed(collected):
+        if kind == "contributors":
+            assert isinstance(value, list)
+            found.contributors.extend(value)
+        else:
+            assert isinstance(value, str)
+            found.notes.append(value)
+            if found.first_published_line is None and _FIRST_PUBLISHED.search(value):
+                found.first_published_line = value
+    return body, found

@@ -1,0 +1,224 @@
+"""The wire-story grammar: clean text in, an `Article` out.
+
+The file is read as blocks of lines separated by blank lines. The header (site date line,
+headline, byline) is read line by line, because scrapers often drop the blank lines between
+them; everything after it is read as paragraphs. The story proper starts at the paragraph that
+opens with a dateline; what sits between the byline and that paragraph is deck and caption.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from termnews.article import Article
+from termnews.errors import ParseError
+from termnews.parsing.bylines import Byline, is_byline, parse_byline
+from termnews.parsing.captions import find_credit, parse_front_matter
+from termnews.parsing.datelines import Dateline, match_dateline
+from termnews.parsing.dates import find_date, month_day, parse_date_line
+from termnews.parsing.trailers import (
+    classify_trailer,
+    is_boilerplate,
+    peel_trailers,
+    starts_tail,
+)
+
+#: A wrapped line is at most this long; longer lines are whole paragraphs of their own.
+_WRAP_WIDTH = 100
+#: How far into the content the dateline paragraph may sit (deck and caption come first).
+_MAX_FRONT_PARAGRAPHS = 3
+_MAX_FRONT_CHARS = 700
+_SPACES = re.compile(r"[ \t]+")
+_FIRST_PUBLISHED_BY = re.compile(r"^this (?:report|story|article) by (?P<org>.+?) was ", re.I)
+
+
+@dataclass(slots=True)
+class _Header:
+    site_date: str | None = None
+    headline: str = ""
+    byline: Byline | None = None
+    header_date: str | None = None
+    rest: list[list[str]] = field(default_factory=list)
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _read_header(blocks: list[list[str]]) -> _Header:
+    header = _Header()
+    for block_index, block in enumerate(blocks):
+        line_index = 0
+        while line_index < len(block):
+            line = block[line_index]
+            line_index += 1
+            if is_boilerplate(line):
+                continue
+            date_iso = parse_date_line(line)
+            if not header.headline and header.byline is None:
+                if date_iso and header.site_date is None:
+                    header.site_date = date_iso
+                elif is_byline(line):
+                    header.byline = parse_byline(line)
+                else:
+                    wrapped = _headline_continuation(block, line_index)
+                    header.headline = " ".join([line, *wrapped])
+                    line_index += len(wrapped)
+            elif header.byline is None and is_byline(line):
+                header.byline = parse_byline(line)
+            elif date_iso and header.header_date is None:
+                header.header_date = date_iso
+            else:
+                header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
+                return header
+    return header
+
+
+def _headline_continuation(block: list[str], index: int) -> list[str]:
+    """Lines that continue a hard-wrapped headline: short runs ending at a byline or date."""
+    first = block[index - 1]
+    if len(first) < 40 or first.endswith((".", "!", "?", "”", '"')):
+        return []
+    continuation: list[str] = []
+    for line in block[index : index + 3]:
+        if is_byline(line) or parse_date_line(line):
+            return continuation
+        if match_dateline(line) or is_boilerplate(line):
+            return []
+        continuation.append(line)
+    return (
+        continuation if index + len(continuation) == len(block) and len(continuation) <= 2 else []
+    )
+
+
+def _paragraphs(blocks: list[list[str]]) -> list[str]:
+    """Join hard-wrapped lines, drop boilerplate, and cut the site tail."""
+    paragraphs: list[str] = []
+    for block in blocks:
+        pending: list[str] = []
+        cut = False
+        for line in block:
+            if starts_tail(line) and paragraphs:
+                cut = True
+                break
+            if is_boilerplate(line):
+                continue
+            if classify_trailer(line) is not None and pending:
+                paragraphs.extend(_join(pending))
+                pending = []
+            pending.append(line)
+        if pending:
+            paragraphs.extend(_join(pending))
+        if cut:
+            break
+    return paragraphs
+
+
+def _join(lines: list[str]) -> list[str]:
+    if len(lines) == 1:
+        return lines
+    if max(len(line) for line in lines[:-1]) <= _WRAP_WIDTH:
+        return [" ".join(lines)]
+    return lines
+
+
+def _find_story_start(paragraphs: list[str]) -> tuple[int, Dateline | None]:
+    """Index of the first story paragraph and its dateline (None when the story has none)."""
+    for index, paragraph in enumerate(paragraphs[: _MAX_FRONT_PARAGRAPHS + 1]):
+        dateline = match_dateline(paragraph)
+        if dateline is not None:
+            return index, dateline
+        if len(paragraph) > _MAX_FRONT_CHARS and find_credit(paragraph) is None:
+            break
+    start = 0
+    for index, paragraph in enumerate(paragraphs[:_MAX_FRONT_PARAGRAPHS]):
+        if find_credit(paragraph) is not None:
+            start = index + 1
+    return start, None
+
+
+def _dateline_date(dateline: Dateline, context_iso: str | None) -> str | None:
+    """A dated dateline's date; a yearless one (`Oct 2`) borrows the site date's year."""
+    if not dateline.date_text:
+        return None
+    found = find_date(dateline.date_text, with_time=False)
+    if found:
+        return found.iso
+    parts = month_day(dateline.date_text)
+    if not parts or not context_iso:
+        return None
+    month, day = parts
+    year = int(context_iso[:4])
+    if month > int(context_iso[5:7]):
+        year -= 1  # a December dateline on a story the site dated in January
+    found = find_date(f"{year}-{month:02d}-{day:02d}", with_time=False)
+    return found.iso if found else None
+
+
+def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
+    """Parse cleaned article text (see `decode.decode_bytes`) into an Article."""
+    notes_warnings = list(warnings)
+    header = _read_header(_blocks(text))
+    paragraphs = _paragraphs(header.rest)
+    start, dateline = _find_story_start(paragraphs)
+    front = parse_front_matter(paragraphs[:start])
+    body_paragraphs = paragraphs[start:]
+    if dateline is not None and body_paragraphs:
+        body_paragraphs[0] = body_paragraphs[0][dateline.end :].lstrip()
+    body_paragraphs, trailers = peel_trailers(body_paragraphs)
+    if not header.headline and not body_paragraphs:
+        raise ParseError("no article text found")
+
+    byline = header.byline
+    first_published = None
+    if trailers.first_published_line:
+        found = find_date(trailers.first_published_line)
+        first_published = found.iso if found else None
+    published = (
+        (byline.published if byline else None)
+        or header.header_date
+        or first_published
+        or (_dateline_date(dateline, header.site_date) if dateline else None)
+        or header.site_date
+    )
+    agency = (byline.agency if byline else None) or (dateline.agency if dateline else None)
+    if agency is None and trailers.first_published_line:
+        org = _FIRST_PUBLISHED_BY.match(trailers.first_published_line)
+        agency = org.group("org") if org else None
+
+    if not header.headline:
+        notes_warnings.append("no headline")
+    if byline is None:
+        notes_warnings.append("no byline")
+    if dateline is None:
+        notes_warnings.append("no dateline")
+    if published is None:
+        notes_warnings.append("no date")
+    return Article(
+        path=path,
+        headline=header.headline,
+        authors=byline.authors if byline else (),
+        agency=agency,
+        published=published,
+        dateline=dateline.place if dateline else None,
+        summary=front.summary,
+        caption=front.caption,
+        photo_credit=front.credit,
+        body="\n\n".join(p for p in body_paragraphs if p),
+        contributors=tuple(trailers.contributors),
+        notes=tuple(trailers.notes),
+        site_date=header.site_date,
+        warnings=tuple(notes_warnings),
+    )
