@@ -1,0 +1,97 @@
+"""`termnews browse [ARCHIVE] [--index-dir DIR] [--demo]`: open the Textual browser.
+
+Textual is imported inside `run` only, so every other command (and `--version`) starts without
+it. The last archive opened is remembered in the user state dir, so a bare `termnews` picks up
+where the person left off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from termnews import config
+
+LAST_ARCHIVE_FILE = "last_archive"
+
+HOW_TO_START = """\
+termnews: no archive yet. Start with one of:
+  termnews PATH      index and browse the stories in the folder PATH
+  termnews --demo    browse the bundled sample stories"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "browse",
+        help="browse and search an archive in the terminal (the default command)",
+        description="Open the terminal browser. With ARCHIVE, the index is synced first "
+        "(in the background); with no argument, the last archive opened is used.",
+    )
+    parser.add_argument("archive", nargs="?", metavar="ARCHIVE", help="folder of story files")
+    parser.add_argument("--index-dir", metavar="DIR", help="where the index lives")
+    parser.add_argument("--demo", action="store_true", help="browse the bundled sample stories")
+    parser.add_argument(
+        "--no-sync",
+        action="store_true",
+        help="open the index as it is, without syncing it with the archive first",
+    )
+
+
+def last_archive_path() -> Path:
+    return config.state_dir() / LAST_ARCHIVE_FILE
+
+
+def remember_archive(archive: Path) -> None:
+    """Best effort: an unwritable state dir must not stop the browser from opening."""
+    with contextlib.suppress(OSError):
+        config.write_atomically(last_archive_path(), str(archive).encode("utf-8"))
+
+
+def recall_archive() -> Path | None:
+    try:
+        text = last_archive_path().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(text) if text else None
+
+
+def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
+    """(archive, error): the demo, the given folder, or the remembered one."""
+    if args.demo:
+        from termnews.demo import sample_articles_dir
+
+        demo = sample_articles_dir()
+        if demo is None:
+            return None, "termnews: the sample articles are not installed with this copy."
+        return demo, None
+    if args.archive:
+        archive = Path(args.archive).expanduser()
+        if not archive.is_dir():
+            return None, f"termnews: {args.archive}: not a folder of stories."
+        return archive.resolve(), None
+    remembered = recall_archive()
+    if remembered is None:
+        if args.index_dir:
+            return None, None  # an explicit index can be browsed without its archive
+        return None, HOW_TO_START
+    if not remembered.is_dir():
+        return None, f"termnews: the last archive, {remembered}, is gone.\n{HOW_TO_START}"
+    return remembered, None
+
+
+def run(args: argparse.Namespace) -> int:
+    archive, error = choose_archive(args)
+    if error:
+        print(error, file=sys.stderr)
+        return 2
+    index_dir = config.resolve_index_dir(archive, args.index_dir)
+    if archive is not None:
+        remember_archive(archive)
+
+    from termnews.tui.app import TermnewsApp
+
+    app = TermnewsApp(index_dir, archive, sync=not args.no_sync)
+    app.run()
+    return int(app.return_code or 0)

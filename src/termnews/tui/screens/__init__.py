@@ -1,0 +1,1 @@
+"""Screens pushed over the browser: the help reference and the full-screen article."""

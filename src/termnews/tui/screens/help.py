@@ -1,0 +1,103 @@
+"""The `?` screen: a key reference generated from the bindings the widgets really have.
+
+Generating it (rather than writing it out) means the help can never disagree with the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+#: Friendlier spellings of Textual key names for the reference.
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+    "escape": "Esc",
+    "enter": "Enter",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "down": "↓",
+    "up": "↑",
+    "home": "Home",
+    "end": "End",
+    "tab": "Tab",
+}
+
+
+def key_label(keys: str) -> str:
+    """`down,j` -> `↓ j`; `ctrl+q` -> `ctrl+q`."""
+    return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
+
+
+def _as_binding(binding: BindingType) -> Binding | None:
+    if isinstance(binding, Binding):
+        return binding
+    if isinstance(binding, tuple) and len(binding) >= 2:
+        return Binding(*binding)
+    return None
+
+
+def help_rows(sections: Iterable[tuple[str, list[BindingType]]]) -> list[tuple[str, list]]:
+    """(section title, [(keys, description)]) for every binding that has a description."""
+    rows = []
+    for title, bindings in sections:
+        entries = []
+        seen: set[str] = set()
+        for raw in bindings:
+            binding = _as_binding(raw)
+            if binding is None or not binding.description or binding.system:
+                continue
+            label = key_label(binding.key)
+            if (label, binding.description) in seen:
+                continue
+            seen.add((label, binding.description))
+            entries.append((label, binding.description))
+        if entries:
+            rows.append((title, entries))
+    return rows
+
+
+def help_content(sections: Iterable[tuple[str, list[BindingType]]]) -> Content:
+    """The whole reference as one `Content`: a heading per section, then `keys  description`."""
+    rows = help_rows(sections)
+    width = max((len(label) for _, entries in rows for label, _ in entries), default=4) + 2
+    content = Content("")
+    for number, (title, entries) in enumerate(rows):
+        if number:
+            content += Content("\n\n")
+        content += Content(title).stylize("bold")
+        for label, description in entries:
+            content += Content("\n  ") + Content(label.ljust(width)).stylize("bold $accent")
+            content += Content(description)
+    return content
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by where it works. Esc, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "termnews keys"
+            box.border_subtitle = "Esc to close"
+            yield Static(help_content(self._sections), markup=False, id="help-text")
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

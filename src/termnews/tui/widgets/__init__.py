@@ -1,0 +1,1 @@
+"""The browser's widgets; each one renders untrusted story text as plain `Content`."""

@@ -1,0 +1,63 @@
+"""The status line: result count, sort order and time, or a suggestion, notice or progress.
+
+It is one line of `Content` assembled from plain strings, so a query echoed back in a
+"did you mean" can never inject markup.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from termnews.results import Results
+
+PROGRESS_WIDTH = 20
+
+
+def results_summary(results: Results, *, show_timing: bool = True) -> Content:
+    """`37 results · newest first · 4 ms`, with the suggestion or notice when there is one."""
+    count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
+    parts = [count, results.sort.label]
+    if show_timing:
+        parts.append(f"{results.elapsed_ms:.0f} ms")
+    content = Content(" · ".join(parts))
+    if results.suggestion:
+        content += Content(" · did you mean ") + Content(results.suggestion).stylize("bold")
+        content += Content("? (Tab)")
+    if results.notice:
+        content += Content(" · ") + Content(results.notice).stylize("italic")
+    return content
+
+
+def progress_content(label: str, done: int, total: int) -> Content:
+    """`Indexing ━━━━━━────── 120/400`: a text bar, cheap to redraw over SSH."""
+    if total <= 0:
+        return Content(f"{label}…")
+    filled = round(PROGRESS_WIDTH * min(done, total) / total)
+    bar = Content("━" * filled).stylize("bold") + Content("─" * (PROGRESS_WIDTH - filled))
+    return Content(f"{label} ") + bar + Content(f" {done:,}/{total:,}")
+
+
+class StatusLine(Static):
+    """One line under the panes; the app decides what it says."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Content(""), id=id, markup=False)
+        self._main = Content("")
+        self._extra = Content("")
+
+    def set_main(self, content: Content) -> None:
+        """The results summary or progress (left part)."""
+        self._main = content
+        self._redraw()
+
+    def set_extra(self, content: Content) -> None:
+        """The article's match counter (`match 2/7`), shown after the main part."""
+        self._extra = content
+        self._redraw()
+
+    def _redraw(self) -> None:
+        content = self._main
+        if self._extra:
+            content = content + Content("  ·  ") + self._extra
+        self.update(content)
