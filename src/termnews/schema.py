@@ -1,0 +1,126 @@
+"""The Whoosh schema, its version, and the mapping from an Article to an index document.
+
+Kept apart from the sync machinery so that the worker processes of a bulk build and the
+searcher agree on one definition, and so that bumping `SCHEMA_VERSION` is the one act that
+makes every existing index rebuild itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from termnews.article import Article
+
+#: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
+SCHEMA_VERSION = 1
+
+#: Fields a bare word searches. Captions and summaries are searchable by name only, because
+#: FORMAT.md says they are not body text and they would dilute the body's BM25 statistics.
+DEFAULT_FIELDS: tuple[str, ...] = ("headline", "body", "dateline", "authors")
+
+#: Separates several authors inside the one stored `authors` string (never in a name).
+AUTHOR_SEPARATOR = "\n"
+
+
+def text_analyzer() -> Analyzer:
+    """Words, lowercased, accent-folded, stop words dropped *without* renumbering, stemmed.
+
+    Folding makes `montreal` find `MONTRÉAL`. Keeping the positions of dropped stop words
+    (`renumber=False`) is what lets the query side demand the exact gap in `"x the y"`, which
+    StemmingAnalyzer's renumbering would blur into `x y`.
+    """
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(renumber=False)
+        | StemFilter(cachesize=100_000)
+    )
+
+
+def name_analyzer() -> Analyzer:
+    """Names and places: folded but neither stemmed nor stop-filtered (`in:the pas`)."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    """The one schema. Few stored fields, because every stored field costs at open time.
+
+    - `body` records character offsets (`chars=True`) so snippets need no re-analysis, and
+      keeps a spelling field of unstemmed words for suggestions and typeahead.
+    - `path` and `sig` are sortable so that sync reads them as columns, not stored documents.
+    - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
+    """
+    text = text_analyzer()
+    names = name_analyzer()
+    return Schema(
+        path=ID(unique=True, stored=True, sortable=True),
+        sig=ID(sortable=True),
+        headline=TEXT(analyzer=text, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=text, stored=True, chars=True, spelling=True),
+        caption=TEXT(analyzer=text),
+        authors=TEXT(analyzer=names, stored=True),
+        agency=TEXT(analyzer=names, stored=True),
+        dateline=TEXT(analyzer=names, stored=True),
+        published=DATETIME(sortable=True),
+        pub=STORED(),
+        est=STORED(),
+    )
+
+
+def signature_text(mtime_ns: int, size: int) -> str:
+    """The file signature as the index stores it; equal text means an unchanged file."""
+    return f"{mtime_ns}:{size}"
+
+
+def published_of(article: Article, mtime_ns: int) -> tuple[datetime, str, bool]:
+    """The date to sort by, its ISO text, and whether it was estimated from the mtime.
+
+    Articles without a date (or with one we cannot read back) still need a place in a
+    newest-first list, so the file's mtime stands in and is marked as an estimate.
+    """
+    if article.published:
+        try:
+            when = datetime.fromisoformat(article.published)
+        except ValueError:
+            pass
+        else:
+            return when.replace(tzinfo=None), article.published, False
+    when = datetime.fromtimestamp(mtime_ns / 1e9).replace(microsecond=0)
+    return when, when.isoformat(), True
+
+
+def document(rel_path: str, article: Article, mtime_ns: int, size: int) -> dict[str, Any]:
+    """The keyword arguments for `writer.add_document` for one parsed story."""
+    when, iso, estimated = published_of(article, mtime_ns)
+    doc: dict[str, Any] = {
+        "path": rel_path,
+        "sig": signature_text(mtime_ns, size),
+        "headline": article.headline or "",
+        "body": article.body or "",
+        "published": when,
+        "pub": iso,
+        "est": estimated,
+    }
+    caption = " ".join(part for part in (article.summary, article.caption) if part)
+    if caption:
+        doc["caption"] = caption
+    if article.authors:
+        doc["authors"] = AUTHOR_SEPARATOR.join(article.authors)
+    if article.agency:
+        doc["agency"] = article.agency
+    if article.dateline:
+        doc["dateline"] = article.dateline
+    return doc

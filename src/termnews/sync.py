@@ -1,0 +1,264 @@
+"""Applies a sync plan to a Whoosh index: in this process, or in worker processes for bulk work.
+
+Why our own workers instead of Whoosh's `MpWriter`: its parent process must parse every
+file and pickle the documents to the workers, which leaves one core parsing while two
+others index. Here the parent only hands out file *paths*; each worker parses and indexes
+its share into its own segment (`multisegment`), and the parent commits all segments in one
+TOC write. Workers also watch their parent: if it is killed (SIGKILL), they stop instead of
+lingering forever on a queue and holding the write lock's inherited file descriptor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import FileIndex
+from whoosh.writing import CLEAR, SegmentWriter
+
+from termnews.archive import ArchiveFile, resolve_in
+from termnews.errors import TermnewsError
+from termnews.schema import document
+
+#: Writer settings from the issue: no compound files (cheap to open), 256 MB sort pools.
+WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256}
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 400
+#: Files per job handed to a worker: small enough to balance the load, big enough to be cheap.
+BATCH_SIZE = 32
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What applying a plan did: the files that failed to parse, and how many were indexed."""
+
+    indexed: int = 0
+    skipped: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """rel path -> (signature text, reason)"""
+
+
+def parse_and_document(archive: Path, item: ArchiveFile) -> dict[str, Any]:
+    """Parse one file into index fields; raises ParseError (or anything) for the caller to log."""
+    from termnews.parsing import parse_file
+
+    article = parse_file(resolve_in(archive, item.rel))
+    return document(item.rel, article, item.mtime_ns, item.size)
+
+
+def skip_reason(error: BaseException) -> str:
+    """A one-line reason for a file we could not index; never stops the run."""
+    from termnews.errors import ParseError
+
+    if isinstance(error, ParseError):
+        return error.reason
+    if isinstance(error, OSError):
+        return f"cannot read: {error.strerror or error}"
+    return f"parser failed: {type(error).__name__}: {error}"
+
+
+def _index_items(
+    writer: SegmentWriter,
+    archive: Path,
+    items: Iterable[ArchiveFile],
+    outcome: Outcome,
+    tick: Callable[[], None],
+) -> None:
+    for item in items:
+        try:
+            doc = parse_and_document(archive, item)
+        except Exception as error:  # a bad file is reported, never fatal
+            outcome.skipped[item.rel] = (f"{item.mtime_ns}:{item.size}", skip_reason(error))
+        else:
+            writer.add_document(**doc)
+            outcome.indexed += 1
+        tick()
+
+
+def apply(
+    ix: FileIndex,
+    archive: Path,
+    delete: Sequence[str],
+    add: Sequence[ArchiveFile],
+    *,
+    clear: bool,
+    procs: int,
+    lock_fd: int | None,
+    progress: Progress | None,
+) -> Outcome:
+    """Delete `delete`, index `add`, and commit once. The caller holds the write lock.
+
+    `clear` drops every existing segment in the same commit (a `--rebuild`), so readers see
+    the old index until the new one is complete.
+    """
+    writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+    try:
+        if not clear:
+            for rel in delete:
+                writer.delete_by_term("path", rel)
+        if procs > 1 and len(add) >= PARALLEL_MIN_FILES:
+            outcome, segments = _index_in_workers(ix, archive, add, procs, lock_fd, progress)
+            mergetype = CLEAR if clear else None
+            final = writer._merge_segments(mergetype, False, True) + segments
+            if writer._added:
+                final.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(final)
+            writer._finish()
+        else:
+            outcome = Outcome()
+            done = 0
+            total = len(add)
+
+            def tick() -> None:
+                nonlocal done
+                done += 1
+                if progress is not None and (done % 25 == 0 or done == total):
+                    progress(done, total)
+
+            _index_items(writer, archive, add, outcome, tick)
+            writer.commit(mergetype=CLEAR if clear else None)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return outcome
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """`fork` where it exists: workers inherit the imported parser and start in milliseconds."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _worker_main(
+    index_dir: str,
+    archive: str,
+    jobs: Any,
+    results: Any,
+    counter: Any,
+    lock_fd: int | None,
+    parent_pid: int,
+) -> None:
+    """Index job batches into a private segment until told to stop, then hand it back."""
+    if lock_fd is not None:
+        # A forked copy of the lock's descriptor would keep the index locked after a
+        # SIGKILL of the parent for as long as this process lives.
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+    try:
+        from whoosh.index import open_dir
+
+        ix = open_dir(index_dir)
+        writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+        outcome = Outcome()
+
+        def tick() -> None:
+            with counter.get_lock():
+                counter.value += 1
+
+        while True:
+            try:
+                batch = jobs.get(timeout=0.5)
+            except queue.Empty:
+                if os.getppid() != parent_pid:  # the parent died: give up quietly
+                    writer.cancel()
+                    return
+                continue
+            if batch is None:
+                break
+            _index_items(writer, Path(archive), batch, outcome, tick)
+        segment = writer._finalize_segment() if writer._added else None
+        if segment is None:
+            writer._close_segment()
+        results.put(("ok", segment, outcome.indexed, outcome.skipped))
+    except BaseException:
+        results.put(("error", None, 0, traceback.format_exc()))
+
+
+def _index_in_workers(
+    ix: FileIndex,
+    archive: Path,
+    add: Sequence[ArchiveFile],
+    procs: int,
+    lock_fd: int | None,
+    progress: Progress | None,
+) -> tuple[Outcome, list[Any]]:
+    ctx = _context()
+    jobs = ctx.Queue(procs * 4)
+    results = ctx.Queue()
+    counter = ctx.Value("l", 0)
+    workers = [
+        ctx.Process(
+            target=_worker_main,
+            args=(ix.storage.folder, str(archive), jobs, results, counter, lock_fd, os.getpid()),
+            daemon=True,
+        )
+        for _ in range(procs)
+    ]
+    for worker in workers:
+        worker.start()
+    total = len(add)
+    last_report = 0.0
+
+    def report(force: bool = False) -> None:
+        nonlocal last_report
+        now = time.monotonic()
+        if progress is not None and (force or now - last_report >= 0.1):
+            last_report = now
+            progress(min(counter.value, total), total)
+
+    def check_alive() -> None:
+        if any(w.exitcode not in (None, 0) for w in workers):
+            raise TermnewsError("an indexing worker process died; run the same command again")
+
+    try:
+        batches = [add[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
+        for batch in [*batches, *([None] * procs)]:
+            while True:
+                try:
+                    jobs.put(batch, timeout=0.1)
+                    break
+                except queue.Full:
+                    check_alive()
+                    report()
+            report()
+        outcome = Outcome()
+        segments: list[Any] = []
+        pending = procs
+        while pending:
+            try:
+                status, segment, indexed, payload = results.get(timeout=0.1)
+            except queue.Empty:
+                check_alive()
+                report()
+                continue
+            pending -= 1
+            if status != "ok":
+                raise TermnewsError(f"an indexing worker failed:\n{payload}")
+            outcome.indexed += indexed
+            outcome.skipped.update(payload)
+            if segment is not None:
+                segments.append(segment)
+        for worker in workers:
+            worker.join()
+        report(force=True)
+        return outcome, segments
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(1)
