@@ -29,6 +29,15 @@ def parse_bytes(data: bytes, path: str) -> Article:
         raise ParseError(error.reason, path) from None
 
 
+def human_size(size: int) -> str:
+    """`5 MB`, `1.2 KB`: sizes as a person reads them in an error message."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def parse_file(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> Article:
     """Read and parse one file, turning every filesystem problem into a ParseError reason."""
     name = str(path)
@@ -46,9 +55,7 @@ def parse_file(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> Article:
         raise ParseError("not a regular file", name)
     if info.st_size > max_bytes:
         raise ParseError(
-            f"too large ({info.st_size / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB)",
-            name,
+            f"too large ({human_size(info.st_size)}; the limit is {human_size(max_bytes)})", name
         )
     try:
         data = Path(path).read_bytes()

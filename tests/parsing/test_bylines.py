@@ -1,0 +1,79 @@
+"""Bylines: several authors, capitals, agencies and roles, and dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from termnews.parsing.bylines import is_byline, parse_byline, smart_title
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "agency", "published"),
+    [
+        (
+            "By Ana Ruiz and Ben Holt, The Canadian Press on January 25, 2024.",
+            ("Ana Ruiz", "Ben Holt"),
+            "The Canadian Press",
+            "2024-01-25",
+        ),
+        ("By DANA WEXLER, Associated Press", ("Dana Wexler",), "Associated Press", None),
+        (
+            "By DANA WEXLER and OMAR FELL, Associated Press",
+            ("Dana Wexler", "Omar Fell"),
+            "Associated Press",
+            None,
+        ),
+        (
+            "By Mira Castel, Local Journalism Initiative Reporter",
+            ("Mira Castel",),
+            "Local Journalism Initiative Reporter",
+            None,
+        ),
+        ("By A. Li, B. Cho and C. Dunn", ("A. Li", "B. Cho", "C. Dunn"), None, None),
+        ("By Jo Lee & Max Ng", ("Jo Lee", "Max Ng"), None, None),
+        ("By The Associated Press", (), "The Associated Press", None),
+        ("By Staff", (), "Staff", None),
+        ("By Jo Lee The Canadian Press", ("Jo Lee",), "The Canadian Press", None),
+        (
+            "By Ana Ruiz | The Canadian Press | Jan 25, 2024",
+            ("Ana Ruiz",),
+            "The Canadian Press",
+            "2024-01-25",
+        ),
+        (
+            "By Ana Ruiz, Ben Holt, and Cy Dunn, Reuters",
+            ("Ana Ruiz", "Ben Holt", "Cy Dunn"),
+            "Reuters",
+            None,
+        ),
+        ("BY JO LEE", ("Jo Lee",), None, None),
+    ],
+)
+def test_parse_byline(
+    line: str, authors: tuple[str, ...], agency: str | None, published: str | None
+) -> None:
+    byline = parse_byline(line)
+    assert byline.authors == authors
+    assert byline.agency == agency
+    assert byline.published == published
+
+
+@pytest.mark.parametrize(
+    ("caps", "titled"),
+    [
+        ("DANA WEXLER", "Dana Wexler"),
+        ("SEAN MCDONALD", "Sean McDonald"),
+        ("PAT O'BRIEN", "Pat O'Brien"),
+        ("JEAN-LUC PICARD", "Jean-Luc Picard"),
+        ("LUIS DE LA CRUZ", "Luis de la Cruz"),
+        ("ROBERT KING III", "Robert King III"),
+    ],
+)
+def test_smart_title(caps: str, titled: str) -> None:
+    assert smart_title(caps) == titled
+
+
+def test_sentences_that_start_with_by_are_not_bylines() -> None:
+    assert is_byline("By Ana Ruiz")
+    assert not is_byline("Bylaw changes were approved")
+    assert not is_byline("By the way, who decides?")

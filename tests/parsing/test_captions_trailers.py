@@ -1,0 +1,97 @@
+"""Deck, caption and credit; trailers and boilerplate at the end of the story."""
+
+from __future__ import annotations
+
+import pytest
+
+from termnews.parsing.captions import find_credit, parse_front_matter, split_sentences
+from termnews.parsing.trailers import is_boilerplate, peel_trailers
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "before", "credit"),
+    [
+        (
+            "A crew works on the pier, Tuesday, Feb. 6, 2024. THE CANADIAN PRESS/Lee Park",
+            "A crew works on the pier, Tuesday, Feb. 6, 2024.",
+            "THE CANADIAN PRESS/Lee Park",
+        ),
+        ("Smoke rises. (AP Photo/Jo Lee, File)", "Smoke rises.", "AP Photo/Jo Lee, File"),
+        ("Firefighters at work. (Photo: Jo Lee)", "Firefighters at work.", "Photo: Jo Lee"),
+        ("The harbour. REUTERS/Jo Lee/File Photo", "The harbour.", "REUTERS/Jo Lee/File Photo"),
+        ("Crews at work. Jo Lee/Getty Images", "Crews at work.", "Jo Lee/Getty Images"),
+    ],
+)
+def test_credits(paragraph: str, before: str, credit: str) -> None:
+    assert find_credit(paragraph) == (before, credit)
+
+
+def test_paragraph_without_credit() -> None:
+    assert find_credit("The mayor said 24/7 service is coming.") is None
+
+
+def test_deck_glued_to_caption_is_split_at_the_dated_photo_sentence() -> None:
+    parts = parse_front_matter(
+        [
+            "The town says rebuilding will take years. But Mayor Ana Cote said Thursday she "
+            "is hopeful. Cote speaks in Halifax, Monday, Jan. 22, 2024. THE CANADIAN PRESS/Lee Park"
+        ]
+    )
+    assert parts.summary == (
+        "The town says rebuilding will take years. But Mayor Ana Cote said Thursday she is hopeful."
+    )
+    assert parts.caption == "Cote speaks in Halifax, Monday, Jan. 22, 2024."
+    assert parts.credit == "THE CANADIAN PRESS/Lee Park"
+
+
+def test_separate_deck_paragraph() -> None:
+    parts = parse_front_matter(["Winter sailings start next month.", "A ferry. (Photo: Jo Lee)"])
+    assert parts.summary == "Winter sailings start next month."
+    assert parts.caption == "A ferry."
+
+
+def test_sentences_do_not_break_after_abbreviations() -> None:
+    assert split_sentences("Mr. Lee went to St. John's on Jan. 5. He left.") == [
+        "Mr. Lee went to St. John's on Jan. 5.",
+        "He left.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Share this story:", "Notify of", "View all comments", "Advertisement", "Related Stories"],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+def test_trailers_are_peeled_from_the_end_only() -> None:
+    body, trailers = peel_trailers(
+        [
+            "Copyright lawyers were consulted, the mayor said.",
+            "The vote is Tuesday.",
+            "This report by The Canadian Press was first published Jan. 25, 2024.",
+            "– With files from Sam Lee and Ines Roy",
+            "(Reporting by Jo Lee; Editing by Max Ng)",
+        ]
+    )
+    assert body == ["Copyright lawyers were consulted, the mayor said.", "The vote is Tuesday."]
+    assert trailers.contributors == ["Sam Lee", "Ines Roy"]
+    assert trailers.notes == [
+        "This report by The Canadian Press was first published Jan. 25, 2024.",
+        "(Reporting by Jo Lee; Editing by Max Ng)",
+    ]
+
+
+def test_ap_rule_separated_tail() -> None:
+    body, trailers = peel_trailers(
+        [
+            "Story text.",
+            "___",
+            "Associated Press writer Jo Lee in Boston contributed to this report.",
+        ]
+    )
+    assert body == ["Story text."]
+    assert trailers.notes == [
+        "Associated Press writer Jo Lee in Boston contributed to this report."
+    ]

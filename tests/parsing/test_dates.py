@@ -1,0 +1,57 @@
+"""Dates in every form FORMAT.md lists; never a guessed year or day."""
+
+from __future__ import annotations
+
+import pytest
+
+from termnews.parsing.dates import find_date, month_day, parse_date_line
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("January 25, 2024", "2024-01-25"),
+        ("Jan. 25, 2024", "2024-01-25"),
+        ("Jan 25 2024", "2024-01-25"),
+        ("March 3rd, 2024", "2024-03-03"),
+        ("2024-01-25", "2024-01-25"),
+        ("25 January 2024", "2024-01-25"),
+        ("Sept. 4, 2019", "2019-09-04"),
+        ("JAN. 25, 2024", "2024-01-25"),
+        ("Thursday, January 25, 2024", "2024-01-25"),
+        ("January 25, 2024 5:12 pm", "2024-01-25T17:12:00"),
+        ("Jan. 25, 2024 3:14 PM EST", "2024-01-25T15:14:00"),
+        ("Posted: Jan 5, 2024 12:05 a.m.", "2024-01-05T00:05:00"),
+        ("Updated 2024-01-25 14:03", "2024-01-25T14:03:00"),
+        ("25/01/2024", "2024-01-25"),
+    ],
+)
+def test_whole_line_dates(line: str, iso: str) -> None:
+    assert parse_date_line(line) == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ferry operator adds winter sailings",
+        "Council to vote on March 3, 2024 budget",
+        "February 30, 2024",
+        "Jan 25",
+        "2024",
+    ],
+)
+def test_non_dates_and_impossible_dates_are_refused(line: str) -> None:
+    assert parse_date_line(line) is None
+
+
+def test_find_date_reports_position() -> None:
+    found = find_date("This report was first published Jan. 25, 2024.")
+    assert found is not None
+    assert found.iso == "2024-01-25"
+    assert found.start == 32
+
+
+def test_yearless_month_day() -> None:
+    assert month_day("Oct 2") == (10, 2)
+    assert month_day("Feb. 5") == (2, 5)
+    assert month_day("Monday") is None

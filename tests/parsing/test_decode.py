@@ -1,0 +1,68 @@
+"""Decoding: every repair the wild demands, and a clear reason for every refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from termnews.errors import ParseError
+from termnews.parsing.decode import decode_bytes, strip_controls
+
+
+def test_bom_and_crlf_are_removed() -> None:
+    decoded = decode_bytes(b"\xef\xbb\xbfHeadline\r\n\r\nBody line\rmore")
+    assert decoded.text == "Headline\n\nBody line\nmore"
+    assert decoded.warnings == ()
+
+
+def test_cp1252_fallback_is_recorded() -> None:
+    decoded = decode_bytes("OTTAWA \x96 It\x92s cold".encode("latin-1"))
+    assert decoded.text == "OTTAWA – It’s cold"
+    assert "decoded as cp1252" in decoded.warnings
+
+
+def test_bytes_undefined_in_cp1252_fall_back_to_latin1() -> None:
+    decoded = decode_bytes(b"Caf\xe9 \x81 open")
+    assert decoded.text.startswith("Café")
+    assert "decoded as latin-1" in decoded.warnings
+
+
+def test_mojibake_is_repaired() -> None:
+    decoded = decode_bytes("The mayorâ€™s plan for MontrÃ©al".encode())
+    assert decoded.text == "The mayor’s plan for Montréal"
+    assert "repaired mojibake" in decoded.warnings
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "red \x1b[31mALERT\x1b[0m text",
+        "title \x1b]0;pwned\x07 text",
+        "bell \x07 and backspace \x08 text",
+        "c1 \x9b31m text",
+        "bidi \u202e override",
+    ],
+)
+def test_escape_sequences_and_controls_are_stripped(raw: str) -> None:
+    cleaned = strip_controls(raw)
+    assert "\x1b" not in cleaned and "\x07" not in cleaned and "\u202e" not in cleaned
+    assert "31m" not in cleaned and "pwned" not in cleaned
+
+
+def test_tabs_and_nbsp_become_spaces() -> None:
+    assert decode_bytes("a\tb\u00a0c".encode()).text == "a b c"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n  ", b"\x1b[0m\n"])
+def test_empty_input_is_refused(data: bytes) -> None:
+    with pytest.raises(ParseError, match="empty"):
+        decode_bytes(data)
+
+
+def test_binary_input_is_refused() -> None:
+    with pytest.raises(ParseError, match="binary data"):
+        decode_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    decoded = decode_bytes("Headline\n\nBody".encode("utf-16"))
+    assert decoded.text == "Headline\n\nBody"
