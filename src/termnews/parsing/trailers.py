@@ -87,13 +87,18 @@ def normalise_line(line: str) -> str:
     return " ".join(line.lower().strip(" :.|>»›•-").split())
 
 
+#: No boilerplate phrase is longer than this, so longer lines skip the set lookup.
+_LONGEST_BOILERPLATE = max(len(item) for item in _BOILERPLATE) + 8
+
+
 def is_boilerplate(line: str) -> bool:
-    key = normalise_line(line)
-    return key in _BOILERPLATE or bool(_BOILERPLATE_PREFIX.match(line.strip()))
+    if len(line) <= _LONGEST_BOILERPLATE and normalise_line(line) in _BOILERPLATE:
+        return True
+    return len(line) < 200 and bool(_BOILERPLATE_PREFIX.match(line))
 
 
 def starts_tail(line: str) -> bool:
-    return normalise_line(line) in _TAIL_STARTERS
+    return len(line) <= _LONGEST_BOILERPLATE and normalise_line(line) in _TAIL_STARTERS
 
 
 def split_names(text: str) -> list[str]:

@@ -46,7 +46,9 @@ def _blocks(text: str) -> list[list[str]]:
     blocks: list[list[str]] = []
     current: list[str] = []
     for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
+        line = raw.strip()
+        if "  " in line:
+            line = _SPACES.sub(" ", line)
         if line:
             current.append(line)
         elif current:
@@ -115,7 +117,7 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
                 break
             if is_boilerplate(line):
                 continue
-            if classify_trailer(line) is not None and pending:
+            if pending and len(block) > 1 and classify_trailer(line) is not None:
                 paragraphs.extend(_join(pending))
                 pending = []
             pending.append(line)
