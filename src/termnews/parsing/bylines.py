@@ -218,7 +218,8 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def _looks_like_org(segment: str) -> bool:
+def looks_like_org(segment: str) -> bool:
+    """True for `The Canadian Press`, `Staff Writer`, `AP`: words no personal name uses."""
     words = [w.strip(".,()").lower() for w in segment.split()]
     if not words:
         return False
@@ -233,7 +234,7 @@ def _looks_like_name(piece: str) -> bool:
         return False
     return all(
         w[:1].isupper() or w.lower() in _LOWER_PARTICLES or w[:1] in "'’" for w in words
-    ) and not _looks_like_org(piece)
+    ) and not looks_like_org(piece)
 
 
 def _clean_name(name: str) -> str:
@@ -272,8 +273,8 @@ def parse_byline(line: str) -> Byline:
         if not part:
             continue
         names = [n for n in _NAME_SPLIT.split(part) if n.strip(_TRAILING_PUNCT)]
-        not_names = _looks_like_org(part) or not all(_looks_like_name(n) for n in names)
-        if (not names or not_names) and (authors or index > 0 or _looks_like_org(part)):
+        not_names = looks_like_org(part) or not all(_looks_like_name(n) for n in names)
+        if (not names or not_names) and (authors or index > 0 or looks_like_org(part)):
             rest = ", ".join(p for p in parts[index:] if p)
             agency = ", ".join(filter(None, [rest, agency]))
             break

@@ -24,7 +24,8 @@ _BOILERPLATE_LINES = frozenset(
     join the conversation | leave a comment | post a comment | 0 comments | skip to content |
     story continues below advertisement | article content | continue reading |
     latest news | top stories | watch | listen | photos | newest | oldest | most voted |
-    guest | login | follow us | follow""".replace("\n", " ").split("|")
+    guest | login | follow us | follow | our standards: the thomson reuters trust principles |
+    the thomson reuters trust principles""".replace("\n", " ").split("|")
 )
 _BOILERPLATE = frozenset(" ".join(item.split()) for item in _BOILERPLATE_LINES)
 #: Lines that begin a site's tail: once the body has started, nothing after them is story.

@@ -9,11 +9,11 @@ opens with a dateline; what sits between the byline and that paragraph is deck a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from termnews.article import Article
 from termnews.errors import ParseError
-from termnews.parsing.bylines import Byline, is_byline, parse_byline
+from termnews.parsing.bylines import Byline, is_byline, looks_like_org, parse_byline
 from termnews.parsing.captions import find_credit, parse_front_matter
 from termnews.parsing.datelines import Dateline, match_dateline
 from termnews.parsing.dates import find_date, month_day, parse_date_line
@@ -80,12 +80,25 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                     line_index += len(wrapped)
             elif header.byline is None and is_byline(line):
                 header.byline = parse_byline(line)
+            elif header.byline is not None and _is_agency_line(line, header.byline):
+                # Older AP copy puts `Associated Press Writer` on the line below the names.
+                header.byline = replace(header.byline, agency=line.rstrip(" ."))
             elif date_iso and header.header_date is None:
                 header.header_date = date_iso
             else:
                 header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
                 return header
     return header
+
+
+def _is_agency_line(line: str, byline: Byline) -> bool:
+    return (
+        byline.agency is None
+        and len(line) <= 60
+        and not line.endswith((".", "?", "!", ":", "”"))
+        and looks_like_org(line)
+        and match_dateline(line) is None
+    )
 
 
 def _headline_continuation(block: list[str], index: int) -> list[str]:
