@@ -90,8 +90,10 @@ def run(args: argparse.Namespace) -> int:
     if archive is not None:
         remember_archive(archive)
 
-    from termnews.tui.app import TermnewsApp
+    from termnews.tui.app import TermnewsApp, low_colour_terminal
 
-    app = TermnewsApp(index_dir, archive, sync=not args.no_sync)
+    # 16-colour terminals (TERM=xterm, screen) get the ANSI theme, which stays legible there.
+    theme = "ansi-dark" if low_colour_terminal() else None
+    app = TermnewsApp(index_dir, archive, sync=not args.no_sync, theme=theme)
     app.run()
     return int(app.return_code or 0)

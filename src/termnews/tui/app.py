@@ -38,7 +38,12 @@ from termnews.tui.text import article_as_text
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
-from termnews.tui.widgets.status import StatusLine, progress_content, results_summary
+from termnews.tui.widgets.status import (
+    StatusLine,
+    match_counter,
+    progress_content,
+    results_summary,
+)
 
 if TYPE_CHECKING:
     from termnews.search import Searcher
@@ -131,6 +136,7 @@ class TermnewsApp(App[None]):
         query: str = "",
         show_timing: bool = True,
         debounce: float = 0.1,
+        theme: str | None = None,
     ) -> None:
         """`sync=False` opens the index as it is (tests and benchmarks that built it already).
 
@@ -144,6 +150,7 @@ class TermnewsApp(App[None]):
         self.show_timing = show_timing
         self.debounce = debounce
         self.animation_level = "none"
+        self._start_theme = theme
         self.query_text = query
         self.sort = SortOrder.RELEVANCE
         self.results: Results | None = None
@@ -166,8 +173,8 @@ class TermnewsApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if low_colour_terminal():
-            self.theme = "ansi-dark"
+        if self._start_theme:
+            self.theme = self._start_theme
         results = self.query_one(ResultList)
         results.set_empty_message("Opening the index…")
         results.focus()
@@ -356,13 +363,20 @@ class TermnewsApp(App[None]):
         self.run_search(delay=0)
         self.notify(f"Sorted by {order.label}", timeout=2)
 
+    def _summary(self) -> Content:
+        if self.results is None:
+            return Content("")
+        return results_summary(self.results, show_timing=self.show_timing)
+
     def _refresh_status(self) -> None:
+        if isinstance(self.screen, ArticleScreen):
+            self.screen.set_summary(self._summary())
         if self._syncing:
             return  # the progress bar owns the line until the sync ends
         if self.results is None:
             self.status.set_main(Content("Opening the index…"))
             return
-        self.status.set_main(results_summary(self.results, show_timing=self.show_timing))
+        self.status.set_main(self._summary())
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -404,23 +418,11 @@ class TermnewsApp(App[None]):
             if focus:
                 view.focus()
         elif focus:
-            self.push_screen(ArticleScreen(article, spans_for))
+            self.push_screen(ArticleScreen(article, spans_for, self._summary()))
 
     def on_article_view_match_moved(self, message: ArticleView.MatchMoved) -> None:
-        if not message.total:
-            extra = Content("")
-        elif message.current:
-            extra = Content(f"match {message.current}/{message.total} · n/N")
-        else:
-            extra = Content(f"{message.total} matches · n/N")
-        status = (
-            self.screen.query_one(StatusLine)
-            if isinstance(self.screen, ArticleScreen)
-            else self.status
-        )
-        status.set_extra(extra)
-        if isinstance(self.screen, ArticleScreen) and self.results is not None:
-            status.set_main(results_summary(self.results, show_timing=self.show_timing))
+        # Only the side pane's view reaches here; the article screen handles its own.
+        self.status.set_extra(match_counter(message.current, message.total))
 
     def _step_result(self, step: int) -> None:
         results = self.result_list

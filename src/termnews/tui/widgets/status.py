@@ -38,6 +38,15 @@ def progress_content(label: str, done: int, total: int) -> Content:
     return Content(f"{label} ") + bar + Content(f" {done:,}/{total:,}")
 
 
+def match_counter(current: int, total: int) -> Content:
+    """`match 2/7 · n/N` while jumping, `7 matches · n/N` before, nothing without matches."""
+    if not total:
+        return Content("")
+    if current:
+        return Content(f"match {current}/{total} · n/N")
+    return Content(f"{total} match{'es' if total != 1 else ''} · n/N")
+
+
 class StatusLine(Static):
     """One line under the panes; the app decides what it says."""
 

@@ -1,0 +1,84 @@
+"""Snapshot tests: what the browser looks like, at 80x24 and 120x40, in colour and NO_COLOR.
+
+Snapshots are deterministic: fixed story dates and mtimes, timing hidden in the status line,
+no cursor blink, animations off. Update them on purpose only (`make snapshots`) and review the
+SVG diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from termnews.tui.app import TermnewsApp
+
+from .conftest import settle
+
+MakeApp = Callable[..., TermnewsApp]
+
+
+async def _search(pilot, query: str) -> None:
+    await settle(pilot)
+    if query:
+        await pilot.press("slash", *list(query))
+    await settle(pilot)
+
+
+def test_list_80x24(snap_compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=lambda p: _search(p, ""))
+
+
+def test_search_results_80x24(snap_compare, make_app: MakeApp) -> None:
+    async def run_before(pilot) -> None:
+        await _search(pilot, "quillmouth")
+        await pilot.press("enter")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_article_full_screen_80x24(snap_compare, make_app: MakeApp) -> None:
+    async def run_before(pilot) -> None:
+        await _search(pilot, "seawall")
+        await pilot.press("enter", "enter", "n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_side_by_side_120x40(snap_compare, make_app: MakeApp) -> None:
+    async def run_before(pilot) -> None:
+        await _search(pilot, "quillmouth")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_no_color_120x40(snap_compare, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await _search(pilot, "brindle")
+        await pilot.press("enter", "enter", "n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_markup_headline_is_literal_80x24(snap_compare, make_app: MakeApp) -> None:
+    async def run_before(pilot) -> None:
+        await _search(pilot, "treasure")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_80x24(snap_compare, make_app: MakeApp) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
