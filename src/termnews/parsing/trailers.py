@@ -60,7 +60,9 @@ _NOTE_PATTERNS = re.compile(
     r"|the associated press receives support"
     r"|the canadian press (?:health|climate) coverage"
     r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
-    r"|local journalism initiatives? (?:is|are) funded"
+    r"|(?:the )?local journalism initiatives? (?:is|are) funded"
+    r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
+    r"correspondent|writer|freelance writer|contributor)\b.{0,80}\b(?:with|for|at)\b.{0,120}$"
     r"|this is a corrected (?:version|story)"
     r"|corrects? (?:paragraph|spelling|name|headline)"
     r"|(?:note to readers|editor'?s note|correction)\s*:"
@@ -102,11 +104,21 @@ def starts_tail(line: str) -> bool:
     return len(line) <= _LONGEST_BOILERPLATE and normalise_line(line) in _TAIL_STARTERS
 
 
+_AFFILIATION = re.compile(r"\s+(?:of|from|with|in|at) (?:the )?[A-Z][\w .'’-]*$")
+
+
 def split_names(text: str) -> list[str]:
-    """`Sam Lee and Ines Roy` or `A, B & C` → separate names, ALL-CAPS title-cased."""
-    text = re.sub(r"\s+(?:in|at) [A-Z][\w .,'-]*$", "", text.strip())
+    """`Sam Lee and Ines Roy` or `A, B & C` → separate names, ALL-CAPS title-cased.
+
+    An affiliation after a name (`Sam Lee of The Beacon`, `Ines Roy in Halifax`) is dropped:
+    contributors are people, and the outlet is not part of anyone's name.
+    """
     names = [n.strip(" .;:") for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", text) if n.strip(" .")]
-    return [smart_title(n) if n.isupper() and len(n) > 3 else n for n in names]
+    cleaned = []
+    for name in names:
+        bare = _AFFILIATION.sub("", name) if not name.lower().startswith("the ") else name
+        cleaned.append(smart_title(bare) if bare.isupper() and len(bare) > 3 else bare)
+    return cleaned
 
 
 def classify_trailer(paragraph: str) -> tuple[str, str | list[str]] | None:
