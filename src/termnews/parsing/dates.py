@@ -52,6 +52,9 @@ _DATE_LINE_NOISE = re.compile(
 MONTH_DAY_PATTERN = re.compile(rf"^{_MONTH}\s+{_DAY}$", re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True, slots=True)
 class FoundDate:
     """A date found in text: its ISO form and where it sat, so callers can cut it out."""
@@ -120,7 +123,7 @@ def parse_date_line(line: str) -> str | None:
     is never mistaken for the site's date line.
     """
     stripped = line.strip()
-    if len(stripped) > 80 or not any(ch.isdigit() for ch in stripped):
+    if len(stripped) > 80 or not _DIGIT.search(stripped):
         return None
     core = _DATE_LINE_NOISE.sub("", stripped)
     match = DATE_PATTERN.fullmatch(core)

@@ -30,6 +30,9 @@ _WRAP_WIDTH = 100
 _MAX_FRONT_PARAGRAPHS = 3
 _MAX_FRONT_CHARS = 700
 _SPACES = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+#: Trailers sit in the last few blocks; only there is a block split line by line.
+_TRAILER_BLOCKS = 4
 _FIRST_PUBLISHED_BY = re.compile(r"^this (?:report|story|article) by (?P<org>.+?) was ", re.I)
 
 
@@ -43,19 +46,16 @@ class _Header:
 
 
 def _blocks(text: str) -> list[list[str]]:
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if "  " in line:
-            line = _SPACES.sub(" ", line)
-        if line:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
+    """Blocks of stripped lines; whole-text regexes keep the per-line Python work small."""
+    blocks = []
+    for chunk in _BLANK_LINES.split(text):
+        if "  " in chunk or "\t" in chunk:
+            chunk = _SPACES.sub(" ", chunk)
+        lines = [line.strip() for line in chunk.split("\n")]
+        if lines[0] and lines[-1]:
+            blocks.append(lines)
+        elif any(lines):
+            blocks.append([line for line in lines if line])
     return blocks
 
 
@@ -121,16 +121,18 @@ def _headline_continuation(block: list[str], index: int) -> list[str]:
 def _paragraphs(blocks: list[list[str]]) -> list[str]:
     """Join hard-wrapped lines, drop boilerplate, and cut the site tail."""
     paragraphs: list[str] = []
-    for block in blocks:
+    trailer_zone = len(blocks) - _TRAILER_BLOCKS
+    for block_index, block in enumerate(blocks):
         pending: list[str] = []
         cut = False
+        split_trailers = block_index >= trailer_zone and len(block) > 1
         for line in block:
             if starts_tail(line) and paragraphs:
                 cut = True
                 break
             if is_boilerplate(line):
                 continue
-            if pending and len(block) > 1 and classify_trailer(line) is not None:
+            if pending and split_trailers and classify_trailer(line) is not None:
                 paragraphs.extend(_join(pending))
                 pending = []
             pending.append(line)
