@@ -87,7 +87,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("N", "previous_match", "Prev match"),
     ]
 
-    current_match: reactive[int | None] = reactive(None, init=False)
+    current_match: reactive[int | None] = reactive(None, init=False, repaint=False)
     """Which match `n`/`N` is on (index into the match list), or None before the first jump."""
 
     class MatchMoved(Message):

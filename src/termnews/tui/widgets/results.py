@@ -21,7 +21,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -79,7 +79,7 @@ class ResultList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open"),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
     """Index of the highlighted story in the whole result set (not just the screen)."""
 
     class Highlighted(Message):
@@ -268,8 +268,17 @@ class ResultList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(new, self.hit_at(new)))
 
     def _scroll_to_cursor(self) -> None:
-        region = Region(0, self.cursor * ROW_HEIGHT, self.scrollable_content_region.width, 3)
-        self.scroll_to_region(region, animate=False, immediate=True, force=True)
+        """Scroll only when the cursor row is (partly) off screen.
+
+        Scrolling repaints the whole list, so a move within the screen must not scroll.
+        """
+        top = self.cursor * ROW_HEIGHT
+        scroll_y = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        if scroll_y <= top and top + ROW_HEIGHT <= scroll_y + height:
+            return
+        target = top if top < scroll_y else top + ROW_HEIGHT - height
+        self.scroll_to(y=max(0, target), animate=False, immediate=True, force=True)
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh_lines(self.cursor * ROW_HEIGHT, ROW_HEIGHT)

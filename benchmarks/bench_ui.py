@@ -1,0 +1,303 @@
+"""The browser's benchmark: `benchmarks/bench.py ui` calls `main(argv)`.
+
+Figures, each next to its target and baseline (issue 4):
+
+* first frame with a 20k-story index, and a minimal Textual app measured in the same run;
+* keystroke to updated results, p95 over real typing through the pilot on 20k stories;
+* bytes over a pty at 80x24: one row down, one page of an article, a full repaint, idle/s;
+* RSS (peak) while browsing at 20k and 100k stories.
+
+The pty figures come from `pty_ui_bytes.py`, our own counterpart of the shared
+`pty_bytes.py` tool. Indexes are built once with the real `termnews.index.sync` and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PTY_SCRIPT = HERE / "pty_ui_bytes.py"
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("termnews-baseline")
+
+Minimal().run()
+"""
+
+#: (figure, target, newsboat baseline, bare-Textual baseline) for the table.
+BASELINES = {
+    "down": ("≤ 1.5 KB", "27 B", "4.7 KB"),
+    "page": ("≤ 1 full repaint", "154 B", "4.7 KB"),
+    "repaint": ("—", "2.0 KB", "15.3 KB"),
+    "idle": ("≤ 50 B/s", "—", "~1.5 KB/s (blinking Input)"),
+}
+
+
+def ensure_index(corpus: Path, index_dir: Path) -> dict[str, Any]:
+    """Build (or bring up to date) the index for `corpus`; reports what sync did."""
+    from termnews.index import sync
+
+    started = time.perf_counter()
+    report = sync(corpus, index_dir)
+    return {
+        "index_dir": str(index_dir),
+        "summary": report.summary(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def run_pty(
+    command: list[str],
+    *,
+    keys: str,
+    marker: str,
+    ready: str,
+    idle: float,
+    env: dict[str, str] | None = None,
+    size: str = "80x24",
+) -> dict[str, Any]:
+    args = [
+        sys.executable,
+        str(PTY_SCRIPT),
+        "--size",
+        size,
+        "--keys",
+        keys,
+        "--marker",
+        marker,
+        "--ready",
+        ready,
+        "--idle",
+        str(idle),
+    ]
+    for key, value in (env or {}).items():
+        args += ["--env", f"{key}={value}"]
+    result = subprocess.run(
+        [*args, "--", *command], capture_output=True, text=True, timeout=300, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def browse_command(index_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "termnews", "browse", "--index-dir", str(index_dir), "--no-sync"]
+
+
+def first_frames(index_dir: Path, runs: int, state_dir: str) -> dict[str, Any]:
+    """Median launch-to-first-frame for termnews and a minimal Textual app, interleaved."""
+    ours: list[float] = []
+    ready: list[float] = []
+    bare: list[float] = []
+    env = {"TERMNEWS_STATE_DIR": state_dir}
+    for _ in range(runs):
+        result = run_pty(
+            browse_command(index_dir), keys="", marker="Search:", ready="results", idle=0.1, env=env
+        )
+        ours.append(result["first_frame_s"])
+        if result.get("ready_s"):
+            ready.append(result["ready_s"])
+        result = run_pty(
+            [sys.executable, "-c", MINIMAL_APP],
+            keys="",
+            marker="termnews-baseline",
+            ready="",
+            idle=0.1,
+        )
+        bare.append(result["first_frame_s"])
+    ours_median, bare_median = statistics.median(ours), statistics.median(bare)
+    return {
+        "termnews_s": round(ours_median, 3),
+        "minimal_textual_s": round(bare_median, 3),
+        "ratio": round(ours_median / bare_median, 2),
+        "results_shown_s": round(statistics.median(ready), 3) if ready else None,
+        "runs": runs,
+    }
+
+
+async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]:
+    from termnews.tui.app import TermnewsApp
+
+    app = TermnewsApp(index_dir, None, sync=False)
+    latencies: list[float] = []
+    engine_ms: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.results is None:
+            await asyncio.sleep(0.01)
+        vocabulary: list[str] = []
+        for hit in app.results.hits:
+            for word in hit.headline.lower().split():
+                word = "".join(ch for ch in word if ch.isalpha())
+                if len(word) >= 5 and word not in vocabulary:
+                    vocabulary.append(word)
+        queries = vocabulary[:words]
+        await pilot.press("slash")
+        for query in queries:
+            app.search_bar.value = ""
+            while app.results is None or app.results.query != "":
+                await asyncio.sleep(0.005)
+            typed = ""
+            for char in query:
+                await asyncio.sleep(gap)  # a person typing, slower than the debounce
+                typed += char
+                started = time.perf_counter()
+                await pilot.press(char)
+                while app.results is None or app.results.query != typed:
+                    await asyncio.sleep(0.0005)
+                await pilot.pause()  # the list has taken the results and refreshed
+                latencies.append(time.perf_counter() - started)
+                engine_ms.append(app.results.elapsed_ms)
+        await pilot.press("ctrl+q")
+    latencies.sort()
+    p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+    return {
+        "keystrokes": len(latencies),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1),
+        "engine_p50_ms": round(statistics.median(engine_ms), 1),
+        "typing_gap_s": gap,
+        "queries": queries,
+    }
+
+
+def browsing_run(index_dir: Path, state_dir: str, size: str = "80x24") -> dict[str, Any]:
+    """One pty session: idle, row down, open, page, back, end of list, repaint, typing."""
+    keys = "down=j,open=\\r,page=\\x20,back=\\x1b,end=G,repaint=,search=/,type=council"
+    return run_pty(
+        browse_command(index_dir),
+        keys=keys,
+        marker="Search:",
+        ready="results",
+        idle=3.0,
+        env={"TERMNEWS_STATE_DIR": state_dir},
+        size=size,
+    )
+
+
+def _kb(value: float) -> str:
+    return f"{value:,.0f} B" if value < 1024 else f"{value / 1024:.1f} KB"
+
+
+def table(data: dict[str, Any]) -> str:
+    ff = data["first_frame"]
+    ks = data["keystroke"]
+    b = data["bytes_20k"]
+    rows = [
+        ("figure", "termnews", "target", "baseline"),
+        (
+            "first frame, 20k index",
+            f"{ff['termnews_s']:.2f} s ({ff['ratio']:.2f}×)",
+            "≤ 0.4 s and ≤ 1.75×",
+            f"minimal Textual app {ff['minimal_textual_s']:.2f} s",
+        ),
+        (
+            "list filled after launch",
+            f"{ff['results_shown_s']:.2f} s" if ff["results_shown_s"] else "—",
+            "—",
+            "—",
+        ),
+        (
+            "keystroke → results, p95 (20k)",
+            f"{ks['p95_ms']:.0f} ms (p50 {ks['p50_ms']:.0f})",
+            "≤ 50 ms",
+            "newsboat 65–100 ms",
+        ),
+        (
+            "one row down",
+            _kb(b["down_bytes"]),
+            BASELINES["down"][0],
+            f"newsboat {BASELINES['down'][1]}, OptionList {BASELINES['down'][2]}",
+        ),
+        (
+            "one page of article",
+            _kb(b["page_bytes"]),
+            f"≤ {_kb(b['repaint_bytes'])} (our repaint)",
+            f"newsboat {BASELINES['page'][1]}, OptionList {BASELINES['page'][2]}",
+        ),
+        (
+            "full repaint",
+            _kb(b["repaint_bytes"]),
+            BASELINES["repaint"][0],
+            f"newsboat {BASELINES['repaint'][1]}, OptionList {BASELINES['repaint'][2]}",
+        ),
+        (
+            "idle traffic",
+            f"{b['idle_bytes_per_s']:.0f} B/s",
+            BASELINES["idle"][0],
+            BASELINES["idle"][2],
+        ),
+        ("peak RSS browsing, 20k", f"{b['peak_rss_mb']:.0f} MB", "≤ 130 MB", "newsboat 130 MB"),
+    ]
+    if data.get("bytes_100k"):
+        rows.append(
+            (
+                "peak RSS browsing, 100k",
+                f"{data['bytes_100k']['peak_rss_mb']:.0f} MB",
+                "≤ 250 MB",
+                "—",
+            )
+        )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = []
+    for number, row in enumerate(rows):
+        lines.append(
+            "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)) + " |"
+        )
+        if number == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench.py ui", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/termnews-bench-corpus"))
+    parser.add_argument("--corpus-100k", type=Path, default=Path("/tmp/termnews-corpus-100k"))
+    parser.add_argument("--index-root", type=Path, default=Path("/tmp/termnews-ui-bench"))
+    parser.add_argument("--runs", type=int, default=5, help="first-frame launches per app")
+    parser.add_argument("--words", type=int, default=12, help="queries typed for latency")
+    parser.add_argument("--gap", type=float, default=0.15, help="seconds between keystrokes")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--skip-100k", action="store_true")
+    args = parser.parse_args(argv)
+
+    if not args.corpus.is_dir():
+        print(
+            f"no corpus at {args.corpus}; run benchmarks/gen_corpus.py 20000 {args.corpus}",
+            file=sys.stderr,
+        )
+        return 2
+    data: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="termnews-ui-state-") as state_dir:
+        os.environ["TERMNEWS_STATE_DIR"] = state_dir
+        index_20k = args.index_root / "index-20k"
+        data["index_20k"] = ensure_index(args.corpus, index_20k)
+        data["first_frame"] = first_frames(index_20k, args.runs, state_dir)
+        data["keystroke"] = asyncio.run(_keystrokes(index_20k, args.words, args.gap))
+        data["bytes_20k"] = browsing_run(index_20k, state_dir)
+        if not args.skip_100k and args.corpus_100k.is_dir():
+            index_100k = args.index_root / "index-100k"
+            data["index_100k"] = ensure_index(args.corpus_100k, index_100k)
+            data["bytes_100k"] = browsing_run(index_100k, state_dir)
+    print(table(data))
+    if args.json:
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent / "src"))
+    sys.exit(main(sys.argv[1:]))
