@@ -1,0 +1,62 @@
+"""`termnews browse`: choosing the archive, remembering it, and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termnews import cli
+from termnews.commands import browse
+from termnews.demo import sample_articles_dir
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Replace the app's `run` so the command's choices can be checked without a terminal."""
+    from termnews.tui.app import TermnewsApp
+
+    calls: list[dict[str, object]] = []
+
+    def fake_run(self: TermnewsApp) -> None:
+        calls.append(
+            {"archive": self.archive, "index_dir": self.index_dir, "sync": self.sync_on_start}
+        )
+
+    monkeypatch.setattr(TermnewsApp, "run", fake_run)
+    return calls
+
+
+def test_no_argument_and_no_history_says_how_to_start(
+    capsys: pytest.CaptureFixture[str], launched: list
+) -> None:
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "termnews PATH" in err and "termnews --demo" in err
+    assert launched == []
+
+
+def test_the_last_archive_is_remembered(archive: Path, launched: list) -> None:
+    assert cli.main([str(archive)]) == 0
+    assert browse.recall_archive() == archive.resolve()
+    assert cli.main([]) == 0
+    assert launched[1]["archive"] == archive.resolve()
+    assert launched[1]["sync"] is True
+
+
+def test_a_missing_folder_is_an_error(tmp_path: Path, capsys, launched: list) -> None:
+    assert cli.main([str(tmp_path / "nope")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_demo_opens_the_bundled_samples(launched: list) -> None:
+    samples = sample_articles_dir()
+    assert samples is not None and any(samples.glob("*.txt"))
+    assert cli.main(["--demo"]) == 0
+    assert launched[0]["archive"] == samples
+
+
+def test_explicit_index_dir_without_archive(tmp_path: Path, launched: list) -> None:
+    assert cli.main(["browse", "--index-dir", str(tmp_path / "ix")]) == 0
+    assert launched[0]["index_dir"] == tmp_path / "ix"
+    assert launched[0]["archive"] is None
