@@ -1,0 +1,31 @@
+"""Every hand-labelled wire fixture must parse to exactly its expected record.
+
+tests/fixtures/wire/NAME.txt is a story; NAME.json is its record as a careful human labels it
+from FORMAT.md, without `path` (filled in here) and `warnings` (free-form, not compared).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from termnews.parsing import parse_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wire"
+CASES = sorted(p for p in FIXTURES.glob("*.txt") if p.with_suffix(".json").exists())
+
+
+@pytest.mark.parametrize("txt", CASES, ids=[p.stem for p in CASES])
+def test_wire_fixture(txt: Path) -> None:
+    expected = json.loads(txt.with_suffix(".json").read_text(encoding="utf-8"))
+    expected["path"] = str(txt)
+    got = parse_bytes(txt.read_bytes(), str(txt)).to_dict()
+    got.pop("warnings")
+    assert got == expected
+
+
+def test_fixture_set_is_complete() -> None:
+    assert len(CASES) >= 36
+    assert all(p.with_suffix(".json").exists() for p in FIXTURES.glob("*.txt"))
