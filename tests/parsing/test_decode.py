@@ -20,10 +20,15 @@ def test_cp1252_fallback_is_recorded() -> None:
     assert "decoded as cp1252" in decoded.warnings
 
 
-def test_bytes_undefined_in_cp1252_fall_back_to_latin1() -> None:
-    decoded = decode_bytes(b"Caf\xe9 \x81 open")
-    assert decoded.text.startswith("Café")
-    assert "decoded as latin-1" in decoded.warnings
+def test_bytes_undefined_in_cp1252_are_dropped() -> None:
+    decoded = decode_bytes(b"Caf\xe9 \x81open")
+    assert decoded.text == "Café open"
+    assert "decoded as cp1252" in decoded.warnings
+
+
+def test_a_stray_cp1252_byte_in_utf8_spoils_nothing_else() -> None:
+    data = "“Hi” OTTAWA – ok".encode().replace("–".encode(), b"\x96")
+    assert decode_bytes(data).text == "“Hi” OTTAWA – ok"
 
 
 def test_mojibake_is_repaired() -> None:

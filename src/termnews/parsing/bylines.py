@@ -174,6 +174,13 @@ _KNOWN_AGENCIES = re.compile(
 )
 
 
+_BARE_AGENCY = re.compile(
+    r"(?:The )?(?:Canadian Press|Associated Press|Reuters|Bloomberg(?: News)?|AFP|"
+    r"Agence France-Presse|UPI|United Press International|CP|AP)(?: Staff| Writer)?",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Byline:
     authors: tuple[str, ...]
@@ -182,8 +189,36 @@ class Byline:
 
 
 def is_byline(line: str) -> bool:
-    """`By ...` on a line of its own, short enough to be a credit and not a sentence."""
-    return bool(BYLINE_START.match(line)) and len(line) <= 240 and not line.rstrip().endswith("?")
+    """`By ...` on a line of its own that names people or an outlet, not a sentence.
+
+    "By noon Wednesday, crews had..." opens a story with no byline: its first words are not
+    capitalised like a name, or what follows the names reads as prose, not as an outlet.
+    """
+    start = BYLINE_START.match(line)
+    if not start or len(line) > 240 or line.rstrip().endswith("?"):
+        return False
+    first_word = line[start.end() :].split(maxsplit=1)[0]
+    if not (first_word[:1].isupper() or first_word.lower() in ("staff", "the")):
+        return False
+    byline = parse_byline(line)
+    if not byline.authors and not byline.agency:
+        return False
+    return byline.agency is None or _reads_like_outlet(byline.agency)
+
+
+def is_bare_agency(line: str) -> bool:
+    """A line that is nothing but a wire agency's name, standing in for a byline."""
+    return bool(_BARE_AGENCY.fullmatch(line.strip(" .")))
+
+
+def _reads_like_outlet(agency: str) -> bool:
+    """An outlet or role is capitalised words or uses outlet vocabulary; prose is neither."""
+    words = agency.replace(",", " ").split()
+    if len(words) > 10:
+        return False
+    if looks_like_org(agency):
+        return True
+    return all(word[:1].isupper() or word.lower() in _LOWER_PARTICLES for word in words)
 
 
 def smart_title(word_run: str) -> str:
@@ -192,8 +227,12 @@ def smart_title(word_run: str) -> str:
     out: list[str] = []
     for position, word in enumerate(words):
         bare = word.strip(".,")
-        if bare.upper() in _ACRONYMS or (len(bare) <= 3 and "." in word):
-            out.append(word)
+        if bare.upper() in _ACRONYMS or "." in bare or (len(bare) == 1 and word.endswith(".")):
+            out.append(word)  # acronyms and initials: `AP`, `J.R.`, `T.`
+            continue
+        if not word.isupper():
+            mac = _MAC_PREFIX.match(word)  # `McTAVISH`: the wire kept the prefix's case
+            out.append(mac.group(1) + _title_word(mac.group(2).lower()) if mac else word)
             continue
         lowered = word.lower()
         if position > 0 and lowered in _LOWER_PARTICLES:
@@ -237,9 +276,21 @@ def _looks_like_name(piece: str) -> bool:
     ) and not looks_like_org(piece)
 
 
+_MAC_PREFIX = re.compile(r"^(Ma?c)([A-Z][A-Z'’-]+)$")
+_KEEP_FINAL_PERIOD = re.compile(r"(?:\b(?:jr|sr|st)|\b[a-z])\.$", re.IGNORECASE)
+
+
 def _clean_name(name: str) -> str:
-    name = name.strip(_TRAILING_PUNCT + "'\"“”")
-    return smart_title(name) if _is_caps(name) else name
+    name = name.strip(" ,;:–—-'\"“”")
+    if name.endswith(".") and not _KEEP_FINAL_PERIOD.search(name):
+        name = name.rstrip(".")
+    return smart_title(name) if _mostly_caps(name) else name
+
+
+def _mostly_caps(text: str) -> bool:
+    """`DANA WEXLER` and `GLENN McTAVISH`: capitals except for a `Mc` or `Mac` prefix."""
+    letters = [ch for ch in re.sub(r"\bMa?c(?=[A-Z])", "", text) if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def parse_byline(line: str) -> Byline:

@@ -114,11 +114,14 @@ _ABBREVIATIONS = frozenset(
         "co",
     ]
 )
-_PHOTO_DATE = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+[A-Z][a-z]{2,8},?\s+\d{4})"
-    r"|\bfile photo\b|\bin this (?:file )?(?:photo|image)\b|\bshown\b|\bpictured\b|\bpose[sd]?\b",
-    re.IGNORECASE,
+#: What marks the sentence a caption starts with: a `FILE -` slug, a photo phrase, or the
+#: full date the photo was taken (`..., Tuesday, Feb. 6, 2024.`, `on Feb. 10, 2023.`).
+_FILE_SLUG = re.compile(r"^(?:FILE|File)\s*[-–—]")
+_PHOTO_SENTENCE = re.compile(
+    r"\b(?:file photo|in this (?:file )?(?:photo|image)|shown|pictured|poses?|posed)\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April"
+    r"|June|July|August|September|October|November|December)\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}"
 )
 
 
@@ -170,11 +173,9 @@ def split_caption(text: str) -> tuple[str | None, str | None]:
     sentences = split_sentences(text)
     if len(sentences) <= 1:
         return None, text or None
-    start = None
-    for index in range(len(sentences) - 1, -1, -1):
-        if _PHOTO_DATE.search(sentences[index]):
-            start = index
-            break
+    slugged = [i for i, sentence in enumerate(sentences) if _FILE_SLUG.match(sentence)]
+    dated = [i for i, sentence in enumerate(sentences) if _PHOTO_SENTENCE.search(sentence)]
+    start = slugged[-1] if slugged else (dated[-1] if dated else None)
     if start is None:
         return None, text
     deck = " ".join(sentences[:start]).strip() or None

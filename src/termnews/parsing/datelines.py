@@ -41,6 +41,38 @@ AGENCY_TAGS: dict[str, str] = {
 }
 
 
+#: Capitalised openers that look like a dateline but are wire slugs (`FILE - A crew ...` is
+#: how AP captions a file photo).
+NOT_PLACES = frozenset(
+    {
+        "FILE",
+        "UPDATE",
+        "UPDATED",
+        "CORRECTION",
+        "CORRECTED",
+        "EDITOR'S NOTE",
+        "EDS",
+        "ADVANCE",
+        "WARNING",
+        "BREAKING",
+        "ANALYSIS",
+        "OPINION",
+        "EXCLUSIVE",
+        "REFILE",
+        "WRAPUP",
+        "FACTBOX",
+        "PHOTOS",
+        "VIDEO",
+        "WATCH",
+        "LIVE",
+        "NOTE",
+        "URGENT",
+        "BULLETIN",
+        "FLASH",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     place: str
@@ -63,6 +95,8 @@ def match_dateline(paragraph: str) -> Dateline | None:
         return None
     place = match.group("place").strip().rstrip(",")
     head = place.split(",")[0]
+    if head in NOT_PLACES:
+        return None
     if len(head.replace(" ", "")) < 2 or _capital_share(place) < 0.99:
         return None
     tag = match.group("tag")

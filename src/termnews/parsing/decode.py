@@ -7,6 +7,7 @@ user's terminal through the headline, the snippet or the article view.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -89,13 +90,22 @@ def decode_bytes(data: bytes) -> DecodedText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            warnings.append("decoded as cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            warnings.append("decoded as latin-1")
+        # Valid UTF-8 stays UTF-8; only the bytes that are not get read as cp1252. A file
+        # with one stray `\x96` is then right everywhere, and a cp1252 file too.
+        text = data.decode("utf-8", errors=_CP1252_ERRORS)
+        warnings.append("decoded as cp1252")
     return _finish(text, warnings)
+
+
+def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode the offending bytes as cp1252 (dropping undefined ones)."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="ignore"), error.end
+
+
+_CP1252_ERRORS = "termnews-cp1252"
+codecs.register_error(_CP1252_ERRORS, _cp1252_for_bad_bytes)
 
 
 def _finish(text: str, warnings: list[str]) -> DecodedText:

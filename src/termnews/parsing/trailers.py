@@ -104,6 +104,11 @@ def starts_tail(line: str) -> bool:
     return len(line) <= _LONGEST_BOILERPLATE and normalise_line(line) in _TAIL_STARTERS
 
 
+#: `in Kingston, Jamaica` after a name: the place, with a one-word region, is not a person.
+_PLACE_AFTER_NAME = re.compile(
+    r"\s+(?:in|at) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*"
+    r"(?:, [A-Z][\w.'’-]*\.?(?=\s+and\s|\s*[,;&]|\s*$))?"
+)
 _AFFILIATION = re.compile(r"\s+(?:of|from|with|in|at) (?:the )?[A-Z][\w .'’-]*$")
 
 
@@ -113,6 +118,7 @@ def split_names(text: str) -> list[str]:
     An affiliation after a name (`Sam Lee of The Beacon`, `Ines Roy in Halifax`) is dropped:
     contributors are people, and the outlet is not part of anyone's name.
     """
+    text = _PLACE_AFTER_NAME.sub("", text.strip())
     names = [n.strip(" .;:") for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", text) if n.strip(" .")]
     cleaned = []
     for name in names:

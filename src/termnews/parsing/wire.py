@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 
 from termnews.article import Article
 from termnews.errors import ParseError
-from termnews.parsing.bylines import Byline, is_byline, looks_like_org, parse_byline
+from termnews.parsing.bylines import (
+    Byline,
+    is_bare_agency,
+    is_byline,
+    looks_like_org,
+    parse_byline,
+)
 from termnews.parsing.captions import find_credit, parse_front_matter
 from termnews.parsing.datelines import Dateline, match_dateline
 from termnews.parsing.dates import find_date, month_day, parse_date_line
@@ -31,6 +37,7 @@ _MAX_FRONT_PARAGRAPHS = 3
 _MAX_FRONT_CHARS = 700
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+_PARAGRAPH_END = (".", "!", "?", ")", "”", '"', "’")
 #: Trailers sit in the last few blocks; only there is a block split line by line.
 _TRAILER_BLOCKS = 4
 _FIRST_PUBLISHED_BY = re.compile(r"^this (?:report|story|article) by (?P<org>.+?) was ", re.I)
@@ -80,6 +87,8 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                     line_index += len(wrapped)
             elif header.byline is None and is_byline(line):
                 header.byline = parse_byline(line)
+            elif header.byline is None and is_bare_agency(line):
+                header.byline = Byline((), line.rstrip(" ."), None)
             elif header.byline is not None and _is_agency_line(line, header.byline):
                 # Older AP copy puts `Associated Press Writer` on the line below the names.
                 header.byline = replace(header.byline, agency=line.rstrip(" ."))
@@ -132,7 +141,12 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
                 break
             if is_boilerplate(line):
                 continue
-            if pending and split_trailers and classify_trailer(line) is not None:
+            if (
+                pending
+                and split_trailers
+                and pending[-1].endswith(_PARAGRAPH_END)
+                and classify_trailer(line) is not None
+            ):
                 paragraphs.extend(_join(pending))
                 pending = []
             pending.append(line)
@@ -154,6 +168,8 @@ def _join(lines: list[str]) -> list[str]:
 def _find_story_start(paragraphs: list[str]) -> tuple[int, Dateline | None]:
     """Index of the first story paragraph and its dateline (None when the story has none)."""
     for index, paragraph in enumerate(paragraphs[: _MAX_FRONT_PARAGRAPHS + 1]):
+        if find_credit(paragraph) is not None:
+            continue  # a caption, even one that opens like a dateline
         dateline = match_dateline(paragraph)
         if dateline is not None:
             return index, dateline
