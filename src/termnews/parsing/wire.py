@@ -66,6 +66,38 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
+def _hoist_late_byline(blocks: list[list[str]]) -> list[list[str]]:
+    """Move a byline that follows the deck up to just below the headline.
+
+    Many sites print headline, deck, then byline; the wire order is headline, byline, deck.
+    Reordering once lets the rest of the grammar see one layout.
+    """
+    first_text = next(
+        (
+            index
+            for index, block in enumerate(blocks[:3])
+            if any(not parse_date_line(line) and not is_boilerplate(line) for line in block)
+        ),
+        None,
+    )
+    if first_text is None:
+        return blocks
+    between_chars = 0
+    for index in range(first_text + 1, min(first_text + 4, len(blocks))):
+        block = blocks[index]
+        if is_byline(block[0]):
+            if index == first_text + 1:
+                return blocks
+            return [
+                *blocks[: first_text + 1], block, *blocks[first_text + 1 : index],
+                *blocks[index + 1 :],
+            ]  # fmt: skip
+        between_chars += sum(len(line) for line in block)
+        if between_chars > _MAX_FRONT_CHARS or match_dateline(block[0]):
+            return blocks
+    return blocks
+
+
 def _read_header(blocks: list[list[str]]) -> _Header:
     header = _Header()
     for block_index, block in enumerate(blocks):
@@ -203,7 +235,7 @@ def _dateline_date(dateline: Dateline, context_iso: str | None) -> str | None:
 def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     """Parse cleaned article text (see `decode.decode_bytes`) into an Article."""
     notes_warnings = list(warnings)
-    header = _read_header(_blocks(text))
+    header = _read_header(_hoist_late_byline(_blocks(text)))
     paragraphs = _paragraphs(header.rest)
     start, dateline = _find_story_start(paragraphs)
     front = parse_front_matter(paragraphs[:start])
