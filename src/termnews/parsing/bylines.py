@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from termnews.parsing.dates import find_date
 
@@ -293,6 +294,7 @@ def _mostly_caps(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
+@lru_cache(maxsize=4)  # one story asks about the same line up to three times
 def parse_byline(line: str) -> Byline:
     """Split a byline into authors, agency or role, and its date.
 
