@@ -1,0 +1,122 @@
+"""Highlight spans and snippets, as plain offsets: front ends style them, we never emit markup.
+
+A query term is an *analysed* form (`rebuild` for "rebuilding", `montreal` for "MONTRÉAL"),
+so matching any text means analysing it the same way: fold, then compare both the folded word
+(names and places are indexed unstemmed) and its stem (headline and body are stemmed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
+
+from termnews.results import Span
+from termnews.schema import name_analyzer
+
+#: Characters of body text a snippet shows, before the ellipses.
+SNIPPET_CHARS = 200
+_STOP = frozenset(STOP_WORDS)
+_ANALYZER = name_analyzer()
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+def spans(text: str, terms: frozenset[str] | set[str]) -> list[Span]:
+    """[start, end) of every word in `text` whose folded or stemmed form is a query term."""
+    if not terms or not text:
+        return []
+    found: list[Span] = []
+    for token in _ANALYZER(text, chars=True, mode="index"):
+        word = token.text
+        if word in _STOP:
+            continue
+        if word in terms or _stem(word) in terms:
+            found.append((token.startchar, token.endchar))
+    return found
+
+
+def _squeeze(text: str, marks: Iterable[Span]) -> tuple[str, list[Span]]:
+    """Collapse runs of whitespace (paragraph breaks) to one space, moving spans with the text."""
+    mapping: list[int] = []
+    out: list[str] = []
+    previous_space = False
+    for char in text:
+        mapping.append(len(out))
+        if char.isspace():
+            if previous_space:
+                continue
+            previous_space = True
+            out.append(" ")
+        else:
+            previous_space = False
+            out.append(char)
+    mapping.append(len(out))
+    squeezed = "".join(out)
+    return squeezed, [(mapping[s], mapping[e]) for s, e in marks if mapping[e] > mapping[s]]
+
+
+def _window(ranges: list[Span], width: int) -> tuple[int, int]:
+    """The stretch of `width` characters that holds the most matches."""
+    best = (0, 0)
+    j = 0
+    for i, (start, _end) in enumerate(ranges):
+        if j < i:
+            j = i
+        while j + 1 < len(ranges) and ranges[j + 1][1] - start <= width:
+            j += 1
+        if j - i > best[1] - best[0]:
+            best = (i, j)
+    return best
+
+
+def snippet(body: str, ranges: list[Span], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
+    """The most match-dense stretch of `body` with its highlight spans, cut at word boundaries.
+
+    `ranges` are character offsets of matches in `body` (from the index's stored character
+    positions, so no re-analysis is needed). With no matches, the story's opening is shown.
+    """
+    if not body:
+        return "", []
+    if not ranges:
+        start, end = 0, min(len(body), width)
+        first = last = None
+    else:
+        ranges = sorted(set(ranges))
+        i, j = _window(ranges, width)
+        first, last = ranges[i][0], ranges[j][1]
+        slack = max(0, width - (last - first))
+        start = max(0, first - slack // 3)
+        end = min(len(body), max(last, start + width))
+    if start > 0:
+        cut = body.find(" ", start, first if first is not None else start + 30)
+        start = cut + 1 if cut != -1 else start
+    if end < len(body):
+        cut = body.rfind(" ", last if last is not None else end - 30, end)
+        end = cut if cut != -1 else end
+    inside = [(s - start, e - start) for s, e in ranges if s >= start and e <= end]
+    text, marks = _squeeze(body[start:end], inside)
+    text = text.strip()
+    lead = len(body[start:end]) - len(body[start:end].lstrip())
+    if lead:
+        text_marks = [(s - 1, e - 1) for s, e in marks]  # the squeezed lead is one space
+        marks = [(max(0, s), e) for s, e in text_marks]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(body) else ""
+    shift = len(prefix)
+    return f"{prefix}{text}{suffix}", [(s + shift, e + shift) for s, e in marks]
+
+
+def lead_snippet(
+    body: str, terms: frozenset[str], width: int = SNIPPET_CHARS
+) -> tuple[str, list[Span]]:
+    """The story's opening, highlighted by re-analysis (cheap: it is only `width` long)."""
+    text, _ = snippet(body, [], width)
+    return text, spans(text, terms)

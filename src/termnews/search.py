@@ -1,0 +1,422 @@
+"""The search engine behind every front end: one open Whoosh searcher, typed results out.
+
+A Searcher is opened once and kept: opening one costs ~85 ms, refreshing an unchanged one
+costs a directory listing. Queries return `Results` whose `hits` hold only the first page;
+`hits(results, start, stop)` materialises any other slice on demand (stored fields and
+snippets are the expensive part, and a list of 100,000 matches must not pay for them all).
+
+Every method takes one lock: the browser searches from a worker thread while its UI thread
+asks for rows, and Whoosh readers are not safe to share between threads unguarded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from whoosh import query as wq
+
+from termnews.article import Article
+from termnews.errors import TermnewsError
+from termnews.highlight import lead_snippet, snippet
+from termnews.highlight import spans as find_spans
+from termnews.index import archive_of, open_index
+from termnews.querylang import ParsedQuery, make_parser, parse, positive_terms
+from termnews.results import Hit, Results, SortOrder, Span
+from termnews.schema import AUTHOR_SEPARATOR, DEFAULT_FIELDS, name_analyzer, text_analyzer
+
+#: How many completions a partial last word may expand to (ranked by document frequency).
+COMPLETIONS = 10
+#: How many completions a name field (author, dateline) contributes to a bare partial word.
+NAME_COMPLETIONS = 3
+#: How many lexicon entries to look at when completing; bounds the cost of 1-2 letter words.
+COMPLETION_SCAN = 400
+#: Endings a partial word may have run into past its stem: `housin` -> `hous` (housing).
+_SUFFIXES = (
+    "ing", "ings", "ed", "es", "er", "ers", "ies", "ied", "ion", "ions", "ation", "ations",
+    "ly", "ness", "ment", "ments", "al", "ally", "ity", "ive", "ous", "ful", "s", "e", "y",
+)  # fmt: skip
+_STEMMED_FIELDS = ("headline", "body")
+_NAME_FIELDS = ("dateline", "authors")
+_RECENT_RESULTS = 16
+
+
+class Searcher:
+    """Searches one index. Use as a context manager, or call `close()`."""
+
+    def __init__(self, index_dir: Path, *, now: Callable[[], datetime] | None = None) -> None:
+        """Open the index; raises IndexMissingError saying to run `termnews index ARCHIVE`.
+
+        `now` pins the clock for relative dates (`date:"last week"`), for tests.
+        """
+        self._lock = threading.RLock()
+        self._index_dir = Path(index_dir)
+        self._ix = open_index(self._index_dir)
+        self._searcher = self._ix.searcher()
+        self._parser = make_parser(self._ix.schema)
+        self._archive = archive_of(self._index_dir)
+        self._now = now or datetime.now
+        self._text = text_analyzer()
+        self._names = name_analyzer()
+        # Results this reader generation produced: their docnums are valid for `hits`.
+        self._recent: OrderedDict[int, tuple[Results, dict[int, float]]] = OrderedDict()
+
+    # -- context manager ---------------------------------------------------------------------
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+
+    def refresh(self) -> bool:
+        """Pick up a newer index generation (written by a sync); True if there was one.
+
+        Cheap when nothing changed. Results from before a refresh still work with `hits`:
+        they are re-run transparently, since their document numbers may have moved.
+        """
+        with self._lock:
+            if self._searcher.up_to_date():
+                return False
+            self._searcher = self._searcher.refresh()
+            self._parser = make_parser(self._searcher.schema)
+            self._archive = archive_of(self._index_dir)
+            self._recent.clear()
+            return True
+
+    @property
+    def doc_count(self) -> int:
+        """How many stories the index holds."""
+        with self._lock:
+            return self._searcher.doc_count()
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, query: str, sort: SortOrder = SortOrder.RELEVANCE, limit: int = 50) -> Results:
+        """Run `query`. Never raises on malformed input: it falls back and sets `notice`.
+
+        An empty query lists every story, newest first (relevance means nothing without words).
+        """
+        return self._search(query, sort, limit, complete=False)
+
+    def search_as_you_type(
+        self, text: str, sort: SortOrder = SortOrder.RELEVANCE, limit: int = 50
+    ) -> Results:
+        """Like `search`, but a partial last word is completed from the index's term list.
+
+        A Whoosh prefix query over the body takes most of a second; looking the prefix up in
+        the term list and keeping the ~10 most frequent words takes about a millisecond.
+        """
+        return self._search(text, sort, limit, complete=True)
+
+    def _search(self, text: str, sort: SortOrder, limit: int, *, complete: bool) -> Results:
+        started = time.perf_counter()
+        sort = SortOrder(sort)
+        with self._lock:
+            completer = self._complete if complete else None
+            parsed = parse(self._parser, text, self._now(), completer)
+            docnums, scores = self._run(parsed.query, sort)
+            reader = self._searcher.reader()
+            terms = frozenset(t for _f, t in positive_terms(parsed.query, reader))
+            suggestion = None if docnums else self._suggest(text, parsed)
+            first = docnums[: max(0, limit)]
+            hits = self._materialise(first, [scores.get(d, 0.0) for d in first], terms)
+            results = Results(
+                query=text,
+                sort=sort,
+                total=len(docnums),
+                hits=tuple(hits),
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                suggestion=suggestion,
+                notice=parsed.notice,
+                terms=terms,
+                docnums=tuple(docnums),
+            )
+            self._remember(results, scores)
+            return results
+
+    def _run(self, q: Any, sort: SortOrder) -> tuple[list[int], dict[int, float]]:
+        """All matches in order. Relevance scores every match (BM25F); dates use the column."""
+        searcher = self._searcher
+        if isinstance(q, wq.Every) and sort is SortOrder.RELEVANCE:
+            sort = SortOrder.NEWEST
+        if isinstance(q, type(wq.NullQuery)):
+            return [], {}
+        if sort is SortOrder.RELEVANCE:
+            found = searcher.search(q, limit=None)
+            ranked = found.top_n
+            return [d for _s, d in ranked], {d: float(s) for s, d in ranked}
+        found = searcher.search(
+            q, limit=None, sortedby="published", reverse=sort is SortOrder.NEWEST, scored=False
+        )
+        return [d for _s, d in found.top_n], {}
+
+    def _remember(self, results: Results, scores: dict[int, float]) -> None:
+        self._recent[id(results)] = (results, scores)
+        while len(self._recent) > _RECENT_RESULTS:
+            self._recent.popitem(last=False)
+
+    def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
+        """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
+        with self._lock:
+            remembered = self._recent.get(id(results))
+            if remembered is not None and remembered[0] is results:
+                docnums, scores = results.docnums, remembered[1]
+            else:
+                # Made by an older reader generation (before a refresh): re-run it.
+                parsed = parse(self._parser, results.query, self._now())
+                docnums, scores = self._run(parsed.query, results.sort)
+            page = list(docnums[max(0, start) : max(0, stop)])
+            return self._materialise(page, [scores.get(d, 0.0) for d in page], results.terms)
+
+    def _materialise(
+        self, docnums: list[int], scores: list[float], terms: frozenset[str]
+    ) -> list[Hit]:
+        if not docnums:
+            return []
+        reader = self._searcher.reader()
+        ranges = self._body_ranges(reader, docnums, terms)
+        hits = []
+        for docnum, score in zip(docnums, scores, strict=True):
+            stored = reader.stored_fields(docnum)
+            body = stored.get("body") or ""
+            if ranges.get(docnum):
+                text, marks = snippet(body, ranges[docnum])
+            else:
+                text, marks = lead_snippet(body, terms)
+            headline = stored.get("headline") or ""
+            authors = stored.get("authors") or ""
+            hits.append(
+                Hit(
+                    path=self._display_path(stored["path"]),
+                    headline=headline,
+                    authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
+                    agency=stored.get("agency"),
+                    dateline=stored.get("dateline"),
+                    published=stored.get("pub"),
+                    date_estimated=bool(stored.get("est")),
+                    score=score,
+                    snippet=text,
+                    headline_spans=tuple(find_spans(headline, terms)),
+                    snippet_spans=tuple(marks),
+                )
+            )
+        return hits
+
+    @staticmethod
+    def _body_ranges(
+        reader: Any, docnums: Iterable[int], terms: frozenset[str]
+    ) -> dict[int, list[Span]]:
+        """Character offsets of query terms in each body, straight from the postings."""
+        wanted = sorted(set(docnums))
+        ranges: dict[int, list[Span]] = {}
+        for term in terms:
+            if ("body", term) not in reader:
+                continue
+            matcher = reader.postings("body", term)
+            for docnum in wanted:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    ranges.setdefault(docnum, []).extend(
+                        (s, e) for _pos, s, e in matcher.value_as("characters")
+                    )
+        return ranges
+
+    def _display_path(self, rel: str) -> str:
+        if self._archive is None:
+            return rel
+        return str(self._archive.joinpath(*rel.split("/")))
+
+    # -- completion and suggestions -----------------------------------------------------------
+
+    def _fold(self, word: str) -> str:
+        tokens = [t.text for t in self._names(word)]
+        return tokens[0] if tokens else ""
+
+    def _complete(self, field: str | None, word: str) -> dict[str, list[str]]:
+        """Whole index terms a partial word may become, most frequent first, per field."""
+        folded = self._fold(word)
+        if not folded:
+            return {}
+        reader = self._searcher.reader()
+        fields = [field] if field else list(DEFAULT_FIELDS)
+        out: dict[str, list[str]] = {}
+        stems: list[str] | None = None
+        for name in fields:
+            if name in _NAME_FIELDS or name == "agency":
+                limit = COMPLETIONS if field else NAME_COMPLETIONS
+                found = _top_prefix(reader, name, folded, limit)
+            else:
+                if stems is None:
+                    stems = self._stem_completions(reader, folded)
+                found = [s for s in stems if (name, s) in reader] if name != "body" else stems
+            if found:
+                out[name] = found
+        return out
+
+    def _stem_completions(self, reader: Any, folded: str) -> list[str]:
+        candidates: dict[str, int] = dict(
+            _prefix_frequencies(reader, "body", folded, COMPLETION_SCAN)
+        )
+        # The stem of a longer word can be shorter than what was typed: `housin` -> `hous`.
+        for cut in range(len(folded) - 1, max(2, len(folded) - 5), -1):
+            rest = folded[cut:]
+            if any(suffix.startswith(rest) for suffix in _SUFFIXES):
+                stem_text = folded[:cut]
+                if ("body", stem_text) in reader:
+                    candidates[stem_text] = reader.doc_frequency("body", stem_text)
+        stemmed = [t.text for t in self._text(folded)]
+        for text in stemmed:
+            if ("body", text) in reader:
+                candidates[text] = reader.doc_frequency("body", text)
+        return [t for t, _df in sorted(candidates.items(), key=lambda kv: -kv[1])][:COMPLETIONS]
+
+    def _suggest(self, text: str, parsed: ParsedQuery) -> str | None:
+        """A respelled query when some typed words occur nowhere in the index."""
+        reader = self._searcher.reader()
+        replacements: dict[str, str] = {}
+        for word in parsed.words:
+            if self._known(reader, word):
+                continue
+            better = self._respell(reader, word)
+            if better and better != word:
+                replacements[word] = better
+        if not replacements:
+            return None
+        pattern = re.compile(
+            r"(?<![\w])(" + "|".join(re.escape(w) for w in replacements) + r")(?![\w])",
+            re.IGNORECASE,
+        )
+        return pattern.sub(lambda m: replacements[m.group(1).lower()], text)
+
+    def _known(self, reader: Any, word: str) -> bool:
+        stems = [t.text for t in self._text(word)]
+        folded = self._fold(word)
+        if not stems:  # a stop word: it never blocks a match
+            return True
+        return any(("body", s) in reader or ("headline", s) in reader for s in stems) or any(
+            (f, folded) in reader for f in _NAME_FIELDS
+        )
+
+    def _respell(self, reader: Any, word: str) -> str | None:
+        """The closest word the index holds, in the form a person would type it."""
+        folded = self._fold(word)
+        distance = 1 if len(folded) <= 4 else 2
+        best: tuple[int, str] | None = None
+        stems = [t.text for t in self._text(folded)]
+        for stem_text in stems[:1]:
+            for candidate in reader.terms_within("body", stem_text, distance, prefix=1):
+                frequency = reader.doc_frequency("body", candidate)
+                if best is None or frequency > best[0]:
+                    best = (frequency, self._surface("body", candidate) or candidate)
+        for field in _NAME_FIELDS:
+            for candidate in reader.terms_within(field, folded, distance, prefix=1):
+                frequency = reader.doc_frequency(field, candidate)
+                if best is None or frequency > best[0]:
+                    best = (frequency, candidate)
+        return best[1] if best else None
+
+    def _surface(self, field: str, stem_text: str) -> str | None:
+        """An unstemmed word that stems to `stem_text`, read from a story that contains it."""
+        reader = self._searcher.reader()
+        if (field, stem_text) not in reader:
+            return None
+        matcher = reader.postings(field, stem_text)
+        if not matcher.is_active():
+            return None
+        docnum = matcher.id()
+        spans_found = matcher.value_as("characters") if matcher.supports("characters") else []
+        body = reader.stored_fields(docnum).get(field) or ""
+        for _pos, start, end in spans_found[:1]:
+            return self._fold(body[start:end])
+        for token in self._names(body):
+            if token.text and [t.text for t in self._text(token.text)] == [stem_text]:
+                return token.text
+        return None
+
+    # -- whole articles ----------------------------------------------------------------------
+
+    def article(self, path: str) -> Article:
+        """The full story: re-parsed from its file, or rebuilt from the index if the file is gone.
+
+        `path` is a hit's path (absolute) or a path relative to the archive.
+        """
+        from termnews.errors import ParseError
+        from termnews.parsing import parse_file
+
+        rel, full = self._locate(path)
+        if full is not None:
+            try:
+                return parse_file(full)
+            except (ParseError, OSError):
+                pass
+        with self._lock:
+            docnum = self._searcher.document_number(path=rel)
+            if docnum is None:
+                raise TermnewsError(f"{path}: not in the index")
+            stored = self._searcher.reader().stored_fields(docnum)
+        authors = stored.get("authors") or ""
+        return Article(
+            path=str(full) if full else rel,
+            headline=stored.get("headline") or "",
+            authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
+            agency=stored.get("agency"),
+            published=None if stored.get("est") else stored.get("pub"),
+            dateline=stored.get("dateline"),
+            body=stored.get("body") or "",
+            warnings=("the file could not be read; this is the copy in the index",),
+        )
+
+    def _locate(self, path: str) -> tuple[str, Path | None]:
+        candidate = Path(path)
+        archive = self._archive
+        if candidate.is_absolute():
+            if archive is not None:
+                try:
+                    return candidate.relative_to(archive).as_posix(), candidate
+                except ValueError:
+                    pass
+            return candidate.as_posix(), candidate
+        full = archive.joinpath(*candidate.parts) if archive is not None else None
+        return candidate.as_posix(), full
+
+    def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
+        """Highlight spans for `terms` (from `Results.terms`) in any text, e.g. a whole body."""
+        return find_spans(text, terms)
+
+
+def _prefix_frequencies(reader: Any, field: str, prefix: str, scan: int) -> list[tuple[str, int]]:
+    found = []
+    for i, (text, info) in enumerate(reader.iter_prefix(field, prefix)):
+        if i >= scan:
+            break
+        found.append(
+            (text.decode("utf-8") if isinstance(text, bytes) else text, info.doc_frequency())
+        )
+    return found
+
+
+def _top_prefix(reader: Any, field: str, prefix: str, limit: int) -> list[str]:
+    pairs = _prefix_frequencies(reader, field, prefix, COMPLETION_SCAN)
+    return [t for t, _df in sorted(pairs, key=lambda kv: -kv[1])][:limit]
