@@ -1,0 +1,282 @@
+"""The query language and the Searcher, against a small index of invented stories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termnews.errors import IndexMissingError
+from termnews.index import sync
+from termnews.results import SortOrder
+from termnews.search import Searcher
+
+STORIES = Path(__file__).parent / "data" / "search" / "stories"
+NOW = datetime(2024, 2, 14, 15, 30)  # a Wednesday
+LIGHTHOUSE_MTIME = datetime(2020, 6, 1, 12, 0).timestamp()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("search")
+    archive = root / "archive"
+    shutil.copytree(STORIES, archive)
+    os.utime(archive / "lighthouse.txt", (LIGHTHOUSE_MTIME, LIGHTHOUSE_MTIME))
+    sync(archive, root / "index")
+    return archive, root / "index"
+
+
+@pytest.fixture(scope="module")
+def searcher(built: tuple[Path, Path]) -> Iterator[Searcher]:
+    with Searcher(built[1], now=lambda: NOW) as opened:
+        yield opened
+
+
+def names(searcher: Searcher, query: str, sort: SortOrder = SortOrder.RELEVANCE) -> list[str]:
+    return [Path(hit.path).stem for hit in searcher.search(query, sort=sort).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("seawall promenade", {"seawall"}),
+        ("seawall ferry", set()),
+        ("seawall AND promenade", {"seawall"}),
+        ("ferry OR seawall", {"ferry", "seawall"}),
+        ("rebuild NOT ferry", {"seawall"}),
+        ("rebuild -ferry", {"seawall"}),
+        ('"winter sailings"', {"ferry"}),
+        ("light*", {"lighthouse"}),
+        ("seawoll~", {"seawall"}),
+        ("(ferry OR council) library", {"council"}),
+    ],
+)
+def test_operators(searcher: Searcher, query: str, expected: set[str]) -> None:
+    assert set(names(searcher, query)) == expected
+
+
+def test_phrases_keep_the_gap_of_a_dropped_stop_word(searcher: Searcher) -> None:
+    assert names(searcher, '"state of the art"') == ["orchard"]
+    assert names(searcher, '"state art"') == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("headline:seawall", {"seawall"}),
+        ("headline:ploughs", set()),
+        ("body:ploughs", {"montreal-snow"}),
+        ("author:okafor", {"council"}),
+        ("by:okafor", {"council"}),
+        ('by:"ines varga"', {"ferry"}),
+        ('agency:"northern press"', {"montreal-snow"}),
+        ('dateline:"kestrel bay"', {"council"}),
+        ("in:kestrel", {"council"}),
+        ("in:brandon", {"ferry"}),
+    ],
+)
+def test_fields_and_aliases(searcher: Searcher, query: str, expected: set[str]) -> None:
+    assert set(names(searcher, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("date:2024", {"seawall", "montreal-snow", "orchard"}),
+        ("date:2024-01", {"seawall", "orchard"}),
+        ("date:2024-01-25", {"seawall"}),
+        ("date:[2024-01-01 to 2024-02-15]", {"seawall", "orchard", "montreal-snow"}),
+        ("date:[2024-01-01 to 2024-01-31]", {"seawall", "orchard"}),
+        ("date:>2023-06", {"ferry", "seawall", "orchard", "montreal-snow"}),
+        ('date:"last week"', {"montreal-snow"}),
+        ("date:<2021", {"lighthouse"}),  # no date in the story: the file's mtime stands in
+        ("ferry -date:2024", {"ferry"}),
+        ("lake date:2023", {"ferry"}),
+    ],
+)
+def test_dates(searcher: Searcher, query: str, expected: set[str]) -> None:
+    assert set(names(searcher, query)) == expected
+
+
+def test_accents_fold_both_ways(searcher: Searcher) -> None:
+    assert names(searcher, "montreal") == ["montreal-snow"]
+    assert names(searcher, "MONTRÉAL") == ["montreal-snow"]
+    assert names(searcher, "by:elodie") == ["montreal-snow"]
+
+
+def test_stemming_matches_other_forms_of_a_word(searcher: Searcher) -> None:
+    assert set(names(searcher, "rebuilding")) == {"seawall", "ferry"}
+    assert set(names(searcher, "rebuilds")) == {"seawall", "ferry"}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('ab "()[]:*~-^+<>=date:by:in:OR AND NOT 2024-1')), max_size=30
+    )
+)
+def test_no_query_ever_raises(searcher: Searcher, query: str) -> None:
+    results = searcher.search(query)
+    assert results.total >= 0
+    assert searcher.search_as_you_type(query).total >= 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"seawall', "(seawall", "seawall)", "colour:blue seawall", "headline: seawall", "seawall OR"],
+)
+def test_malformed_queries_fall_back_to_the_words_and_say_so(
+    searcher: Searcher, query: str
+) -> None:
+    results = searcher.search(query)
+
+    assert results.notice and "searched for the words instead" in results.notice
+    if "colour" not in query:
+        assert [Path(h.path).stem for h in results.hits] == ["seawall"]
+
+
+def test_an_unreadable_date_is_ignored_with_a_notice(searcher: Searcher) -> None:
+    results = searcher.search("date:someday ferry")
+
+    assert results.notice and "someday" in results.notice
+    assert [Path(h.path).stem for h in results.hits] == ["ferry"]
+
+
+def test_a_misspelling_gets_a_suggestion(searcher: Searcher) -> None:
+    results = searcher.search("sewall")
+
+    assert results.total == 0
+    assert results.suggestion == "seawall"
+    assert searcher.search("seawall").suggestion is None
+
+
+def test_an_empty_query_lists_every_story_newest_first(searcher: Searcher) -> None:
+    results = searcher.search("")
+
+    assert results.total == 6
+    assert [Path(h.path).stem for h in results.hits] == [
+        "montreal-snow",
+        "seawall",
+        "orchard",
+        "ferry",
+        "council",
+        "lighthouse",
+    ]
+    assert names(searcher, "", SortOrder.OLDEST)[0] == "lighthouse"
+
+
+def test_sort_orders(searcher: Searcher) -> None:
+    assert names(searcher, "rebuild", SortOrder.NEWEST) == ["seawall", "ferry"]
+    assert names(searcher, "rebuild", SortOrder.OLDEST) == ["ferry", "seawall"]
+    relevance = searcher.search("seawall").hits
+    assert relevance[0].score > 0
+
+
+def test_hits_carry_fields_snippet_and_spans(searcher: Searcher) -> None:
+    results = searcher.search("rebuilding seawall")
+    hit = results.hits[0]
+
+    assert Path(hit.path).name == "seawall.txt" and Path(hit.path).is_absolute()
+    assert hit.authors == ("Mira Castell",)
+    assert (hit.agency, hit.dateline, hit.published) == (
+        "The Coastal Wire",
+        "PORT ALDWIN",
+        "2024-01-25",
+    )
+    assert not hit.date_estimated
+    assert [hit.headline[s:e] for s, e in hit.headline_spans] == ["Seawall"]
+    assert {hit.snippet[s:e] for s, e in hit.snippet_spans} == {"rebuild", "seawall"}
+    assert {"rebuild", "seawal"} <= results.terms
+
+
+def test_an_estimated_date_is_marked(searcher: Searcher) -> None:
+    (hit,) = searcher.search("lighthouse keeper").hits
+
+    assert hit.date_estimated and hit.published.startswith("2020-06-01")
+
+
+def test_hits_materialises_any_slice_lazily(searcher: Searcher) -> None:
+    results = searcher.search("", limit=2)
+
+    assert len(results.hits) == 2 and results.total == 6
+    rest = searcher.hits(results, 2, 6)
+    assert [h.path for h in rest] == [h.path for h in searcher.search("").hits[2:6]]
+
+
+def test_spans_highlight_any_text(searcher: Searcher) -> None:
+    terms = searcher.search("montreal rebuilding").terms
+    text = "MONTRÉAL crews are Rebuilding"
+
+    assert [text[s:e] for s, e in searcher.spans(text, terms)] == ["MONTRÉAL", "Rebuilding"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("seaw", {"seawall"}),
+        ("rebui", {"seawall", "ferry"}),
+        ("by:oka", {"council"}),
+        ("in:glen", {"orchard"}),
+        ("clearing bud", {"montreal-snow"}),
+    ],
+)
+def test_search_as_you_type_completes_the_last_word(
+    searcher: Searcher, typed: str, expected: set[str]
+) -> None:
+    results = searcher.search_as_you_type(typed)
+
+    assert {Path(h.path).stem for h in results.hits} == expected
+
+
+def test_article_reparses_the_file(searcher: Searcher, built: tuple[Path, Path]) -> None:
+    article = searcher.article(str(built[0] / "ferry.txt"))
+
+    assert article.headline == "Ferry operator adds winter sailings"
+    assert article.authors == ("Tomas Rell", "Ines Varga")
+    assert searcher.article("ferry.txt") == article
+
+
+def test_a_missing_index_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="termnews index"):
+        Searcher(tmp_path / "nothing-here")
+
+
+def test_refresh_sees_a_sync_and_old_results_still_page(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(STORIES, archive)
+    sync(archive, tmp_path / "index")
+    with Searcher(tmp_path / "index") as opened:
+        before = opened.search("", limit=1)
+        assert not opened.refresh()
+        (archive / "tram.txt").write_text(
+            "Tram line opens\n\nBy Nell Harrow on March 1, 2024.\n\nORVELLE – The tram opened.\n"
+        )
+        (archive / "ferry.txt").unlink()
+        sync(archive, tmp_path / "index")
+
+        assert opened.refresh()
+        assert names(opened, "tram") == ["tram"]
+        paged = {Path(h.path).stem for h in opened.hits(before, 0, 6)}
+        assert "tram" in paged and "ferry" not in paged
+        assert opened.search("").total == 6
+
+
+def test_the_article_falls_back_to_the_index_when_the_file_is_gone(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(STORIES, archive)
+    sync(archive, tmp_path / "index")
+    (archive / "orchard.txt").unlink()
+
+    with Searcher(tmp_path / "index") as opened:
+        article = opened.article("orchard.txt")
+
+    assert article.headline == "Apple growers report record harvest"
+    assert "cider press" in article.body and article.warnings
