@@ -170,6 +170,7 @@ def parse(
 ) -> ParsedQuery:
     """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`."""
     notices: list[str] = []
+    original = text
     problem = syntax_problem(text)
     if problem:
         words = plain_words(text)
@@ -220,7 +221,12 @@ def parse(
     if not text.strip():
         parsed: Any = wq.Every()
     else:
-        parsed = _substitute(parser.parse(text), replacements)
+        try:
+            parsed = _substitute(parser.parse(text), replacements)
+        except Exception:  # Whoosh raises on a few odd inputs, e.g. `0(-)`
+            fallback = " ".join(plain_words(original))
+            notices.append("could not read the query, so searched for the words instead")
+            parsed = parser.parse(fallback) if fallback else wq.NullQuery
     return ParsedQuery(
         query=parsed,
         notice="; ".join(notices) or None,

@@ -94,7 +94,10 @@ class Searcher:
         with self._lock:
             if self._searcher.up_to_date():
                 return False
-            self._searcher = self._searcher.refresh()
+            # Not `searcher.refresh()`: it reuses the readers of unchanged segments, and those
+            # keep the segment's *old* deletions, so a deleted story would still be found.
+            old, self._searcher = self._searcher, self._ix.searcher()
+            old.close()
             self._parser = make_parser(self._searcher.schema)
             self._archive = archive_of(self._index_dir)
             self._recent.clear()
