@@ -50,7 +50,8 @@ async def test_empty_query_lists_every_story_newest_first(make_app: MakeApp) -> 
         await settle(pilot)
         results = app.result_list
         assert results.total == 8
-        assert app.results is not None and app.results.sort == SortOrder.NEWEST
+        dates = [results.hit_at(i).published or "" for i in range(7)]
+        assert dates == sorted(dates, reverse=True)
         assert "Quillmouth council approves seawall" in row_text(results, 0)
         assert "Mar 2, 2024" in row_text(results, 1)
         assert status_text(app).startswith("8 results · newest first")
@@ -139,6 +140,9 @@ async def test_sort_cycles_and_searches_again(make_app: MakeApp) -> None:
         await settle(pilot)
         assert app.sort == SortOrder.NEWEST
         assert app.results is not None and app.results.sort == SortOrder.NEWEST
+        total = app.result_list.total
+        dates = [app.result_list.hit_at(i).published or "" for i in range(total)]
+        assert dates == sorted(dates, reverse=True)
         assert "newest first" in status_text(app)
         await pilot.press("s")
         await settle(pilot)
