@@ -285,13 +285,8 @@ def _clean_name(name: str) -> str:
     name = name.strip(" ,;:–—-'\"“”")
     if name.endswith(".") and not _KEEP_FINAL_PERIOD.search(name):
         name = name.rstrip(".")
-    return smart_title(name) if _mostly_caps(name) else name
-
-
-def _mostly_caps(text: str) -> bool:
-    """`DANA WEXLER` and `GLENN McTAVISH`: capitals except for a `Mc` or `Mac` prefix."""
-    letters = [ch for ch in re.sub(r"\bMa?c(?=[A-Z])", "", text) if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    # smart_title only touches words in capitals: `Claire LAMBERT` (AFP) → `Claire Lambert`.
+    return smart_title(name)
 
 
 @lru_cache(maxsize=4)  # one story asks about the same line up to three times

@@ -31,10 +31,12 @@ DATELINE_PATTERN = re.compile(
 AGENCY_TAGS: dict[str, str] = {
     "ap": "Associated Press",
     "reuters": "Reuters",
+    "reuter": "Reuters",
     "cp": "The Canadian Press",
     "afp": "AFP",
     "bloomberg": "Bloomberg",
-    "upi": "UPI",
+    "bloomberg news": "Bloomberg News",
+    "upi": "United Press International",
     "dpa": "dpa",
     "xinhua": "Xinhua",
     "ips": "IPS",
@@ -88,10 +90,22 @@ def _capital_share(place: str) -> float:
     return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
 
 
+#: `(Bloomberg) -- Text`: an agency tag with no place, as some services open their copy.
+TAG_ONLY_PATTERN = re.compile(rf"^\((?P<tag>[A-Z][A-Za-z .&-]{{1,30}})\)\s*{_DASH}\s*(?=\S)")
+
+
 def match_dateline(paragraph: str) -> Dateline | None:
-    """The dateline at the start of `paragraph`, or None when it does not open with one."""
+    """The dateline at the start of `paragraph`, or None when it does not open with one.
+
+    A tag with no place gives a Dateline whose `place` is empty: the tag still names the
+    agency and still comes off the body.
+    """
     match = DATELINE_PATTERN.match(paragraph)
     if not match:
+        tag_only = TAG_ONLY_PATTERN.match(paragraph)
+        if tag_only and tag_only.group("tag").strip().lower() in AGENCY_TAGS:
+            agency = AGENCY_TAGS[tag_only.group("tag").strip().lower()]
+            return Dateline("", None, agency, tag_only.end())
         return None
     place = match.group("place").strip().rstrip(",")
     head = place.split(",")[0]

@@ -44,8 +44,15 @@ DATE_PATTERN = re.compile(
 )
 #: Words that sites put around a date on its own line.
 _DATE_LINE_NOISE = re.compile(
-    r"^(?:(?:last\s+)?(?:updated|posted|published|modified|date)(?:\s+on)?\s*:?\s*)?"
-    r"|[\s|·•,.]*(?:\(?(?:updated|modified|edt|est)\b.*)?$",
+    r"^(?:(?:last\s+)?(?:updated|posted|published|modified|date|originally published)"
+    r"(?:\s+on)?\s*:?\s*)?"
+    r"|[\s|·•,.]*(?:[|·•(]\s*(?:last\s+)?(?:updated|modified)\b.*)?$",
+    re.IGNORECASE,
+)
+#: `4:32 PM EDT, Tue March 5, 2024`: some sites print the time first.
+_TIME_FIRST = re.compile(
+    r"^(?P<time>[0-2]?\d:[0-5]\d\s*(?:[ap]\.?\s?m\.?)?)\s*(?:[A-Z]{1,4}T|UTC|GMT|ET|PT)?[,\s]+"
+    r"(?P<date>.+)$",
     re.IGNORECASE,
 )
 #: Month and day without a year, as Reuters datelines carry them (`HAMBURG, Oct 2`).
@@ -126,6 +133,9 @@ def parse_date_line(line: str) -> str | None:
     if len(stripped) > 80 or not _DIGIT.search(stripped):
         return None
     core = _DATE_LINE_NOISE.sub("", stripped)
+    time_first = _TIME_FIRST.match(core)
+    if time_first:
+        core = f"{time_first.group('date')} {time_first.group('time')}"
     match = DATE_PATTERN.fullmatch(core)
     if match:
         return _iso_of(match, with_time=True)

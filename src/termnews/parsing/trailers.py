@@ -33,7 +33,9 @@ _TAIL_STARTERS = frozenset(
     """share this story|share this article|notify of|inline feedbacks|view all comments|
     load comments|related stories|related articles|related content|join the conversation|
     leave a comment|post a comment|you may also like|recommended for you|trending now|
-    most read|most popular|more from|latest news|read next""".replace("\n", "").split("|")
+    most read|most popular|more from|latest news|read next|trending|related|more stories|
+    most viewed|editor's picks|top stories|popular stories|recommended|also in the news|
+    more in|you might also like|around the web""".replace("\n", "").split("|")
 )
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:read more:|related:|also read:|see also:|click here|sign up |subscribe to |"
@@ -43,7 +45,7 @@ _BOILERPLATE_PREFIX = re.compile(
 )
 
 _WITH_FILES = re.compile(
-    r"^[\s–—―-]*(?:with|avec) (?:files|reporting|des fichiers) (?:from|by|de)"
+    r"^[\s–—―-]*(?:with|avec) (?:files|reporting|assistance|des fichiers) (?:from|by|de)"
     r"\s+(?P<names>.+?)[.\s]*$",
     re.IGNORECASE,
 )
@@ -64,6 +66,12 @@ _NOTE_PATTERNS = re.compile(
     r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
     r"correspondent|writer|freelance writer|contributor)\b.{0,80}\b(?:with|for|at)\b.{0,120}$"
     r"|this is a corrected (?:version|story)"
+    r"|this (?:story|article|report|item) (?:has been|was) (?:corrected|updated|clarified|amended)"
+    r"|\(\(.{3,200}\)\)$"  # Reuters contact: ((jane.roe@thomsonreuters.com; +44 20 ...))
+    r"|to contact the (?:reporters?|editors?|writers?|authors?)\b"
+    r"|[a-z]{2,4}(?:/[a-z]{2,4})+$"  # AFP desk slug: cl/mb/jh
+    r"|(?:--|[–—])\s*.{0,60}\bnewsroom\b"  # Reuters sign-off: -- London Newsroom +44 ...
+    r"|(?:tel|phone|fax)?\s*:?\s*\+\d[\d ()-]{6,}$"
     r"|corrects? (?:paragraph|spelling|name|headline)"
     r"|(?:note to readers|editor'?s note|correction)\s*:"
     r"|follow (?:\w+ ){0,3}(?:on|at) (?:twitter|x|facebook|instagram|bluesky|threads)"
@@ -139,6 +147,19 @@ def classify_trailer(paragraph: str) -> tuple[str, str | list[str]] | None:
     return None
 
 
+_AP_TAIL = re.compile(
+    r"^(?:follow|find more|more (?:ap|on)|for more|see more|read more|the associated press|"
+    r"associated press|ap |contact|this story|online:|on the web|___)|contributed",
+    re.IGNORECASE,
+)
+
+
+def _is_ap_tail(paragraph: str) -> bool:
+    return len(paragraph) <= 400 and (
+        classify_trailer(paragraph) is not None or bool(_AP_TAIL.search(paragraph))
+    )
+
+
 def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
     """Remove trailers from the end of the body (and `___` separated AP tails)."""
     found = Trailers()
@@ -154,14 +175,16 @@ def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
             break
         collected.append(kind)
         body.pop()
-    # AP puts a rule (`___`) before its tail of follow-ups and contributor lines.
+    # AP puts a rule (`___`) before its tail of follow-ups and contributor lines; a rule
+    # before ordinary paragraphs is only a section break, and the rule itself is never text.
     for index in range(len(body) - 1, max(len(body) - 4, 0) - 1, -1):
         if _SEPARATOR.match(body[index]) and index > 0:
             tail = body[index + 1 :]
-            if tail and all(len(p) <= 400 for p in tail):
+            if tail and all(_is_ap_tail(p) for p in tail):
                 collected.extend(("note", p) for p in reversed(tail))
                 del body[index:]
             break
+    body = [paragraph for paragraph in body if not _SEPARATOR.match(paragraph)]
     for kind, value in reversed(collected):
         if kind == "contributors":
             assert isinstance(value, list)

@@ -37,6 +37,12 @@ _MAX_FRONT_PARAGRAPHS = 3
 _MAX_FRONT_CHARS = 700
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+_CONTACT_LINE = re.compile(
+    r"^(?:(?:e-?mail|twitter|x|follow(?: \w+)? on (?:twitter|x))\s*:?\s*)?"
+    r"(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,30})(?:\s*[|·/]\s*(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,30}))*$",
+    re.IGNORECASE,
+)
+_BULLETS = ("•", "* ", "- ", "– ", "▪", "◦", "●", "■", "·")
 _PARAGRAPH_END = (".", "!", "?", ")", "”", '"', "’")
 #: Trailers sit in the last few blocks; only there is a block split line by line.
 _TRAILER_BLOCKS = 4
@@ -56,6 +62,9 @@ def _blocks(text: str) -> list[list[str]]:
     """Blocks of stripped lines; whole-text regexes keep the per-line Python work small."""
     blocks = []
     for chunk in _BLANK_LINES.split(text):
+        if "\n " in chunk or "\n\t" in chunk:
+            blocks.extend(_split_indented(chunk))
+            continue
         if "  " in chunk or "\t" in chunk:
             chunk = _SPACES.sub(" ", chunk)
         lines = [line.strip() for line in chunk.split("\n")]
@@ -63,6 +72,21 @@ def _blocks(text: str) -> list[list[str]]:
             blocks.append(lines)
         elif any(lines):
             blocks.append([line for line in lines if line])
+    return blocks
+
+
+def _split_indented(chunk: str) -> list[list[str]]:
+    """Old wire copy marks paragraphs by indenting their first line, with no blank lines."""
+    raw_lines = [line for line in chunk.split("\n") if line.strip()]
+    indents = [len(line) - len(line.lstrip(" \t")) for line in raw_lines]
+    base = min(indents, default=0)
+    blocks: list[list[str]] = []
+    for line, indent in zip(raw_lines, indents, strict=True):
+        clean = _SPACES.sub(" ", line).strip()
+        if not blocks or (indent >= base + 2 and max(indents) > base):
+            blocks.append([clean])
+        else:
+            blocks[-1].append(clean)
     return blocks
 
 
@@ -121,6 +145,8 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                 header.byline = parse_byline(line)
             elif header.byline is None and is_bare_agency(line):
                 header.byline = Byline((), line.rstrip(" ."), None)
+            elif header.byline is not None and _CONTACT_LINE.match(line):
+                continue  # `jo@paper.ca`, `Twitter: @jo`: how to reach the writer
             elif header.byline is not None and _is_agency_line(line, header.byline):
                 # Older AP copy puts `Associated Press Writer` on the line below the names.
                 header.byline = replace(header.byline, agency=line.rstrip(" ."))
@@ -190,8 +216,17 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
 
 
 def _join(lines: list[str]) -> list[str]:
+    """One paragraph from wrapped lines; long lines and bullet items stay their own paragraphs."""
     if len(lines) == 1:
         return lines
+    if any(line.startswith(_BULLETS) for line in lines[1:]):
+        items: list[list[str]] = []
+        for line in lines:
+            if not items or line.startswith(_BULLETS):
+                items.append([line])
+            else:
+                items[-1].append(line)
+        return [" ".join(item) for item in items]
     if max(len(line) for line in lines[:-1]) <= _WRAP_WIDTH:
         return [" ".join(lines)]
     return lines
@@ -277,7 +312,7 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
         authors=byline.authors if byline else (),
         agency=agency,
         published=published,
-        dateline=dateline.place if dateline else None,
+        dateline=(dateline.place or None) if dateline else None,
         summary=front.summary,
         caption=front.caption,
         photo_credit=front.credit,
