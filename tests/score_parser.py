@@ -19,22 +19,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from termnews.article import FIELD_NAMES  # noqa: E402
 from termnews.parsing import parse_bytes  # noqa: E402
 
-FIELDS = (
-    "headline",
-    "authors",
-    "agency",
-    "published",
-    "dateline",
-    "summary",
-    "caption",
-    "photo_credit",
-    "body",
-    "contributors",
-    "notes",
-    "site_date",
-)
+#: Every field of the record except the two the json leaves out.
+FIELDS = tuple(name for name in FIELD_NAMES if name not in ("path", "warnings"))
 DEFAULT_DIR = HERE / "fixtures" / "wire"
 
 
