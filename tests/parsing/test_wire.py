@@ -85,3 +85,15 @@ def test_markup_like_text_is_kept_literally() -> None:
     article = parse("[bold]Alert[/] <b>now</b>\n\nOTTAWA – The [link=x]tag[/link] stayed.\n")
     assert article.headline == "[bold]Alert[/] <b>now</b>"
     assert article.body == "The [link=x]tag[/link] stayed."
+
+
+def test_story_with_no_headline_starts_at_its_dateline() -> None:
+    lede = (
+        "OTTAWA – "
+        + "The committee heard from eleven witnesses over two long days of hearings. " * 3
+    )
+    article = parse(f"Jan 5, 2024\n\n{lede}\n\nMore to come.\n")
+    assert article.headline == ""
+    assert article.dateline == "OTTAWA"
+    assert article.body.startswith("The committee heard")
+    assert "no headline" in article.warnings

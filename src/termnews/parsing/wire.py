@@ -43,6 +43,8 @@ _CONTACT_LINE = re.compile(
     re.IGNORECASE,
 )
 _BULLETS = ("•", "* ", "- ", "– ", "▪", "◦", "●", "■", "·")
+#: A line longer than this that opens with a dateline is the story, not a headline.
+_MAX_HEADLINE = 150
 _PARAGRAPH_END = (".", "!", "?", ")", "”", '"', "’")
 #: Trailers sit in the last few blocks; only there is a block split line by line.
 _TRAILER_BLOCKS = 4
@@ -137,6 +139,10 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                     header.site_date = date_iso
                 elif is_byline(line):
                     header.byline = parse_byline(line)
+                elif len(line) > _MAX_HEADLINE and match_dateline(line):
+                    # The story starts at once: there is no headline.
+                    header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
+                    return header
                 else:
                     wrapped = _headline_continuation(block, line_index)
                     header.headline = " ".join([line, *wrapped])
