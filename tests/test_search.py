@@ -280,3 +280,14 @@ def test_the_article_falls_back_to_the_index_when_the_file_is_gone(tmp_path: Pat
 
     assert article.headline == "Apple growers report record harvest"
     assert "cider press" in article.body and article.warnings
+
+
+def test_relevance_pages_past_the_first_are_scored_on_demand(searcher: Searcher) -> None:
+    query = "rebuild OR ferry OR snow OR library OR apples"
+    everything = searcher.search(query, limit=10)
+    first = searcher.search(query, limit=1)
+
+    assert first.total == everything.total == 5 and len(first.hits) == 1
+    rest = searcher.hits(first, 1, 10)
+    assert [h.path for h in first.hits + tuple(rest)] == [h.path for h in everything.hits]
+    assert [h.score for h in rest] == [h.score for h in everything.hits[1:]]

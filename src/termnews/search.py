@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,7 @@ from typing import Any
 from whoosh import query as wq
 
 from termnews.article import Article
+from termnews.docsets import DocSets
 from termnews.errors import TermnewsError
 from termnews.highlight import lead_snippet, snippet
 from termnews.highlight import spans as find_spans
@@ -48,6 +50,15 @@ _NAME_FIELDS = ("dateline", "authors")
 _RECENT_RESULTS = 16
 
 
+@dataclass
+class _Ranked:
+    """Matches in result order (possibly only the first pages of a relevance order)."""
+
+    docnums: list[int]
+    scores: dict[int, float]
+    total: int
+
+
 class Searcher:
     """Searches one index. Use as a context manager, or call `close()`."""
 
@@ -60,13 +71,14 @@ class Searcher:
         self._index_dir = Path(index_dir)
         self._ix = open_index(self._index_dir)
         self._searcher = self._ix.searcher()
+        self._docsets = DocSets(self._searcher)
         self._parser = make_parser(self._ix.schema)
         self._archive = archive_of(self._index_dir)
         self._now = now or datetime.now
         self._text = text_analyzer()
         self._names = name_analyzer()
         # Results this reader generation produced: their docnums are valid for `hits`.
-        self._recent: OrderedDict[int, tuple[Results, dict[int, float]]] = OrderedDict()
+        self._recent: OrderedDict[int, tuple[Results, Any, _Ranked]] = OrderedDict()
 
     # -- context manager ---------------------------------------------------------------------
 
@@ -98,6 +110,7 @@ class Searcher:
             # keep the segment's *old* deletions, so a deleted story would still be found.
             old, self._searcher = self._searcher, self._ix.searcher()
             old.close()
+            self._docsets = DocSets(self._searcher)
             self._parser = make_parser(self._searcher.schema)
             self._archive = archive_of(self._index_dir)
             self._recent.clear()
@@ -131,62 +144,82 @@ class Searcher:
     def _search(self, text: str, sort: SortOrder, limit: int, *, complete: bool) -> Results:
         started = time.perf_counter()
         sort = SortOrder(sort)
+        limit = max(0, limit)
         with self._lock:
             completer = self._complete if complete else None
             parsed = parse(self._parser, text, self._now(), completer)
-            docnums, scores = self._run(parsed.query, sort)
+            ranked = self._run(parsed.query, sort, limit)
             reader = self._searcher.reader()
             terms = frozenset(t for _f, t in positive_terms(parsed.query, reader))
-            suggestion = None if docnums else self._suggest(text, parsed)
-            first = docnums[: max(0, limit)]
-            hits = self._materialise(first, [scores.get(d, 0.0) for d in first], terms)
+            suggestion = None if ranked.total else self._suggest(text, parsed)
+            first = ranked.docnums[:limit]
+            hits = self._materialise(first, [ranked.scores.get(d, 0.0) for d in first], terms)
             results = Results(
                 query=text,
                 sort=sort,
-                total=len(docnums),
+                total=ranked.total,
                 hits=tuple(hits),
                 elapsed_ms=(time.perf_counter() - started) * 1000,
                 suggestion=suggestion,
                 notice=parsed.notice,
                 terms=terms,
-                docnums=tuple(docnums),
+                docnums=tuple(ranked.docnums),
             )
-            self._remember(results, scores)
+            self._recent[id(results)] = (results, parsed.query, ranked)
+            while len(self._recent) > _RECENT_RESULTS:
+                self._recent.popitem(last=False)
             return results
 
-    def _run(self, q: Any, sort: SortOrder) -> tuple[list[int], dict[int, float]]:
-        """All matches in order. Relevance scores every match (BM25F); dates use the column."""
-        searcher = self._searcher
+    def _run(self, q: Any, sort: SortOrder, want: int) -> _Ranked:
+        """The matches in order: all of them for date orders, at least `want` for relevance.
+
+        The exact total and the date orders come from set algebra (`DocSets`); relevance uses
+        Whoosh's BM25F top-k search, which skips blocks that cannot reach the top `want`, and
+        later pages are scored on demand by `hits`.
+        """
         if isinstance(q, wq.Every) and sort is SortOrder.RELEVANCE:
             sort = SortOrder.NEWEST
-        if isinstance(q, type(wq.NullQuery)):
-            return [], {}
-        if sort is SortOrder.RELEVANCE:
-            found = searcher.search(q, limit=None)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return _Ranked([], {}, 0)
+        docsets = self._docsets
+        if isinstance(q, wq.Every):
+            order = docsets.everything(newest=sort is SortOrder.NEWEST)
+            return _Ranked(order, {}, len(order))
+        if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q):
+            found = self._searcher.search(q, limit=None)
             ranked = found.top_n
-            return [d for _s, d in ranked], {d: float(s) for s, d in ranked}
-        found = searcher.search(
-            q, limit=None, sortedby="published", reverse=sort is SortOrder.NEWEST, scored=False
-        )
-        return [d for _s, d in found.top_n], {}
+            return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, len(ranked))
+        matches = docsets.matches(q)
+        if sort is not SortOrder.RELEVANCE:
+            order = docsets.by_date(matches, newest=sort is SortOrder.NEWEST)
+            return _Ranked(order, {}, len(order))
+        if not matches:
+            return _Ranked([], {}, 0)
+        return self._top(q, max(want, 1), len(matches))
 
-    def _remember(self, results: Results, scores: dict[int, float]) -> None:
-        self._recent[id(results)] = (results, scores)
-        while len(self._recent) > _RECENT_RESULTS:
-            self._recent.popitem(last=False)
+    def _top(self, q: Any, want: int, total: int) -> _Ranked:
+        found = self._searcher.search(q, limit=min(want, total))
+        ranked = found.top_n
+        return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, total)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
         """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
+        start, stop = max(0, start), max(0, min(stop, results.total))
         with self._lock:
             remembered = self._recent.get(id(results))
             if remembered is not None and remembered[0] is results:
-                docnums, scores = results.docnums, remembered[1]
+                _results, q, ranked = remembered
             else:
                 # Made by an older reader generation (before a refresh): re-run it.
-                parsed = parse(self._parser, results.query, self._now())
-                docnums, scores = self._run(parsed.query, results.sort)
-            page = list(docnums[max(0, start) : max(0, stop)])
-            return self._materialise(page, [scores.get(d, 0.0) for d in page], results.terms)
+                q = parse(self._parser, results.query, self._now()).query
+                ranked = self._run(q, results.sort, stop)
+                self._recent[id(results)] = (results, q, ranked)
+            if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
+                # A relevance page past the ones scored so far: score further, in one go.
+                more = self._top(q, max(stop, 2 * len(ranked.docnums)), ranked.total)
+                ranked.docnums, ranked.scores = more.docnums, more.scores
+            page = ranked.docnums[start:stop]
+            return self._materialise(page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
 
     def _materialise(
         self, docnums: list[int], scores: list[float], terms: frozenset[str]

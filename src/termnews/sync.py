@@ -11,6 +11,7 @@ lingering forever on a queue and holding the write lock's inherited file descrip
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import queue
@@ -159,6 +160,9 @@ def _worker_main(
         # SIGKILL of the parent for as long as this process lives.
         with contextlib.suppress(OSError):
             os.close(lock_fd)
+    # Indexing allocates millions of small tuples and no cycles: the cyclic collector would
+    # only rescan them over and over. The process exits when its segment is done.
+    gc.disable()
     try:
         from whoosh.index import open_dir
 
@@ -248,7 +252,8 @@ def _index_in_workers(
                 continue
             pending -= 1
             if status != "ok":
-                raise TermnewsError(f"an indexing worker failed:\n{payload}")
+                last_line = str(payload).strip().splitlines()[-1:] or ["unknown error"]
+                raise TermnewsError(f"an indexing worker failed: {last_line[0]}")
             outcome.indexed += indexed
             outcome.skipped.update(payload)
             if segment is not None:
