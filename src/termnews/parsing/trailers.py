@@ -24,7 +24,10 @@ _BOILERPLATE_LINES = frozenset(
     join the conversation | leave a comment | post a comment | 0 comments | skip to content |
     story continues below advertisement | article content | continue reading |
     latest news | top stories | watch | listen | photos | newest | oldest | most voted |
-    guest | login | follow us | follow | our standards: the thomson reuters trust principles |
+    guest | login | follow us | follow | about us | contact us | privacy policy |
+    terms of use | terms of service | terms and conditions | cookie policy | site map | sitemap |
+    back to top | top of page | corrections | submit a news tip | send us a tip |
+    our standards: the thomson reuters trust principles |
     the thomson reuters trust principles""".replace("\n", " ").split("|")
 )
 _BOILERPLATE = frozenset(" ".join(item.split()) for item in _BOILERPLATE_LINES)
@@ -69,6 +72,7 @@ _NOTE_PATTERNS = re.compile(
     r"|this (?:story|article|report|item) (?:has been|was) (?:corrected|updated|clarified|amended)"
     r"|\(\(.{3,200}\)\)$"  # Reuters contact: ((jane.roe@thomsonreuters.com; +44 20 ...))
     r"|to contact the (?:reporters?|editors?|writers?|authors?)\b"
+    r"|companies in this (?:story|report|article)\s*:"
     r"|[a-z]{2,4}(?:/[a-z]{2,4})+$"  # AFP desk slug: cl/mb/jh
     r"|(?:--|[–—])\s*.{0,60}\bnewsroom\b"  # Reuters sign-off: -- London Newsroom +44 ...
     r"|(?:tel|phone|fax)?\s*:?\s*\+\d[\d ()-]{6,}$"
@@ -160,6 +164,19 @@ def _is_ap_tail(paragraph: str) -> bool:
     )
 
 
+def _looks_like_site_chrome(paragraph: str) -> bool:
+    """A short, unpunctuated, capitalised line: a menu or footer link, not a sentence."""
+    words = paragraph.split()
+    return (
+        0 < len(words) <= 5
+        and len(paragraph) <= 40
+        and not paragraph.endswith((".", "!", "?", "”", '"', ":"))
+        and all(
+            word[:1].isupper() or word.lower() in ("and", "of", "the", "&", "to") for word in words
+        )
+    )
+
+
 def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
     """Remove trailers from the end of the body (and `___` separated AP tails)."""
     found = Trailers()
@@ -171,6 +188,14 @@ def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
             body.pop()
             continue
         kind = classify_trailer(last)
+        if (
+            kind is None
+            and len(body) > 1
+            and _looks_like_site_chrome(last)
+            and (classify_trailer(body[-2]) is not None or _looks_like_site_chrome(body[-2]))
+        ):
+            body.pop()  # a site link below the trailers (`About Us`), not story text
+            continue
         if kind is None:
             break
         collected.append(kind)

@@ -156,8 +156,9 @@ def _read_header(blocks: list[list[str]]) -> _Header:
             elif header.byline is not None and _is_agency_line(line, header.byline):
                 # Older AP copy puts `Associated Press Writer` on the line below the names.
                 header.byline = replace(header.byline, agency=line.rstrip(" ."))
-            elif date_iso and header.header_date is None:
-                header.header_date = date_iso
+            elif date_iso:
+                # `Posted ...` then `Last Updated ...`: the first is the story's date.
+                header.header_date = header.header_date or date_iso
             else:
                 header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
                 return header
