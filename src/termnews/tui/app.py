@@ -52,8 +52,9 @@ T = TypeVar("T")
 
 #: Below this many columns the list fills the width and articles open full screen.
 WIDE_COLUMNS = 100
-#: Rows fetched with each search; the list asks for more through `Searcher.hits` on demand.
-FIRST_PAGE = 50
+#: Rows fetched with each search: a 120x40 screen shows 12, the list asks for more through
+#: `Searcher.hits` on demand, and every extra row costs a snippet on each keystroke.
+FIRST_PAGE = 20
 #: Terminals that are known to have only 8/16 colours get the ANSI theme, which stays legible.
 LOW_COLOUR_TERMS = {"xterm", "screen", "linux", "vt100", "vt220", "ansi", "tmux", "rxvt"}
 
