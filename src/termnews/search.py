@@ -57,6 +57,9 @@ class _Ranked:
     docnums: list[int]
     scores: dict[int, float]
     total: int
+    rank_query: Any = None
+    """What later relevance pages are scored with (see `ParsedQuery.rank_query`)."""
+    allow: set[int] | None = None
 
 
 class Searcher:
@@ -148,7 +151,7 @@ class Searcher:
         with self._lock:
             completer = self._complete if complete else None
             parsed = parse(self._parser, text, self._now(), completer)
-            ranked = self._run(parsed.query, sort, limit)
+            ranked = self._run(parsed.query, sort, limit, parsed.rank_query)
             reader = self._searcher.reader()
             terms = frozenset(t for _f, t in positive_terms(parsed.query, reader))
             suggestion = None if ranked.total else self._suggest(text, parsed)
@@ -170,7 +173,7 @@ class Searcher:
                 self._recent.popitem(last=False)
             return results
 
-    def _run(self, q: Any, sort: SortOrder, want: int) -> _Ranked:
+    def _run(self, q: Any, sort: SortOrder, want: int, rank_q: Any = None) -> _Ranked:
         """The matches in order: all of them for date orders, at least `want` for relevance.
 
         The exact total and the date orders come from set algebra (`DocSets`); relevance uses
@@ -195,12 +198,14 @@ class Searcher:
             return _Ranked(order, {}, len(order))
         if not matches:
             return _Ranked([], {}, 0)
+        if rank_q is not None and docsets.is_cheap(rank_q):
+            return self._top(rank_q, max(want, 1), len(matches), set(matches))
         return self._top(q, max(want, 1), len(matches))
 
-    def _top(self, q: Any, want: int, total: int) -> _Ranked:
-        found = self._searcher.search(q, limit=min(want, total))
+    def _top(self, q: Any, want: int, total: int, allow: set[int] | None = None) -> _Ranked:
+        found = self._searcher.search(q, limit=min(want, total), filter=allow)
         ranked = found.top_n
-        return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, total)
+        return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, total, q, allow)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
         """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
@@ -216,7 +221,12 @@ class Searcher:
                 self._recent[id(results)] = (results, q, ranked)
             if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
                 # A relevance page past the ones scored so far: score further, in one go.
-                more = self._top(q, max(stop, 2 * len(ranked.docnums)), ranked.total)
+                more = self._top(
+                    ranked.rank_query if ranked.rank_query is not None else q,
+                    max(stop, 2 * len(ranked.docnums)),
+                    ranked.total,
+                    ranked.allow,
+                )
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]
             return self._materialise(page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
