@@ -291,3 +291,16 @@ def test_relevance_pages_past_the_first_are_scored_on_demand(searcher: Searcher)
     rest = searcher.hits(first, 1, 10)
     assert [h.path for h in first.hits + tuple(rest)] == [h.path for h in everything.hits]
     assert [h.score for h in rest] == [h.score for h in everything.hits[1:]]
+
+
+def test_typeahead_results_still_page_after_a_refresh(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(STORIES, archive)
+    sync(archive, tmp_path / "index")
+    with Searcher(tmp_path / "index") as opened:
+        partial = opened.search_as_you_type("seaw", limit=0)
+        (archive / "council.txt").unlink()
+        sync(archive, tmp_path / "index")
+        assert opened.refresh()
+
+        assert [Path(h.path).stem for h in opened.hits(partial, 0, 5)] == ["seawall"]

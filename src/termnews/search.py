@@ -51,6 +51,17 @@ _RECENT_RESULTS = 16
 
 
 @dataclass
+class _Entry:
+    """A Results this Searcher returned, with what it takes to page through it."""
+
+    results: Results
+    query: Any
+    ranked: _Ranked
+    generation: int
+    complete: bool
+
+
+@dataclass
 class _Ranked:
     """Matches in result order (possibly only the first pages of a relevance order)."""
 
@@ -81,7 +92,8 @@ class Searcher:
         self._text = text_analyzer()
         self._names = name_analyzer()
         # Results this reader generation produced: their docnums are valid for `hits`.
-        self._recent: OrderedDict[int, tuple[Results, Any, _Ranked]] = OrderedDict()
+        self._recent: OrderedDict[int, _Entry] = OrderedDict()
+        self._generation = 0
 
     # -- context manager ---------------------------------------------------------------------
 
@@ -116,7 +128,7 @@ class Searcher:
             self._docsets = DocSets(self._searcher)
             self._parser = make_parser(self._searcher.schema)
             self._archive = archive_of(self._index_dir)
-            self._recent.clear()
+            self._generation += 1
             return True
 
     @property
@@ -168,7 +180,9 @@ class Searcher:
                 terms=terms,
                 docnums=tuple(ranked.docnums),
             )
-            self._recent[id(results)] = (results, parsed.query, ranked)
+            self._recent[id(results)] = _Entry(
+                results, parsed.query, ranked, self._generation, complete
+            )
             while len(self._recent) > _RECENT_RESULTS:
                 self._recent.popitem(last=False)
             return results
@@ -211,14 +225,21 @@ class Searcher:
         """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
         start, stop = max(0, start), max(0, min(stop, results.total))
         with self._lock:
-            remembered = self._recent.get(id(results))
-            if remembered is not None and remembered[0] is results:
-                _results, q, ranked = remembered
+            entry = self._recent.get(id(results))
+            known = entry is not None and entry.results is results
+            if known and entry.generation == self._generation:  # type: ignore[union-attr]
+                q, ranked = entry.query, entry.ranked  # type: ignore[union-attr]
             else:
-                # Made by an older reader generation (before a refresh): re-run it.
-                q = parse(self._parser, results.query, self._now()).query
-                ranked = self._run(q, results.sort, stop)
-                self._recent[id(results)] = (results, q, ranked)
+                # Made before a refresh (document numbers may have moved): re-run it, the
+                # way it was first run (as typed, or completing the last word).
+                complete = known and entry.complete  # type: ignore[union-attr]
+                completer = self._complete if complete else None
+                parsed = parse(self._parser, results.query, self._now(), completer)
+                q = parsed.query
+                ranked = self._run(q, results.sort, stop, parsed.rank_query)
+                self._recent[id(results)] = _Entry(
+                    results, q, ranked, self._generation, bool(complete)
+                )
             if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
                 # A relevance page past the ones scored so far: score further, in one go.
                 more = self._top(
