@@ -247,8 +247,8 @@ def _find_story_start(paragraphs: list[str]) -> tuple[int, Dateline | None]:
         dateline = match_dateline(paragraph)
         if dateline is not None:
             return index, dateline
-        if len(paragraph) > _MAX_FRONT_CHARS and find_credit(paragraph) is None:
-            break
+        if len(paragraph) > _MAX_FRONT_CHARS:
+            break  # too long for a deck: the story has begun, without a dateline
     start = 0
     for index, paragraph in enumerate(paragraphs[:_MAX_FRONT_PARAGRAPHS]):
         if find_credit(paragraph) is not None:
