@@ -6,29 +6,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from termnews.article import Article
-from termnews.tui.app import low_colour_terminal, run_pager
-from termnews.tui.text import (
+from termnews.formatting import (
     article_as_text,
-    byline,
-    dateline_line,
+    byline_text,
+    dateline_text,
     row_meta,
     short_date,
-    squash_whitespace,
-    wrap_ranges,
 )
+from termnews.tui.app import low_colour_terminal, run_pager
+from termnews.tui.text import squash_whitespace, wrap_ranges
 
 
 def test_byline_reads_like_a_newspaper() -> None:
-    assert byline(("Ana Ruiz", "Ben Holt"), "The Canadian Press") == (
+    assert byline_text(("Ana Ruiz", "Ben Holt"), "The Canadian Press") == (
         "By Ana Ruiz and Ben Holt · The Canadian Press"
     )
-    assert byline(("A", "B", "C"), None) == "By A, B and C"
-    assert byline((), "Reuters") == "Reuters"
+    assert byline_text(("A", "B", "C"), None) == "By A, B and C"
+    assert byline_text((), "Reuters") == "Reuters"
 
 
 def test_dates() -> None:
-    assert dateline_line("OTTAWA", "2024-01-25") == "OTTAWA · Thursday, January 25, 2024"
-    assert dateline_line(None, "2024-01-25T17:12:00") == "Thursday, January 25, 2024, 5:12 PM"
+    assert dateline_text("OTTAWA", "2024-01-25") == "OTTAWA · Thursday, January 25, 2024"
+    assert dateline_text(None, "2024-01-25T17:12:00") == "Thursday, January 25, 2024, 5:12 PM"
     assert short_date("2024-01-25", estimated=True) == "~Jan 25, 2024"
     assert short_date("not a date") == "undated"
     assert row_meta("2024-01-25", False, ("Ana Ruiz",), "OTTAWA") == (

@@ -39,7 +39,10 @@ def render_text(article: Article, width: int) -> str:
     from termnews.formatting import byline_text, dateline_text
 
     lines = [article.headline or "(no headline)"]
-    for extra in (byline_text(article), dateline_text(article)):
+    for extra in (
+        byline_text(article.authors, article.agency),
+        dateline_text(article.dateline, article.published),
+    ):
         if extra:
             lines.append(extra)
     lines.append("")

@@ -132,7 +132,7 @@ def print_table(results: Any) -> None:
     if not results.hits:
         return
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True, pad_edge=False)
-    table.add_column("date", no_wrap=True, style="cyan", width=10)
+    table.add_column("date", no_wrap=True, style="cyan", width=13)
     table.add_column("story", ratio=1)
     for hit in results.hits:
         story = Text()
@@ -148,7 +148,7 @@ def print_table(results: Any) -> None:
             story.append_text(_styled(hit.snippet, hit.snippet_spans, "", "bold yellow"))
         story.append("\n")
         story.append(hit.path, style="dim")
-        date = short_date(hit.published) + ("~" if hit.date_estimated else "")
+        date = short_date(hit.published, hit.date_estimated)
         table.add_row(Text(date), story)
     console.print(table)
     shown = len(results.hits)

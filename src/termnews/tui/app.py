@@ -30,11 +30,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
+from termnews.formatting import article_as_text
 from termnews.results import Results, SortOrder, Span
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import HelpScreen
-from termnews.tui.text import article_as_text
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar

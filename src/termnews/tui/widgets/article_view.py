@@ -26,14 +26,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from termnews.article import Article
+from termnews.formatting import byline_text, caption_line, contributors_line, dateline_text
 from termnews.results import Span
-from termnews.tui.text import (
-    byline,
-    caption_line,
-    contributors_line,
-    dateline_line,
-    wrap_ranges,
-)
+from termnews.tui.text import wrap_ranges
 
 #: The widest the body text gets; longer lines are tiring to read.
 MAX_TEXT_WIDTH = 80
@@ -148,15 +143,15 @@ class ArticleView(ScrollView, can_focus=True):
                 False,
             )
         ]
-        if line := byline(article.authors, article.agency):
+        if line := byline_text(article.authors, article.agency):
             blocks.append(_Block(line, "article--byline", spans(line)))
-        if line := dateline_line(article.dateline, article.published):
+        if line := dateline_text(article.dateline, article.published):
             blocks.append(
                 _Block(
                     line,
                     "article--dateline",
                     (),
-                    space_before=not bool(byline(article.authors, article.agency)),
+                    space_before=not bool(byline_text(article.authors, article.agency)),
                 )
             )
         if article.summary:

@@ -27,8 +27,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from termnews.formatting import row_meta
 from termnews.results import Hit, Results, Span
-from termnews.tui.text import row_meta, squash_whitespace
+from termnews.tui.text import squash_whitespace
 
 #: Lines per story row: headline, date · byline · dateline, snippet.
 ROW_HEIGHT = 3
