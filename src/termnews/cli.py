@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from termnews import __version__
+from termnews.errors import TermnewsError
 
 #: Subcommand name -> module under termnews.commands. `browse` is the default command.
 COMMANDS: dict[str, str] = {
@@ -63,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"termnews.commands.{COMMANDS[args.command]}")
     try:
         return int(module.run(args) or 0)
-    except UsageError as error:
+    except (UsageError, TermnewsError) as error:
+        # Every expected failure (missing or busy index, unreadable archive) says what to do
+        # in one line; a traceback would only hide that sentence.
         print(f"termnews: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import queue
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -140,9 +141,16 @@ def apply(
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """`fork` where it exists: workers inherit the imported parser and start in milliseconds."""
+    """`fork` where it is safe: workers inherit the imported parser and start in milliseconds.
+
+    Forking a process that runs other threads (the browser syncs from a worker thread) can
+    copy a lock some other thread held at that instant, and the child then hangs on it; such
+    a process starts its workers from a clean `forkserver` instead.
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _worker_main(
@@ -202,6 +210,8 @@ def _index_in_workers(
     progress: Progress | None,
 ) -> tuple[Outcome, list[Any]]:
     ctx = _context()
+    if ctx.get_start_method() != "fork":
+        lock_fd = None  # only a forked child inherits the descriptor it must close
     jobs = ctx.Queue(procs * 4)
     results = ctx.Queue()
     counter = ctx.Value("l", 0)
