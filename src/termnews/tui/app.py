@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -353,10 +354,10 @@ class TermnewsApp(App[None]):
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:
-        self.result_list.focus()
+        self.focus_now(self.result_list)
 
     def on_search_bar_leave(self, message: SearchBar.Leave) -> None:
-        self.result_list.focus()
+        self.focus_now(self.result_list)
 
     def set_sort(self, order: SortOrder) -> None:
         """Change the order and search again (the palette's Sort commands use this)."""
@@ -417,7 +418,7 @@ class TermnewsApp(App[None]):
             view = self.query_one("#article", ArticleView)
             view.show(article, spans_for)
             if focus:
-                view.focus()
+                self.focus_now(view)
         elif focus:
             self.push_screen(ArticleScreen(article, spans_for, self._summary()))
 
@@ -464,14 +465,25 @@ class TermnewsApp(App[None]):
         """`/`: type a query (from any pane, or back from the full-screen article)."""
         if isinstance(self.screen, ArticleScreen):
             self.pop_screen()
-        self.search_bar.focus()
+            self.search_bar.focus()
+        else:
+            self.focus_now(self.search_bar)
 
     def action_back(self) -> None:
         """Esc: article pane -> list -> search box."""
         if isinstance(self.focused, ArticleView):
-            self.result_list.focus()
+            self.focus_now(self.result_list)
         elif isinstance(self.focused, ResultList):
-            self.search_bar.focus()
+            self.focus_now(self.search_bar)
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move focus before the next key is handled.
+
+        `Widget.focus()` defers the change, so keys that arrive in the same read (fast typing,
+        a paste, or an SSH link that batches keystrokes: `/ferry`) would still go to the old
+        widget, where `y` copies and `s` sorts instead of typing.
+        """
+        self.screen.set_focus(widget)
 
     def action_cycle_sort(self) -> None:
         """`s`: best match -> newest first -> oldest first."""

@@ -29,6 +29,7 @@ from termnews.article import Article
 from termnews.formatting import byline_text, caption_line, contributors_line, dateline_text
 from termnews.results import Span
 from termnews.tui.text import wrap_ranges
+from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 
 #: The widest the body text gets; longer lines are tiring to read.
 MAX_TEXT_WIDTH = 80
@@ -56,7 +57,7 @@ class _Line:
     end: int
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
     """A story formatted for reading: headline, byline, dateline, deck, caption, body, notes."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

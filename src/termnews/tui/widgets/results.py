@@ -30,6 +30,7 @@ from textual.strip import Strip
 from termnews.formatting import row_meta
 from termnews.results import Hit, Results, Span
 from termnews.tui.text import squash_whitespace
+from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 
 #: Lines per story row: headline, date · byline · dateline, snippet.
 ROW_HEIGHT = 3
@@ -56,7 +57,7 @@ def _with_spans(text: str, base: object, match: object, spans: tuple[Span, ...])
     return content
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     """Every story that matches the query, drawn three lines per story, rendered lazily."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
