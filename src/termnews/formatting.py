@@ -7,6 +7,7 @@ They return plain strings (never markup), so every caller decides how to style t
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -103,10 +104,12 @@ def contributors_line(article: Article) -> str:
     return f"With files from {join_names(article.contributors)}"
 
 
-def article_as_text(article: Article) -> str:
-    """The whole story as plain text, for `$PAGER` and the clipboard (`y`).
+def article_as_text(article: Article, width: int | None = None) -> str:
+    """The whole story as plain text, for `termnews parse`/`show`, `$PAGER` and `y`.
 
-    It follows the article view's order so that what is copied is what was read.
+    It follows the article view's order so that what is copied is what was read. With a
+    `width` every paragraph is wrapped at word boundaries, as a pager will not do it; without
+    one (the clipboard) each paragraph stays one line, for the receiving program to wrap.
     """
     blocks = [article.headline]
     if line := byline_text(article.authors, article.agency):
@@ -122,4 +125,9 @@ def article_as_text(article: Article) -> str:
     if line := contributors_line(article):
         text_blocks.append(line)
     text_blocks.extend(article.notes)
+    if width is not None:
+        text_blocks = [
+            "\n".join(textwrap.fill(line, width=width) for line in block.split("\n"))
+            for block in text_blocks
+        ]
     return "\n\n".join(text_blocks) + "\n"

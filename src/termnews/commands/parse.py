@@ -10,10 +10,8 @@ import argparse
 import json
 import shutil
 import sys
-import textwrap
 from typing import Any
 
-from termnews.article import Article
 from termnews.config import MAX_FILE_BYTES
 
 
@@ -34,26 +32,9 @@ def register(subparsers: Any) -> None:
     )
 
 
-def render_text(article: Article, width: int) -> str:
-    """Headline, byline, dateline and date, then the body wrapped to `width`."""
-    from termnews.formatting import byline_text, dateline_text
-
-    lines = [article.headline or "(no headline)"]
-    for extra in (
-        byline_text(article.authors, article.agency),
-        dateline_text(article.dateline, article.published),
-    ):
-        if extra:
-            lines.append(extra)
-    lines.append("")
-    for paragraph in article.paragraphs:
-        lines.extend(textwrap.wrap(paragraph, width=width) or [""])
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def run(args: argparse.Namespace) -> int:
     from termnews.errors import ParseError
+    from termnews.formatting import article_as_text
     from termnews.parsing import parse_file
 
     width = max(20, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
@@ -71,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             if not first:
                 print("─" * min(width, 40))
-            print(render_text(article, width))
+            print(article_as_text(article, width=width))
         first = False
         sys.stdout.flush()
     return status

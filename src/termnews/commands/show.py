@@ -29,9 +29,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from termnews.commands.parse import render_text
     from termnews.commands.search import NO_INDEX, locate_index
     from termnews.errors import ParseError, TermnewsError
+    from termnews.formatting import article_as_text
     from termnews.parsing import parse_file
 
     candidate = Path(args.path).expanduser()
@@ -58,5 +58,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(article.to_dict(), ensure_ascii=False))
     else:
         width = max(20, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
-        sys.stdout.write(render_text(article, width))
+        sys.stdout.write(article_as_text(article, width=width))
     return 0

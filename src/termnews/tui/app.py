@@ -49,6 +49,9 @@ from termnews.tui.widgets.status import (
 if TYPE_CHECKING:
     from termnews.search import Searcher
 
+#: Pager text is wrapped to this many columns at most, the article view's reading width.
+PAGER_WIDTH = 80
+
 T = TypeVar("T")
 
 #: Below this many columns the list fills the width and articles open full screen.
@@ -515,7 +518,7 @@ class TermnewsApp(App[None]):
         if article is None:
             self.notify("No story to open.", severity="warning")
             return
-        text = article_as_text(article)
+        text = article_as_text(article, width=max(20, min(PAGER_WIDTH, self.size.width - 1)))
         try:
             with self.suspend():
                 error = run_pager(text)
