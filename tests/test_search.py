@@ -171,6 +171,31 @@ def test_an_empty_query_lists_every_story_newest_first(searcher: Searcher) -> No
         "lighthouse",
     ]
     assert names(searcher, "", SortOrder.OLDEST)[0] == "lighthouse"
+    assert results.sort == SortOrder.NEWEST  # what it did, not what was asked
+    assert searcher.search_as_you_type("").sort == SortOrder.NEWEST
+    assert searcher.search("", SortOrder.OLDEST).sort == SortOrder.OLDEST
+
+
+@pytest.mark.parametrize("typed", ["s", "se", "clearing s", "clearing OR s"])
+def test_one_or_two_letters_wait_for_the_next_keystroke(searcher: Searcher, typed: str) -> None:
+    """Too short to complete and not a word of its own: results stay those of the rest."""
+    before = typed.rstrip("se").removesuffix(" OR").strip()
+
+    assert searcher.search_as_you_type(typed).docnums == searcher.search(before).docnums
+
+
+def test_ranking_matches_whoosh_scoring_every_match(searcher: Searcher) -> None:
+    from termnews.querylang import parse
+
+    shapes = ["seawall", "winter OR snow", "snow -montreal", "snow NOT montreal"]
+    shapes.append("headline:seawall ferry")
+    for text in shapes:
+        parsed = parse(searcher._parser, text, searcher._now())
+        whoosh = searcher._searcher.search(parsed.query, limit=None).top_n
+        expected = sorted(((d, round(s, 9)) for s, d in whoosh), key=lambda x: (-x[1], x[0]))
+        results = searcher.search(text)
+        got = [(d, round(h.score, 9)) for d, h in zip(results.docnums, results.hits, strict=True)]
+        assert got == expected, text
 
 
 def test_sort_orders(searcher: Searcher) -> None:

@@ -6,8 +6,9 @@ once into a frozenset (kept in a small LRU, so the words a person keeps while ty
 nothing on the next keystroke) and combined with C-speed set operations. Anything that needs
 positions (phrases) or expansion (ranges, prefixes) falls back to Whoosh for that subtree.
 
-Relevance ranking still uses Whoosh's BM25F top-k search; this module supplies the exact
-`total` and the full newest/oldest orders, which only need membership and a date column.
+Postings are decoded once into arrays (`termnews.postings`) that relevance ranking
+(`termnews.ranking`) shares; this module supplies the exact `total` and the full
+newest/oldest orders, which only need membership and a date column.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 
 from whoosh import query as wq
 
-#: How many term posting sets to keep; a set of 10k docnums is ~0.5 MB.
-TERM_CACHE = 256
+from termnews.postings import PostingCache
+
+#: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
+SET_CACHE_MEMBERS = 600_000
 
 
 class DocSets:
@@ -27,7 +30,9 @@ class DocSets:
     def __init__(self, searcher: Any) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
+        self.postings = PostingCache(searcher)
         self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._held = 0
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
@@ -55,15 +60,14 @@ class DocSets:
         if cached is not None:
             self._terms.move_to_end(key)
             return cached
-        if key not in self._reader:
-            found: frozenset[int] = frozenset()
-        else:
-            found = frozenset(self._reader.postings(field, text).all_ids())
-            if self.deleted:
-                found -= self.deleted
+        found = frozenset(self.postings.get(field, text).ids)
+        if found and self.deleted:
+            found -= self.deleted
         self._terms[key] = found
-        while len(self._terms) > TERM_CACHE:
-            self._terms.popitem(last=False)
+        self._held += len(found)
+        while self._held > SET_CACHE_MEMBERS and len(self._terms) > 1:
+            _key, dropped = self._terms.popitem(last=False)
+            self._held -= len(dropped)
         return found
 
     @staticmethod

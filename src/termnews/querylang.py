@@ -46,6 +46,11 @@ FIELD_NAMES: dict[str, str] = {
 }
 TEXT_FIELDS = frozenset({"headline", "body", "caption", "authors", "agency", "dateline"})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+#: A partial last word shorter than this is not completed: one or two letters begin
+#: thousands of words, so it would match nearly every story and rank them by noise. Such
+#: a word counts only if the index holds it as a whole word (`eu`); else it waits for
+#: the next keystroke, and the results stay those of the words before it.
+MIN_PREFIX = 3
 
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
 _FIELD_PREFIX = re.compile(r"(?<![\w:])[-+]?([A-Za-z_]+):(\S?)")
@@ -159,6 +164,14 @@ def plain_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(without_fields) if w not in OPERATORS]
 
 
+def _without_dangling_operator(text: str) -> str:
+    """`housing OR ` -> `housing`: what is left once a too-short last word is held back."""
+    tokens = text.split()
+    while tokens and tokens[-1] in OPERATORS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
 def _substitute(q: Any, replacements: dict[str, Any]) -> Any:
     if isinstance(q, wq.Term) and q.fieldname == "path" and q.text in replacements:
         return replacements[q.text]
@@ -221,6 +234,8 @@ def parse(
                         + match.group("sign")
                         + placeholder(wq.Or(alternatives))
                     )
+                elif len(word) < MIN_PREFIX:
+                    text = _without_dangling_operator(text[: match.start()])
 
     words = tuple(
         w.lower() for w in plain_words(re.sub(r"path:__tn\d+__", " ", text)) if len(w) > 1

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,13 +24,15 @@ from typing import Any
 
 from whoosh import query as wq
 
+from termnews import ranking
 from termnews.article import Article
 from termnews.docsets import DocSets
 from termnews.errors import TermnewsError
 from termnews.highlight import lead_snippet, snippet
 from termnews.highlight import spans as find_spans
 from termnews.index import archive_of, open_index
-from termnews.querylang import ParsedQuery, make_parser, parse, positive_terms
+from termnews.querylang import MIN_PREFIX, ParsedQuery, make_parser, parse, positive_terms
+from termnews.ranking import additive_leaves
 from termnews.results import Hit, Results, SortOrder, Span
 from termnews.schema import AUTHOR_SEPARATOR, DEFAULT_FIELDS, name_analyzer, text_analyzer
 
@@ -45,7 +47,7 @@ _SUFFIXES = (
     "ing", "ings", "ed", "es", "er", "ers", "ies", "ied", "ion", "ions", "ation", "ations",
     "ly", "ness", "ment", "ments", "al", "ally", "ity", "ive", "ous", "ful", "s", "e", "y",
 )  # fmt: skip
-_STEMMED_FIELDS = ("headline", "body")
+_STEMMED_FIELDS = ("headline", "body", "caption")
 _NAME_FIELDS = ("dateline", "authors")
 _RECENT_RESULTS = 16
 
@@ -70,7 +72,8 @@ class _Ranked:
     total: int
     rank_query: Any = None
     """What later relevance pages are scored with (see `ParsedQuery.rank_query`)."""
-    allow: set[int] | None = None
+    allow: Collection[int] | None = None
+    """The exact match set that later relevance pages are picked from."""
 
 
 class Searcher:
@@ -163,6 +166,8 @@ class Searcher:
         with self._lock:
             completer = self._complete if complete else None
             parsed = parse(self._parser, text, self._now(), completer)
+            if isinstance(parsed.query, wq.Every) and sort is SortOrder.RELEVANCE:
+                sort = SortOrder.NEWEST  # nothing to rank by: everything, newest first
             ranked = self._run(parsed.query, sort, limit, parsed.rank_query)
             reader = self._searcher.reader()
             terms = frozenset(t for _f, t in positive_terms(parsed.query, reader))
@@ -190,17 +195,15 @@ class Searcher:
     def _run(self, q: Any, sort: SortOrder, want: int, rank_q: Any = None) -> _Ranked:
         """The matches in order: all of them for date orders, at least `want` for relevance.
 
-        The exact total and the date orders come from set algebra (`DocSets`); relevance uses
-        Whoosh's BM25F top-k search, which skips blocks that cannot reach the top `want`, and
-        later pages are scored on demand by `hits`.
+        The exact total and the date orders come from set algebra (`DocSets`); relevance
+        scores the match set over cached posting arrays (`ranking`), and later pages are
+        scored on demand by `hits`.
         """
-        if isinstance(q, wq.Every) and sort is SortOrder.RELEVANCE:
-            sort = SortOrder.NEWEST
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return _Ranked([], {}, 0)
         docsets = self._docsets
         if isinstance(q, wq.Every):
-            order = docsets.everything(newest=sort is SortOrder.NEWEST)
+            order = docsets.everything(newest=sort is not SortOrder.OLDEST)
             return _Ranked(order, {}, len(order))
         if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q):
             found = self._searcher.search(q, limit=None)
@@ -213,13 +216,26 @@ class Searcher:
         if not matches:
             return _Ranked([], {}, 0)
         if rank_q is not None and docsets.is_cheap(rank_q):
-            return self._top(rank_q, max(want, 1), len(matches), set(matches))
-        return self._top(q, max(want, 1), len(matches))
+            return self._top(rank_q, max(want, 1), matches)
+        return self._top(q, max(want, 1), matches)
 
-    def _top(self, q: Any, want: int, total: int, allow: set[int] | None = None) -> _Ranked:
-        found = self._searcher.search(q, limit=min(want, total), filter=allow)
-        ranked = found.top_n
-        return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, total, q, allow)
+    def _top(self, q: Any, want: int, matches: Collection[int]) -> _Ranked:
+        """The best `want` of `matches` by `q`'s BM25F score."""
+        leaves = additive_leaves(q)
+        if leaves is not None:
+            best = ranking.top(
+                self._docsets.postings,
+                leaves,
+                matches,
+                want,
+                self._searcher.doc_count_all(),
+                self._docsets.matches,
+            )
+        else:  # a shape the sum rule does not cover: let Whoosh score it
+            allow = matches if isinstance(matches, set) else set(matches)
+            found = self._searcher.search(q, limit=min(want, len(matches)), filter=allow)
+            best = [(d, float(s)) for s, d in found.top_n]
+        return _Ranked([d for d, _s in best], dict(best), len(matches), q, matches)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
         """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
@@ -245,8 +261,7 @@ class Searcher:
                 more = self._top(
                     ranked.rank_query if ranked.rank_query is not None else q,
                     max(stop, 2 * len(ranked.docnums)),
-                    ranked.total,
-                    ranked.allow,
+                    ranked.allow if ranked.allow is not None else self._docsets.matches(q),
                 )
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]
@@ -322,12 +337,18 @@ class Searcher:
         return tokens[0] if tokens else ""
 
     def _complete(self, field: str | None, word: str) -> dict[str, list[str]]:
-        """Whole index terms a partial word may become, most frequent first, per field."""
+        """Whole index terms a partial word may become, most frequent first, per field.
+
+        Below `MIN_PREFIX` letters only the word itself counts (see `querylang.MIN_PREFIX`),
+        so one or two letters cost no more than searching a whole word.
+        """
         folded = self._fold(word)
         if not folded:
             return {}
         reader = self._searcher.reader()
         fields = [field] if field else list(DEFAULT_FIELDS)
+        if len(folded) < MIN_PREFIX:
+            return self._whole_word(reader, fields, folded)
         out: dict[str, list[str]] = {}
         stems: list[str] | None = None
         for name in fields:
@@ -338,6 +359,18 @@ class Searcher:
                 if stems is None:
                     stems = self._stem_completions(reader, folded)
                 found = [s for s in stems if (name, s) in reader] if name != "body" else stems
+            if found:
+                out[name] = found
+        return out
+
+    def _whole_word(self, reader: Any, fields: list[str], folded: str) -> dict[str, list[str]]:
+        if len(folded) < 2:
+            return {}
+        stems = [t.text for t in self._text(folded)]
+        out: dict[str, list[str]] = {}
+        for name in fields:
+            forms = stems if name in _STEMMED_FIELDS else [folded]
+            found = [t for t in forms if (name, t) in reader]
             if found:
                 out[name] = found
         return out
