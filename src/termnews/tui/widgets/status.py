@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from termnews.results import Results, SortOrder
+from termnews.results import Results
 
 PROGRESS_WIDTH = 20
 
@@ -17,10 +17,7 @@ PROGRESS_WIDTH = 20
 def results_summary(results: Results, *, show_timing: bool = True) -> Content:
     """`37 results · newest first · 4 ms`, with the suggestion or notice when there is one."""
     count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
-    order = results.sort
-    if not results.query.strip() and order == SortOrder.RELEVANCE:
-        order = SortOrder.NEWEST  # nothing to rank by: the engine lists newest first
-    parts = [count, order.label]
+    parts = [count, results.sort.label]
     if show_timing:
         parts.append(f"{results.elapsed_ms:.0f} ms")
     content = Content(" · ".join(parts))
