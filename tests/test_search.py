@@ -188,7 +188,8 @@ def test_ranking_matches_whoosh_scoring_every_match(searcher: Searcher) -> None:
     from termnews.querylang import parse
 
     shapes = ["seawall", "winter OR snow", "snow -montreal", "snow NOT montreal"]
-    shapes.append("headline:seawall ferry")
+    shapes += ["headline:seawall ferry", '"winter sailings"', '"state of the art" OR ferry']
+    shapes += ['"winter sailings" -snow', "(winter sailings) OR seawall", 'by:"lena okafor"']
     for text in shapes:
         parsed = parse(searcher._parser, text, searcher._now())
         whoosh = searcher._searcher.search(parsed.query, limit=None).top_n

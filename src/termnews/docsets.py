@@ -18,10 +18,13 @@ from typing import Any
 
 from whoosh import query as wq
 
+from termnews.phrases import PhraseKey, phrase_key, verify
 from termnews.postings import PostingCache
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000
+#: How many verified phrase match sets to keep (a person refines around the same phrase).
+PHRASE_CACHE = 32
 
 
 class DocSets:
@@ -33,6 +36,7 @@ class DocSets:
         self.postings = PostingCache(searcher)
         self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._held = 0
+        self._phrases: OrderedDict[PhraseKey, frozenset[int]] = OrderedDict()
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
@@ -72,12 +76,14 @@ class DocSets:
 
     @staticmethod
     def is_cheap(q: Any) -> bool:
-        """True if `q` is all terms, boolean operators and ranges: pure set algebra.
+        """True if `q` is all terms, phrases, boolean operators and ranges.
 
-        Phrases and fuzzy or wildcard terms need Whoosh's matchers; for those, one scored
-        pass that yields the total too is cheaper than counting and then ranking.
+        Fuzzy and wildcard terms need Whoosh's matchers; for those, one scored pass that
+        yields the total too is cheaper than counting and then ranking.
         """
         if isinstance(q, (wq.Term, wq.Every, wq.NumericRange)):
+            return True
+        if phrase_key(q) is not None:
             return True
         if isinstance(q, (wq.Or, wq.And, wq.AndNot, wq.Not, wq.AndMaybe)):
             return all(DocSets.is_cheap(child) for child in q.children())
@@ -112,7 +118,31 @@ class DocSets:
             return set(self.live) - self.matches(q.query)
         if isinstance(q, wq.AndMaybe):
             return self.matches(q.a)
+        key = phrase_key(q)
+        if key is not None:
+            return self.phrase(key)
         return set(q.docs(self._searcher)) - self.deleted
+
+    def phrase(self, key: PhraseKey) -> frozenset[int]:
+        """Stories holding the phrase: its words' sets intersected, then positions checked."""
+        cached = self._phrases.get(key)
+        if cached is not None:
+            self._phrases.move_to_end(key)
+            return cached
+        field, words = key
+        if len(words) == 1:
+            found = self.term(field, words[0][0])
+        else:
+            read = [(self.postings.with_values(field, word)[1], offset) for word, offset in words]
+            sets = sorted((self.term(field, word) for word, _offset in words), key=len)
+            candidates = sets[0].intersection(*sets[1:])
+            with_chars = self._reader.schema[field].format.supports("characters")
+            read.sort(key=lambda values_offset: len(values_offset[0]))
+            found = frozenset(verify(read, candidates, with_chars))
+        self._phrases[key] = found
+        while len(self._phrases) > PHRASE_CACHE:
+            self._phrases.popitem(last=False)
+        return found
 
     def dates(self) -> list[int]:
         """The sortable `published` value of every docnum, read once from the column."""

@@ -73,7 +73,20 @@ class PostingCache:
             self._held -= len(dropped)
         return found
 
-    def _load(self, field: str, text: str) -> TermPostings:
+    def with_values(self, field: str, text: str) -> tuple[TermPostings, dict[int, bytes]]:
+        """The term's postings and each docnum's raw value (positions), in one pass.
+
+        Phrases need the values, and reading them with the ids costs one decode, not two;
+        the values themselves are not cached (they are most of a posting's size).
+        """
+        values: dict[int, bytes] = {}
+        found = self._load(field, text, values)
+        if (field, text) not in self._cache:
+            self._cache[(field, text)] = found
+            self._held += len(found)
+        return found, values
+
+    def _load(self, field: str, text: str, values: dict[int, bytes] | None = None) -> TermPostings:
         if (field, text) not in self._reader:
             return EMPTY
         ids = array("i")
@@ -83,7 +96,7 @@ class PostingCache:
                 matcher = leaf.postings(field, text)
             except TermNotFound:
                 continue
-            _read_into(matcher, base, ids, weights)
+            _read_into(matcher, base, ids, weights, values)
         searcher = self._searcher
         if not searcher.schema[field].scorable:
             return TermPostings(ids, weights)
@@ -107,30 +120,44 @@ class PostingCache:
         return norm
 
 
-def _length_bytes(leaf: Any, field: str) -> list[int]:
-    """The one-byte encoded length of `field` in every document of one segment (0: none)."""
+def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
+    """The one-byte encoded length of `field` in every document of one segment (0: none).
+
+    Whoosh keeps these in a column of one unsigned byte per document, so the whole segment
+    is one slice of the file; other codecs are asked one document at a time.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.columns import NumericColumn
+
     count = leaf.doc_count_all()
     perdoc = getattr(leaf, "_perdoc", None)
     column = None
     if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
         column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is None:
-        from whoosh.util.numeric import length_to_byte
+    if type(column) is NumericColumn.Reader and column._typecode == "B":
+        stored = min(column._count, count)
+        raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
+        return raw + bytes([column._default]) * (count - stored)
+    from whoosh.util.numeric import length_to_byte
 
-        return [length_to_byte(leaf.doc_field_length(d, field, 0)) for d in range(count)]
-    return [column[d] for d in range(count)]
+    return [length_to_byte(leaf.doc_field_length(d, field, 0)) for d in range(count)]
 
 
-def _read_into(matcher: Any, base: int, ids: array, weights: array) -> None:
-    """Append one segment's postings (deleted documents included) with docnums offset by base."""
+def _read_into(
+    matcher: Any, base: int, ids: array, weights: array, values: dict[int, bytes] | None
+) -> None:
+    """Append one segment's postings (deleted documents included) with docnums offset by base.
+
+    With `values`, also map each docnum to its raw posting value.
+    """
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     if type(matcher) is not W3LeafMatcher:
         while matcher.is_active():
             ids.append(matcher.id() + base)
             weights.append(matcher.weight())
+            if values is not None:
+                values[matcher.id() + base] = matcher.value()
             matcher.next()
         return
     postfile = matcher._postfile
@@ -138,14 +165,17 @@ def _read_into(matcher: Any, base: int, ids: array, weights: array) -> None:
         data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
         if matcher._compression:
             data = zlib.decompress(data)
-        block_ids, block_weights = loads(data)[:2]
+        block_ids, block_weights, block_values = loads(data)
         count = matcher._blocklength
+        start = len(ids)
         if matcher._byteids:
             ids.extend(d + base for d in block_ids)
         else:
             running = accumulate(block_ids, initial=base)
             next(running)  # `initial` itself comes first
             ids.extend(running)
+        if values is not None:
+            values.update(zip(ids[start:], block_values, strict=True))
         if block_weights is None:
             weights.extend([1.0] * count)
         elif isinstance(block_weights, float):

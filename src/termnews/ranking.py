@@ -6,9 +6,10 @@ document's Whoosh score is simply the sum of the scores of the query terms it co
 among the documents that match. So we add each term's pre-scored postings into one dense
 list (tens of nanoseconds a posting) and pick the top `want` of the exact match set.
 
-The sum rule holds when no AND sits under an OR: in `(a b) OR c` a story holding `a` but not
-`b` matches through `c` only, and `a` must not count. `additive_leaves` says when it holds;
-otherwise the caller falls back to Whoosh.
+Under an OR the sum needs gates: in `(a b) OR c` a story holding `a` but not `b` matches
+through `c` only, so `a` counts only in stories matching `a b` as a whole (the same goes for
+phrases). `additive_leaves` returns None for shapes it does not know; the caller then falls
+back to Whoosh.
 """
 
 from __future__ import annotations
@@ -20,58 +21,69 @@ from typing import Any
 
 from whoosh import query as wq
 
+from termnews.phrases import phrase_words
 from termnews.postings import PostingCache
 
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A scored term of the query, or (`members` set) a constant-score clause like a date."""
+    """A scored term of the query, or (`constant`) a constant-score clause like a date."""
 
     field: str
     text: str
     boost: float = 1.0
     constant: Any = None
     """For a constant-score clause: the query whose matches each score `boost`."""
+    gates: tuple[Any, ...] = ()
+    """Queries a story must match for this leaf to count (an AND or phrase under an OR)."""
 
 
 def additive_leaves(q: Any) -> list[Leaf] | None:
-    """The leaves whose scores add up to `q`'s Whoosh score, or None if they would not."""
+    """The leaves whose gated scores add up to `q`'s Whoosh score, or None if they may not."""
     leaves: list[Leaf] = []
-    return leaves if _walk(q, leaves, under_or=False) else None
+    return leaves if _walk(q, leaves, under_or=False, gates=()) else None
 
 
-def _walk(q: Any, leaves: list[Leaf], *, under_or: bool) -> bool:
-    if isinstance(q, wq.Term):
-        leaves.append(Leaf(q.fieldname, str(q.text), float(q.boost)))
-        return True
+def _walk(q: Any, leaves: list[Leaf], *, under_or: bool, gates: tuple[Any, ...]) -> bool:
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return True
+    if isinstance(q, wq.Term):
+        leaves.append(Leaf(q.fieldname, str(q.text), float(q.boost), gates=gates))
         return True
     if isinstance(q, wq.NumericRange):
         if not q.constantscore:
             return False
-        leaves.append(Leaf("", "", float(q.boost), constant=q))
+        leaves.append(Leaf("", "", float(q.boost), constant=q, gates=gates))
+        return True
+    if isinstance(q, wq.Or):
+        if q.minmatch or q.scale or q.boost != 1.0:
+            return False
+        return all(_walk(c, leaves, under_or=True, gates=gates) for c in q.subqueries)
+    if under_or:
+        # Under an OR, an AND or a phrase counts only where it matches as a whole.
+        return _walk(q, leaves, under_or=False, gates=(*gates, q))
+    words = phrase_words(q)
+    if words is not None:
+        # Whoosh scores a phrase as the sum of its words' scores, where it matches.
+        boost = float(getattr(q, "boost", 1.0))
+        leaves.extend(Leaf(w.fieldname, str(w.text), boost, gates=gates) for w in words)
         return True
     if getattr(q, "boost", 1.0) != 1.0:
-        return False
-    if isinstance(q, wq.Or):
-        if q.minmatch or q.scale:
-            return False
-        return all(_walk(child, leaves, under_or=True) for child in q.subqueries)
-    if under_or:
-        # A leaf present under AND/NOT in an OR does not mean the OR matched through it.
         return False
     if isinstance(q, wq.And):
         for child in q.subqueries:
             if isinstance(child, wq.Not):
                 # Whoosh scores `x NOT y` as `x` plus the inverse matcher's constant 1.
-                leaves.append(Leaf("", "", float(child.boost), constant=child))
-            elif not _walk(child, leaves, under_or=False):
+                leaves.append(Leaf("", "", float(child.boost), constant=child, gates=gates))
+            elif not _walk(child, leaves, under_or=False, gates=gates):
                 return False
         return True
     if isinstance(q, wq.AndNot):
-        return _walk(q.a, leaves, under_or=False)
+        return _walk(q.a, leaves, under_or=False, gates=gates)
     if isinstance(q, wq.AndMaybe):
-        return _walk(q.a, leaves, under_or=False) and _walk(q.b, leaves, under_or=True)
+        return _walk(q.a, leaves, under_or=False, gates=gates) and _walk(
+            q.b, leaves, under_or=True, gates=gates
+        )
     return False
 
 
@@ -92,16 +104,22 @@ def top(
         return []
     acc = [0.0] * doc_count_all
     for leaf in leaves:
+        gate = _gate(leaf.gates, members)
         if leaf.constant is not None:
-            for d in members(leaf.constant):
+            inside = members(leaf.constant)
+            for d in inside if gate is None else gate.intersection(inside):
                 acc[d] += leaf.boost
             continue
         found = postings.get(leaf.field, leaf.text)
-        if leaf.boost == 1.0:
+        boost = leaf.boost
+        if gate is not None:
+            for d, s in zip(found.ids, found.scores, strict=True):
+                if d in gate:
+                    acc[d] += s * boost
+        elif boost == 1.0:
             for d, s in zip(found.ids, found.scores, strict=True):
                 acc[d] += s
         else:
-            boost = leaf.boost
             for d, s in zip(found.ids, found.scores, strict=True):
                 acc[d] += s * boost
     if want >= len(matches):
@@ -112,3 +130,12 @@ def top(
         chosen = [d for d in matches if acc[d] >= threshold]
     chosen.sort(key=lambda d: (-acc[d], d))
     return [(d, acc[d]) for d in chosen[:want]]
+
+
+def _gate(gates: tuple[Any, ...], members: Any) -> set[int] | frozenset[int] | None:
+    if not gates:
+        return None
+    sets = [members(g) for g in gates]
+    if len(sets) == 1:
+        return sets[0]
+    return set(sets[0]).intersection(*sets[1:])
