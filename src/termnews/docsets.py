@@ -23,8 +23,9 @@ from termnews.postings import PostingCache
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000
-#: How many verified phrase match sets to keep (a person refines around the same phrase).
-PHRASE_CACHE = 32
+#: How many docnums the verified phrase sets may hold in all. A quoted phrase is checked in
+#: every default field, so one phrase is four entries: a count limit cycles out too soon.
+PHRASE_CACHE_MEMBERS = 400_000
 
 
 class DocSets:
@@ -37,6 +38,7 @@ class DocSets:
         self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._held = 0
         self._phrases: OrderedDict[PhraseKey, frozenset[int]] = OrderedDict()
+        self._phrase_held = 0
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
@@ -140,8 +142,10 @@ class DocSets:
             read.sort(key=lambda values_offset: len(values_offset[0]))
             found = frozenset(verify(read, candidates, with_chars))
         self._phrases[key] = found
-        while len(self._phrases) > PHRASE_CACHE:
-            self._phrases.popitem(last=False)
+        self._phrase_held += len(found)
+        while self._phrase_held > PHRASE_CACHE_MEMBERS and len(self._phrases) > 1:
+            _key, dropped = self._phrases.popitem(last=False)
+            self._phrase_held -= len(dropped)
         return found
 
     def dates(self) -> list[int]:

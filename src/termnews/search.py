@@ -40,8 +40,13 @@ from termnews.schema import AUTHOR_SEPARATOR, DEFAULT_FIELDS, name_analyzer, tex
 COMPLETIONS = 10
 #: How many completions a name field (author, dateline) contributes to a bare partial word.
 NAME_COMPLETIONS = 3
-#: How many lexicon entries to look at when completing; bounds the cost of 1-2 letter words.
+#: How many lexicon entries to look at when completing; bounds the cost of short prefixes.
 COMPLETION_SCAN = 400
+#: How many body postings the completions of one partial word may add up to, per story in
+#: the index. The match set needs every completion's postings, and decoding them is the cost
+#: of a keystroke: this keeps a common three-letter prefix (`cou`: council, country, court,
+#: county...) near the cost of one common word. Further letters narrow it to what was meant.
+COMPLETION_POSTINGS_PER_DOC = 1.5
 #: Endings a partial word may have run into past its stem: `housin` -> `hous` (housing).
 _SUFFIXES = (
     "ing", "ings", "ed", "es", "er", "ers", "ies", "ied", "ion", "ions", "ation", "ations",
@@ -390,7 +395,15 @@ class Searcher:
         for text in stemmed:
             if ("body", text) in reader:
                 candidates[text] = reader.doc_frequency("body", text)
-        return [t for t, _df in sorted(candidates.items(), key=lambda kv: -kv[1])][:COMPLETIONS]
+        budget = COMPLETION_POSTINGS_PER_DOC * reader.doc_count_all()
+        chosen: list[str] = []
+        spent = 0
+        for text, frequency in sorted(candidates.items(), key=lambda kv: -kv[1])[:COMPLETIONS]:
+            if chosen and spent + frequency > budget:
+                continue  # a smaller completion further down may still fit
+            chosen.append(text)
+            spent += frequency
+        return chosen
 
     def _suggest(self, text: str, parsed: ParsedQuery) -> str | None:
         """A respelled query when some typed words occur nowhere in the index."""
