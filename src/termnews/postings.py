@@ -134,6 +134,8 @@ def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
     column = None
     if perdoc is not None and hasattr(perdoc, "_cached_reader"):
         column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None and perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        return bytes(count)  # the field is in no document of this segment
     if type(column) is NumericColumn.Reader and column._typecode == "B":
         stored = min(column._count, count)
         raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
