@@ -327,6 +327,12 @@ def parse_byline(line: str) -> Byline:
             agency = ", ".join(filter(None, [rest, agency]))
             break
         authors.extend(_clean_name(n) for n in names)
-    if agency and _is_caps(agency):
-        agency = smart_title(agency)
-    return Byline(tuple(a for a in authors if a), agency or None, published)
+    return Byline(
+        tuple(a for a in authors if a), clean_agency(agency) if agency else None, published
+    )
+
+
+def clean_agency(text: str) -> str:
+    """An agency or role as written, title-cased when old wire copy set it in capitals."""
+    text = text.strip(_TRAILING_PUNCT)
+    return smart_title(text) if _is_caps(text) else text

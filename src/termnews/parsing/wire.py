@@ -15,6 +15,7 @@ from termnews.article import Article
 from termnews.errors import ParseError
 from termnews.parsing.bylines import (
     Byline,
+    clean_agency,
     is_bare_agency,
     is_byline,
     looks_like_org,
@@ -155,7 +156,7 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                 continue  # `jo@paper.ca`, `Twitter: @jo`: how to reach the writer
             elif header.byline is not None and _is_agency_line(line, header.byline):
                 # Older AP copy puts `Associated Press Writer` on the line below the names.
-                header.byline = replace(header.byline, agency=line.rstrip(" ."))
+                header.byline = replace(header.byline, agency=clean_agency(line))
             elif date_iso:
                 # `Posted ...` then `Last Updated ...`: the first is the story's date.
                 header.header_date = header.header_date or date_iso
