@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
@@ -34,18 +35,27 @@ K1 = 1.2
 CACHE_POSTINGS = 2_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TermPostings:
-    """One term's live and deleted postings: ascending docnums and each one's BM25F score."""
+    """One term's live and deleted postings: ascending docnums and each one's weight.
+
+    The weights become BM25F scores (`PostingCache.scored`) the first time the term ranks
+    anything: most words a keystroke decodes only decide which stories match (the
+    completions of a partial word are ranked by the words before it), and never need them.
+    """
 
     ids: array
-    scores: array
+    weights: array
+    scored: bool = False
+
+    @property
+    def scores(self) -> array:
+        if not self.scored:
+            raise ValueError("not scored yet: use PostingCache.scored")
+        return self.weights
 
     def __len__(self) -> int:
         return len(self.ids)
-
-
-EMPTY = TermPostings(array("i"), array("d"))
 
 
 class PostingCache:
@@ -58,6 +68,24 @@ class PostingCache:
         self._held = 0
         self._cache: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._norms: dict[str, list[float]] = {}
+
+    def scored(self, field: str, text: str) -> TermPostings:
+        """Like `get`, with `scores` filled in (Whoosh's BM25F for each posting)."""
+        found = self.get(field, text)
+        if not found.scored:
+            searcher = self._searcher
+            if searcher.schema[field].scorable and len(found):
+                factor = searcher.idf(field, text) * (K1 + 1)
+                norm = self._norm(field)
+                found.weights = array(
+                    "d",
+                    [
+                        factor * w / (w + norm[d])
+                        for d, w in zip(found.ids, found.weights, strict=True)
+                    ],
+                )
+            found.scored = True
+        return found
 
     def get(self, field: str, text: str) -> TermPostings:
         key = (field, text)
@@ -88,7 +116,7 @@ class PostingCache:
 
     def _load(self, field: str, text: str, values: dict[int, bytes] | None = None) -> TermPostings:
         if (field, text) not in self._reader:
-            return EMPTY
+            return TermPostings(array("i"), array("d"))
         ids = array("i")
         weights = array("d")
         for leaf, base in self._reader.leaf_readers():
@@ -97,14 +125,7 @@ class PostingCache:
             except TermNotFound:
                 continue
             _read_into(matcher, base, ids, weights, values)
-        searcher = self._searcher
-        if not searcher.schema[field].scorable:
-            return TermPostings(ids, weights)
-        idf = searcher.idf(field, text)
-        factor = idf * (K1 + 1)
-        norm = self._norm(field)
-        scores = array("d", [factor * w / (w + norm[d]) for d, w in zip(ids, weights, strict=True)])
-        return TermPostings(ids, scores)
+        return TermPostings(ids, weights)
 
     def _norm(self, field: str) -> list[float]:
         """`K1 * (1 - B + B * length / average)` per docnum: BM25's length term, per field."""
@@ -115,7 +136,7 @@ class PostingCache:
             by_length[0] = K1 * ((1 - B) + B * 1 / average)  # Whoosh's default length is 1
             norm = []
             for leaf, _base in self._reader.leaf_readers():
-                norm.extend(by_length[b] for b in _length_bytes(leaf, field))
+                norm.extend(map(by_length.__getitem__, _length_bytes(leaf, field)))
             self._norms[field] = norm
         return norm
 
@@ -185,3 +206,49 @@ def _read_into(
         else:
             weights.extend(block_weights)
         matcher._next_block()
+
+
+def values_for(reader: Any, field: str, text: str, wanted: list[int]) -> dict[int, bytes]:
+    """Raw posting values of `text` for the wanted docnums (sorted), where it occurs.
+
+    Only blocks that may hold a wanted docnum are decompressed, so the snippets of one page
+    cost a block per hit, not the whole posting list.
+    """
+    found: dict[int, bytes] = {}
+    if not wanted or (field, text) not in reader:
+        return found
+    for leaf, base in reader.leaf_readers():
+        lo = bisect_left(wanted, base)
+        hi = bisect_left(wanted, base + leaf.doc_count_all())
+        if lo == hi:
+            continue
+        local = [d - base for d in wanted[lo:hi]]
+        try:
+            matcher = leaf.postings(field, text)
+        except TermNotFound:
+            continue
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        if type(matcher) is not W3LeafMatcher:
+            targets = set(local)
+            while matcher.is_active():
+                if matcher.id() in targets:
+                    found[matcher.id() + base] = matcher.value()
+                matcher.next()
+            continue
+        postfile = matcher._postfile
+        floor = -1  # every docnum in the current block is above this
+        while not matcher._atend and floor < local[-1]:
+            top = matcher._maxid
+            if bisect_right(local, top) > bisect_right(local, floor):
+                data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+                if matcher._compression:
+                    data = zlib.decompress(data)
+                ids, _weights, values = loads(data)
+                targets = set(local)
+                for docnum, value in zip(accumulate(ids), values, strict=True):
+                    if docnum in targets:
+                        found[docnum + base] = value
+            floor = top
+            matcher._next_block()
+    return found

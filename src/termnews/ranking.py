@@ -110,7 +110,7 @@ def top(
             for d in inside if gate is None else gate.intersection(inside):
                 acc[d] += leaf.boost
             continue
-        found = postings.get(leaf.field, leaf.text)
+        found = postings.scored(leaf.field, leaf.text)
         boost = leaf.boost
         if gate is not None:
             for d, s in zip(found.ids, found.scores, strict=True):

@@ -62,6 +62,7 @@ class Results:
 
     query: str
     sort: SortOrder
+    """The order the hits are in: an empty query asked for by relevance lists newest first."""
     total: int
     hits: tuple[Hit, ...]
     elapsed_ms: float

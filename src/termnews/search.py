@@ -15,10 +15,11 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from pickle import loads
 from types import TracebackType
 from typing import Any
 
@@ -31,6 +32,7 @@ from termnews.errors import TermnewsError
 from termnews.highlight import lead_snippet, snippet
 from termnews.highlight import spans as find_spans
 from termnews.index import archive_of, open_index
+from termnews.postings import values_for
 from termnews.querylang import MIN_PREFIX, ParsedQuery, make_parser, parse, positive_terms
 from termnews.ranking import additive_leaves
 from termnews.results import Hit, Results, SortOrder, Span
@@ -314,20 +316,8 @@ class Searcher:
         wanted = sorted(set(docnums))
         ranges: dict[int, list[Span]] = {}
         for term in terms:
-            if ("body", term) not in reader:
-                continue
-            matcher = reader.postings("body", term)
-            for docnum in wanted:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    ranges.setdefault(docnum, []).extend(
-                        (s, e) for _pos, s, e in matcher.value_as("characters")
-                    )
+            for docnum, value in values_for(reader, "body", term, wanted).items():
+                ranges.setdefault(docnum, []).extend(_characters(value))
         return ranges
 
     def _display_path(self, rel: str) -> str:
@@ -517,6 +507,16 @@ class Searcher:
     def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
         """Highlight spans for `terms` (from `Results.terms`) in any text, e.g. a whole body."""
         return find_spans(text, terms)
+
+
+def _characters(value: bytes) -> Iterator[Span]:
+    """(start, end) of each occurrence in a body posting's value (Whoosh's Characters format:
+    a 4-byte count, then pickled (position, start, length) deltas)."""
+    end = 0
+    for _pos, start_delta, length in loads(memoryview(value)[4:]):
+        start = end + start_delta
+        end = start + length
+        yield start, end
 
 
 def _prefix_frequencies(reader: Any, field: str, prefix: str, scan: int) -> list[tuple[str, int]]:
