@@ -65,6 +65,8 @@ _NOTE_PATTERNS = re.compile(
     r"|the associated press receives support"
     r"|the canadian press (?:health|climate) coverage"
     r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
+    r"|.{0,120}\breceives? (?:\w+ ){0,2}support from\b.{0,200}\bresponsible for\b"
+    r"|(?:reuters?|ap|upi|cp|afp)$"  # a bare agency sign-off under old wire copy
     r"|(?:the )?local journalism initiatives? (?:is|are) funded"
     r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
     r"correspondent|writer|freelance writer|contributor)\b.{0,80}\b(?:with|for|at)\b.{0,120}$"
