@@ -13,6 +13,7 @@ newest/oldest orders, which only need membership and a date column.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from typing import Any
 
@@ -23,6 +24,8 @@ from termnews.postings import PostingCache
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000
+#: How many `date:` range sets to keep.
+RANGE_CACHE = 8
 #: How many docnums the verified phrase sets may hold in all. A quoted phrase is checked in
 #: every default field, so one phrase is four entries: a count limit cycles out too soon.
 PHRASE_CACHE_MEMBERS = 400_000
@@ -39,6 +42,7 @@ class DocSets:
         self._held = 0
         self._phrases: OrderedDict[PhraseKey, frozenset[int]] = OrderedDict()
         self._phrase_held = 0
+        self._ranges: dict[tuple[Any, ...], frozenset[int]] = {}
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
@@ -123,7 +127,30 @@ class DocSets:
         key = phrase_key(q)
         if key is not None:
             return self.phrase(key)
+        if isinstance(q, wq.NumericRange) and q.fieldname == "published":
+            return self.published_between(q)
         return set(q.docs(self._searcher)) - self.deleted
+
+    def published_between(self, q: Any) -> frozenset[int]:
+        """A `date:` range, filtered from the cached date column.
+
+        Whoosh would expand the range into its numeric terms and union their postings (~9 ms
+        at 20k stories); one pass over the column is ~1 ms. Ranking asks again for the same
+        set (a range scores a constant), so the last few are kept.
+        """
+        key = (q.start, q.end, q.startexcl, q.endexcl)
+        cached = self._ranges.get(key)
+        if cached is not None:
+            return cached
+        low = -math.inf if q.start is None else q.start + (1 if q.startexcl else 0)
+        high = math.inf if q.end is None else q.end - (1 if q.endexcl else 0)
+        found = frozenset(d for d, v in enumerate(self.dates()) if low <= v <= high)
+        if self.deleted:
+            found -= self.deleted
+        if len(self._ranges) >= RANGE_CACHE:
+            self._ranges.pop(next(iter(self._ranges)))
+        self._ranges[key] = found
+        return found
 
     def phrase(self, key: PhraseKey) -> frozenset[int]:
         """Stories holding the phrase: its words' sets intersected, then positions checked."""
