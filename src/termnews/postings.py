@@ -87,6 +87,10 @@ class PostingCache:
             found.scored = True
         return found
 
+    def peek(self, field: str, text: str) -> TermPostings | None:
+        """The term's postings if they are cached; never decodes."""
+        return self._cache.get((field, text))
+
     def get(self, field: str, text: str) -> TermPostings:
         key = (field, text)
         found = self._cache.get(key)

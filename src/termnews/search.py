@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -308,15 +309,22 @@ class Searcher:
             )
         return hits
 
-    @staticmethod
     def _body_ranges(
-        reader: Any, docnums: Iterable[int], terms: frozenset[str]
+        self, reader: Any, docnums: Iterable[int], terms: frozenset[str]
     ) -> dict[int, list[Span]]:
-        """Character offsets of query terms in each body, straight from the postings."""
+        """Character offsets of query terms in each body, straight from the postings.
+
+        A term whose postings are cached is looked for only in the hits that hold it: the
+        ten completions of a partial word are each in few of the hits, and every block read
+        for nothing costs a decompression.
+        """
         wanted = sorted(set(docnums))
         ranges: dict[int, list[Span]] = {}
+        postings = self._docsets.postings
         for term in terms:
-            for docnum, value in values_for(reader, "body", term, wanted).items():
+            known = postings.peek("body", term)
+            holding = wanted if known is None else _members(known.ids, wanted)
+            for docnum, value in values_for(reader, "body", term, holding).items():
                 ranges.setdefault(docnum, []).extend(_characters(value))
         return ranges
 
@@ -507,6 +515,16 @@ class Searcher:
     def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
         """Highlight spans for `terms` (from `Results.terms`) in any text, e.g. a whole body."""
         return find_spans(text, terms)
+
+
+def _members(ids: Any, wanted: list[int]) -> list[int]:
+    """The wanted docnums present in the ascending array `ids` (a binary search each)."""
+    found = []
+    for docnum in wanted:
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            found.append(docnum)
+    return found
 
 
 def _characters(value: bytes) -> Iterator[Span]:
