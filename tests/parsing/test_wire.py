@@ -97,3 +97,13 @@ def test_story_with_no_headline_starts_at_its_dateline() -> None:
     assert article.dateline == "OTTAWA"
     assert article.body.startswith("The committee heard")
     assert "no headline" in article.warnings
+
+
+def test_relative_timestamps_under_the_byline_are_dropped() -> None:
+    article = parse(
+        "Ferry adds sailings\n\nBy Ana Ruiz, The Canadian Press\nUpdated 3 hours ago\n\n"
+        "HALIFAX – The ferry runs twice a day.\n"
+    )
+    assert article.summary is None
+    assert article.body == "The ferry runs twice a day."
+    assert article.published is None

@@ -43,7 +43,9 @@ _TAIL_STARTERS = frozenset(
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:read more:|related:|also read:|see also:|click here|sign up |subscribe to |"
     r"follow us on |copyright ©? ?\d{4} .{0,40}(?:inc|ltd|media|llc)\b|\d+ comments?$|"
-    r"this article was shared|tags?:|filed under:|posted in:|image source:)",
+    r"this article was shared|tags?:|filed under:|posted in:|image source:|"
+    r"(?:(?:last )?(?:updated|posted|published):?\s*)?"  # `Updated 3 hours ago`: no date in it
+    r"(?:an?|\d+)\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\.?$)",
     re.IGNORECASE,
 )
 
