@@ -129,6 +129,12 @@ def first_frames(index_dir: Path, runs: int, state_dir: str) -> dict[str, Any]:
 
 
 async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]:
+    # First, as in `termnews` itself: importing termnews.tui sets Textual's frame rate.
+    import termnews.tui  # noqa: F401
+
+    # isort: split
+    from textual import events
+
     from termnews.tui.app import TermnewsApp
 
     app = TermnewsApp(index_dir, None, sync=False)
@@ -155,10 +161,15 @@ async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]
                 await asyncio.sleep(gap)  # a person typing, slower than the debounce
                 typed += char
                 started = time.perf_counter()
-                await pilot.press(char)
+                # The key goes in as the terminal driver delivers it. `pilot.press` would add
+                # its own waits: it polls until the process looks idle, which a search thread
+                # busy on the CPU postpones, in sleep-sized steps.
+                app.post_message(events.Key(char, char))
                 while app.results is None or app.results.query != typed:
                     await asyncio.sleep(0.0005)
-                await pilot.pause()  # the list has taken the results and refreshed
+                painted = asyncio.get_running_loop().create_future()
+                app.call_after_refresh(painted.set_result, None)
+                await painted  # the list has taken the results and the screen is redrawn
                 latencies.append(time.perf_counter() - started)
                 engine_ms.append(app.results.elapsed_ms)
                 overhead_ms.append(latencies[-1] * 1000 - app.results.elapsed_ms)

@@ -37,7 +37,7 @@ from termnews.tui.commands import TermnewsCommands
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import HelpScreen
 from termnews.tui.widgets.article_view import ArticleView
-from termnews.tui.widgets.results import ResultList
+from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
     StatusLine,
@@ -56,8 +56,8 @@ T = TypeVar("T")
 
 #: Below this many columns the list fills the width and articles open full screen.
 WIDE_COLUMNS = 100
-#: Rows fetched with each search: a 120x40 screen shows 12, the list asks for more through
-#: `Searcher.hits` on demand, and every extra row costs a snippet on each keystroke.
+#: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
+#: for more through `Searcher.hits` on demand, and every row costs a snippet per keystroke.
 FIRST_PAGE = 20
 #: Terminals that are known to have only 8/16 colours get the ANSI theme, which stays legible.
 LOW_COLOUR_TERMS = {"xterm", "screen", "linux", "vt100", "vt220", "ansi", "tmux", "rxvt"}
@@ -213,6 +213,15 @@ class TermnewsApp(App[None]):
                 raise IndexMissingError("The index is not open yet.")
             return call(self.searcher)
 
+    def _first_page(self) -> int:
+        """Hits to build (with snippets) per keystroke: a screenful and a little more.
+
+        Every hit costs a snippet on the critical path of a keystroke; the rest of the list is
+        fetched as it scrolls into view.
+        """
+        rows_on_screen = max(1, self.size.height // ROW_HEIGHT)
+        return min(FIRST_PAGE, rows_on_screen + 2)
+
     def _fetch_hits(self, results: Results, start: int, stop: int) -> list:
         return self._locked(lambda searcher: searcher.hits(results, start, stop))
 
@@ -254,7 +263,7 @@ class TermnewsApp(App[None]):
         with self._lock:
             if worker.is_cancelled or self.searcher is None:
                 return
-            results = self.searcher.search_as_you_type(query, sort, FIRST_PAGE)
+            results = self.searcher.search_as_you_type(query, sort, self._first_page())
         if not worker.is_cancelled:
             self.post_message(SearchDone(results, generation, keep_path))
 
