@@ -178,6 +178,8 @@ class TermnewsApp(App[None]):
         self._syncing = False
         self._article: Article | None = None
         self._article_index: int | None = None
+        #: (path, results) of the story on screen: a new query re-shows it with new highlights.
+        self._article_shown: tuple[str, Results | None] | None = None
 
     # -- composition -----------------------------------------------------------------------
 
@@ -431,13 +433,15 @@ class TermnewsApp(App[None]):
         hit = self.result_list.hit_at(index)
         if hit is None:
             return
-        if self._article_index == index and self._article is not None and not focus:
-            return
+        shown = (hit.path, self.results)
+        if self._article is not None and self._article_shown == shown and not focus:
+            return  # the same story for the same query: already on screen, highlighted
         article = self._load_article(hit.path)
         if article is None:
             return
         self._article = article
         self._article_index = index
+        self._article_shown = shown
         spans_for = self._spans_for(self.results)
         if isinstance(self.screen, ArticleScreen):
             self.screen.show(article, spans_for)

@@ -1,4 +1,4 @@
-"""Keystrokes that arrive in one read, as a paste or a batching SSH link delivers them."""
+"""Journeys that depend on timing: keys in one read, and a side pane kept in step with the list."""
 
 from __future__ import annotations
 
@@ -32,3 +32,22 @@ async def test_slash_then_letters_in_one_read_all_reach_the_search_box(
         assert app.focused is app.search_bar
         assert app.search_bar.value == "ferry"
         assert copied == []  # the `y` of "ferry" typed, it did not copy
+
+
+async def test_side_pane_follows_the_cursor_story_as_the_query_changes(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = []
+        for query in ("quillmout", "quillmouth", "seawall"):
+            app.search_bar.value = query
+            await settle(pilot)
+            cursor_hit = app.result_list.hit_at(app.result_list.cursor)
+            assert cursor_hit is not None
+            view = app.query_one("#article")
+            assert view.article is not None
+            assert view.article.path == cursor_hit.path, query
+            shown.append(view.article.path)
+        assert len(set(shown)) > 1  # the queries put different stories first
