@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SORTS = ("relevance", "newest", "oldest")
+from termnews.results import SortOrder
+
+SORTS = tuple(order.value for order in SortOrder)
 
 
 def register(subparsers: Any) -> None:
