@@ -37,13 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"termnews {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMANDS.values():
-        try:
-            module = importlib.import_module(f"termnews.commands.{module_name}")
-        except ModuleNotFoundError as error:  # pragma: no cover - only while commands land
-            if error.name != f"termnews.commands.{module_name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"termnews.commands.{module_name}").register(subparsers)
     return parser
 
 
