@@ -6,7 +6,7 @@ without anyone mutating it behind another layer's back.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: The JSON field order of FORMAT.md's record; `termnews parse --json` prints exactly these.
@@ -59,17 +59,6 @@ class Article:
             name: list(raw[name]) if isinstance(raw[name], tuple) else raw[name]
             for name in FIELD_NAMES
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Article:
-        """Rebuilds an Article from `to_dict` output, ignoring keys it does not know."""
-        known = {f.name for f in fields(cls)}
-        values = {
-            key: tuple(value) if isinstance(value, list) else value
-            for key, value in data.items()
-            if key in known
-        }
-        return cls(**values)
 
     @property
     def paragraphs(self) -> list[str]:
