@@ -51,3 +51,19 @@ async def test_side_pane_follows_the_cursor_story_as_the_query_changes(
             assert view.article.path == cursor_hit.path, query
             shown.append(view.article.path)
         assert len(set(shown)) > 1  # the queries put different stories first
+
+
+async def test_slash_and_letters_from_the_full_screen_article_reach_the_search_box(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # open the first story full screen
+        await settle(pilot)
+        assert app.screen is not app.screen_stack[0]
+        deliver_at_once(app, "/ferry")
+        await settle(pilot)
+        assert app.screen is app.screen_stack[0]
+        assert app.focused is app.search_bar
+        assert app.search_bar.value == "ferry"

@@ -495,10 +495,8 @@ class TermnewsApp(App[None]):
     def action_focus_search(self) -> None:
         """`/`: type a query (from any pane, or back from the full-screen article)."""
         if isinstance(self.screen, ArticleScreen):
-            self.pop_screen()
-            self.search_bar.focus()
-        else:
-            self.focus_now(self.search_bar)
+            self.pop_screen()  # takes the screen off the stack at once; unmounting follows
+        self.focus_now(self.search_bar)
 
     def action_back(self) -> None:
         """Esc: article pane -> list -> search box."""

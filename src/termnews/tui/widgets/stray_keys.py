@@ -32,7 +32,7 @@ class RedirectStrayKeys:
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.app.focused
-        if focused is not None and focused is not self and focused.screen is self.screen:
+        if focused is not None and focused is not self:
             event.stop()
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
