@@ -107,3 +107,16 @@ def test_relative_timestamps_under_the_byline_are_dropped() -> None:
     assert article.summary is None
     assert article.body == "The ferry runs twice a day."
     assert article.published is None
+
+
+def test_double_spaced_scrape_of_wrapped_lines_is_rejoined() -> None:
+    article = parse(
+        "Ferry adds sailings\n\nBy Ana Ruiz, The Canadian Press\n\n"
+        "HALIFAX – The ferry operator said on Tuesday that it\n\n"
+        "will add two sailings a day to the\n\nwinter timetable.\n\n"
+        "eBay listings for old tickets doubled.\n"
+    )
+    assert article.body == (
+        "The ferry operator said on Tuesday that it will add two sailings a day to the winter "
+        "timetable.\n\neBay listings for old tickets doubled."
+    )

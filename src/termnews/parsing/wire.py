@@ -220,7 +220,26 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
             paragraphs.extend(_join(pending))
         if cut:
             break
-    return paragraphs
+    return _rejoin_split_sentences(paragraphs)
+
+
+def _rejoin_split_sentences(paragraphs: list[str]) -> list[str]:
+    """Undo blank lines that cut a sentence in two (double-spaced scrapes of wrapped text).
+
+    A real paragraph break never falls between an unfinished sentence and a word in lower
+    case, so that pair is one paragraph.
+    """
+    merged: list[str] = []
+    for paragraph in paragraphs:
+        if (
+            merged
+            and paragraph[:1].islower()
+            and not merged[-1].endswith((*_PARAGRAPH_END, ":", ";"))
+        ):
+            merged[-1] = f"{merged[-1]} {paragraph}"
+        else:
+            merged.append(paragraph)
+    return merged
 
 
 def _join(lines: list[str]) -> list[str]:
