@@ -38,12 +38,17 @@ _TAIL_STARTERS = frozenset(
     leave a comment|post a comment|you may also like|recommended for you|trending now|
     most read|most popular|more from|latest news|read next|trending|related|more stories|
     most viewed|editor's picks|top stories|popular stories|recommended|also in the news|
-    more in|you might also like|around the web""".replace("\n", "").split("|")
+    more in|you might also like|around the web|comments are closed|more from this author|
+    more by this author|comments""".replace("\n", "").split("|")
 )
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:read more:|related:|also read:|see also:|click here|sign up |subscribe to |"
     r"follow us on |copyright ©? ?\d{4} .{0,40}(?:inc|ltd|media|llc)\b|\d+ comments?$|"
     r"this article was shared|tags?:|filed under:|posted in:|image source:|"
+    r"listen to this article|estimated reading time|reading time:|\d+ min(?:ute)?s? read$|"
+    r"share (?:on|via) (?:facebook|x|twitter|linkedin|whatsapp|reddit|email)|"
+    r"(?:advertisement )?(?:story|article) continues (?:below|after)|"
+    r"continue reading (?:below|after)|"
     r"(?:(?:last )?(?:updated|posted|published):?\s*)?"  # `Updated 3 hours ago`: no date in it
     r"(?:an?|\d+)\s+(?:min(?:ute)?s?|hours?|hrs?|days?)\s+ago\.?$)",
     re.IGNORECASE,
