@@ -53,8 +53,8 @@ def test_escape_sequences_and_controls_are_stripped(raw: str) -> None:
     assert "31m" not in cleaned and "pwned" not in cleaned
 
 
-def test_tabs_and_nbsp_become_spaces() -> None:
-    assert decode_bytes("a\tb\u00a0c".encode()).text == "a b c"
+def test_tabs_become_spaces_and_nbsp_is_kept() -> None:
+    assert decode_bytes("a\tb $1.6\u00a0billion".encode()).text == "a b $1.6\u00a0billion"
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\n  ", b"\x1b[0m\n"])

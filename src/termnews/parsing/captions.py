@@ -148,6 +148,35 @@ def find_credit(paragraph: str) -> tuple[str, str] | None:
     return before, credit.strip("()").strip() if credit.startswith("(") else credit
 
 
+#: A mid-story caption must credit a photo, not merely cite a source (`(Reuters/Ipsos)`).
+_PHOTO_CREDIT = re.compile(
+    r"photo|canadian press|press/|reuters/|getty|afp/|handout|/file|\bap\b|\bcp\b",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+\d{4}\b|\bin a \d{4} (?:file )?photo\b"
+)
+_MAX_INLINE_CAPTION = 400
+
+
+def inline_caption(paragraph: str) -> tuple[str, str] | None:
+    """(caption, credit) for a photo caption that a site left between story paragraphs."""
+    tail = paragraph[-90:]
+    if len(paragraph) > _MAX_INLINE_CAPTION or ("/" not in tail and "hoto" not in tail):
+        return None  # cheap test first: almost every paragraph is story text
+    found = find_credit(paragraph)
+    if found is None:
+        return None
+    before, credit = found
+    if not before or not _PHOTO_CREDIT.search(credit):
+        return None
+    dated = _PHOTO_SENTENCE.search(before) or _MONTH_YEAR.search(before)
+    if not dated and not _FILE_SLUG.match(before):
+        return None
+    return before, credit
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences, without breaking after `Jan.`, `Mr.`, `Vt.` or initials."""
     pieces = _SENTENCE_BREAK.split(text)

@@ -33,7 +33,7 @@ _CONTROL_CHARS = re.compile(
 _MOJIBAKE_HINT = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122\u0152\u0160\u0178\u017d]")
 #: Characters that render as spaces or breaks; plain `str.replace` is far faster than a
 #: `str.translate` table on long ASCII text, and most files contain none of them.
-_SPACE_LIKE = (("\t", " "), ("\u00a0", " "), ("\u2028", "\n"), ("\u2029", "\n\n"))
+_SPACE_LIKE = (("\t", " "), ("\u2028", "\n"), ("\u2029", "\n\n"))
 #: Control bytes that never appear in text files (tab, newline, CR, ESC are allowed).
 _BINARY_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31])
 

@@ -27,7 +27,8 @@ _BOILERPLATE_LINES = frozenset(
     guest | login | follow us | follow | about us | contact us | privacy policy |
     terms of use | terms of service | terms and conditions | cookie policy | site map | sitemap |
     back to top | top of page | corrections | submit a news tip | send us a tip |
-    our standards: the thomson reuters trust principles |
+    our standards: the thomson reuters trust principles | story continues | copy link |
+    copy link copied | link copied | share this article in your social network |
     the thomson reuters trust principles""".replace("\n", " ").split("|")
 )
 _BOILERPLATE = frozenset(" ".join(item.split()) for item in _BOILERPLATE_LINES)
@@ -45,6 +46,7 @@ _BOILERPLATE_PREFIX = re.compile(
     r"^(?:read more:|related:|also read:|see also:|click here|sign up |subscribe to |"
     r"follow us on |copyright ©? ?\d{4} .{0,40}(?:inc|ltd|media|llc)\b|\d+ comments?$|"
     r"this article was shared|tags?:|filed under:|posted in:|image source:|"
+    r"advertisement \d+$|"
     r"listen to this article|estimated reading time|reading time:|\d+ min(?:ute)?s? read$|"
     r"share (?:on|via) (?:facebook|x|twitter|linkedin|whatsapp|reddit|email)|"
     r"(?:advertisement )?(?:story|article) continues (?:below|after)|"
@@ -113,6 +115,33 @@ def normalise_line(line: str) -> str:
 
 #: No boilerplate phrase is longer than this, so longer lines skip the set lookup.
 _LONGEST_BOILERPLATE = max(len(item) for item in _BOILERPLATE) + 8
+
+
+_LINK_LABEL = re.compile(
+    r"^(?:read more|related|also read|see also|more|more on this|more coverage|watch)\s*:?$",
+    re.IGNORECASE,
+)
+_PROMO = re.compile(
+    r"\b(?:sign up|subscribe)\b.{0,200}\b(?:newsletter|inbox)\b"
+    r"|\b(?:newsletter|inbox)\b.{0,200}\b(?:sign up|subscribe)\b"
+    r"|\bdelivered to your inbox\b|\benter your email\b",
+    re.IGNORECASE,
+)
+
+
+def is_link_label(line: str) -> bool:
+    """`READ MORE:` on a line of its own: the next line is a linked headline, not story."""
+    return bool(_LINK_LABEL.match(line.strip()))
+
+
+def is_promo(paragraph: str) -> bool:
+    """A newsletter sign-up pitch that the site put between paragraphs."""
+    if len(paragraph) > 300:
+        return False
+    lowered = paragraph.lower()  # plain `in` tests first: almost no paragraph is a pitch
+    if "newsletter" not in lowered and "inbox" not in lowered and "email" not in lowered:
+        return False
+    return bool(_PROMO.search(paragraph))
 
 
 def is_boilerplate(line: str) -> bool:

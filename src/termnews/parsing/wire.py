@@ -21,12 +21,14 @@ from termnews.parsing.bylines import (
     looks_like_org,
     parse_byline,
 )
-from termnews.parsing.captions import find_credit, parse_front_matter
+from termnews.parsing.captions import find_credit, inline_caption, parse_front_matter
 from termnews.parsing.datelines import Dateline, match_dateline
 from termnews.parsing.dates import find_date, month_day, parse_date_line
 from termnews.parsing.trailers import (
     classify_trailer,
     is_boilerplate,
+    is_link_label,
+    is_promo,
     peel_trailers,
     starts_tail,
 )
@@ -37,7 +39,7 @@ _WRAP_WIDTH = 100
 _MAX_FRONT_PARAGRAPHS = 3
 _MAX_FRONT_CHARS = 700
 _SPACES = re.compile(r"[ \t]+")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+_BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _CONTACT_LINE = re.compile(
     r"^(?:(?:e-?mail|twitter|x|follow(?: \w+)? on (?:twitter|x))\s*:?\s*)?"
     r"(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,30})(?:\s*[|·/]\s*(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,30}))*$",
@@ -47,6 +49,8 @@ _BULLETS = ("•", "* ", "- ", "– ", "▪", "◦", "●", "■", "·")
 #: A line longer than this that opens with a dateline is the story, not a headline.
 _MAX_HEADLINE = 150
 _PARAGRAPH_END = (".", "!", "?", ")", "”", '"', "’")
+#: A linked headline after a bare `READ MORE:` is at most this long.
+_MAX_LINK_TITLE = 160
 #: Trailers sit in the last few blocks; only there is a block split line by line.
 _TRAILER_BLOCKS = 4
 _FIRST_PUBLISHED_BY = re.compile(r"^this (?:report|story|article) by (?P<org>.+?) was ", re.I)
@@ -109,6 +113,10 @@ def _hoist_late_byline(blocks: list[list[str]]) -> list[list[str]]:
     )
     if first_text is None:
         return blocks
+    if len(blocks[first_text]) == 1 and _is_section_kicker(
+        blocks[first_text][0], _next_line(blocks, first_text, 1)
+    ):
+        first_text += 1  # the headline is under the section name
     between_chars = 0
     for index in range(first_text + 1, min(first_text + 4, len(blocks))):
         block = blocks[index]
@@ -144,6 +152,8 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                     # The story starts at once: there is no headline.
                     header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
                     return header
+                elif _is_section_kicker(line, _next_line(blocks, block_index, line_index)):
+                    continue  # `Canada`, `NEWS` above the headline: the site's section
                 else:
                     wrapped = _headline_continuation(block, line_index)
                     header.headline = " ".join([line, *wrapped])
@@ -164,6 +174,31 @@ def _read_header(blocks: list[list[str]]) -> _Header:
                 header.rest = [block[line_index - 1 :], *blocks[block_index + 1 :]]
                 return header
     return header
+
+
+def _next_line(blocks: list[list[str]], block_index: int, line_index: int) -> str | None:
+    """The line after `blocks[block_index][line_index - 1]`, across a blank line."""
+    if line_index < len(blocks[block_index]):
+        return blocks[block_index][line_index]
+    if block_index + 1 < len(blocks):
+        return blocks[block_index + 1][0]
+    return None
+
+
+def _is_section_kicker(line: str, following: str | None) -> bool:
+    """A one- or two-word section name printed above a longer, unpunctuated headline."""
+    return (
+        following is not None
+        and len(line.split()) <= 2
+        and len(line) <= 20
+        and not any(ch.isdigit() for ch in line)
+        and not line.endswith((*_PARAGRAPH_END, ":"))
+        and len(following) > len(line) + 10
+        and not following.endswith((".", "!"))
+        and not is_byline(following)
+        and parse_date_line(following) is None
+        and match_dateline(following) is None
+    )
 
 
 def _is_agency_line(line: str, byline: Byline) -> bool:
@@ -196,6 +231,7 @@ def _headline_continuation(block: list[str], index: int) -> list[str]:
 def _paragraphs(blocks: list[list[str]]) -> list[str]:
     """Join hard-wrapped lines, drop boilerplate, and cut the site tail."""
     paragraphs: list[str] = []
+    skip_link = False
     trailer_zone = len(blocks) - _TRAILER_BLOCKS
     for block_index, block in enumerate(blocks):
         pending: list[str] = []
@@ -205,7 +241,12 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
             if starts_tail(line) and paragraphs:
                 cut = True
                 break
+            if skip_link:
+                skip_link = False
+                if len(line) <= _MAX_LINK_TITLE and not line.endswith((".", "!", "?")):
+                    continue  # the headline a bare `READ MORE:` line points at
             if is_boilerplate(line):
+                skip_link = is_link_label(line)
                 continue
             if (
                 pending
@@ -220,7 +261,7 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
             paragraphs.extend(_join(pending))
         if cut:
             break
-    return _rejoin_split_sentences(paragraphs)
+    return _rejoin_split_sentences([p for p in paragraphs if not is_promo(p)])
 
 
 def _rejoin_split_sentences(paragraphs: list[str]) -> list[str]:
@@ -276,6 +317,29 @@ def _find_story_start(paragraphs: list[str]) -> tuple[int, Dateline | None]:
     return start, None
 
 
+def _is_note(paragraph: str) -> bool:
+    kind = classify_trailer(paragraph)
+    return kind is not None and kind[0] == "note"
+
+
+def _take_inline_captions(
+    paragraphs: list[str],
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Photo captions the site left between paragraphs: out of the body, kept in order.
+
+    The first paragraph is never one: it is where the story (and its dateline) begins.
+    """
+    body = paragraphs[:1]
+    captions: list[tuple[str, str]] = []
+    for paragraph in paragraphs[1:]:
+        found = inline_caption(paragraph)
+        if found is None:
+            body.append(paragraph)
+        else:
+            captions.append(found)
+    return body, captions
+
+
 def _dateline_date(dateline: Dateline, context_iso: str | None) -> str | None:
     """A dated dateline's date; a yearless one (`Oct 2`) borrows the site date's year."""
     if not dateline.date_text:
@@ -300,11 +364,17 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     header = _read_header(_hoist_late_byline(_blocks(text)))
     paragraphs = _paragraphs(header.rest)
     start, dateline = _find_story_start(paragraphs)
-    front = parse_front_matter(paragraphs[:start])
+    # A correction notice printed above the story is a note, not the deck.
+    top_notes = [p for p in paragraphs[:start] if _is_note(p)]
+    front = parse_front_matter([p for p in paragraphs[:start] if not _is_note(p)])
     body_paragraphs = paragraphs[start:]
     if dateline is not None and body_paragraphs:
         body_paragraphs[0] = body_paragraphs[0][dateline.end :].lstrip()
     body_paragraphs, trailers = peel_trailers(body_paragraphs)
+    body_paragraphs, inline = _take_inline_captions(body_paragraphs)
+    caption, credit = front.caption, front.credit
+    if caption is None and credit is None and inline:
+        caption, credit = inline[0]
     if not header.headline and not body_paragraphs:
         raise ParseError("no article text found")
 
@@ -341,11 +411,11 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
         published=published,
         dateline=(dateline.place or None) if dateline else None,
         summary=front.summary,
-        caption=front.caption,
-        photo_credit=front.credit,
+        caption=caption,
+        photo_credit=credit,
         body="\n\n".join(p for p in body_paragraphs if p),
         contributors=tuple(trailers.contributors),
-        notes=tuple(trailers.notes),
+        notes=(*top_notes, *trailers.notes),
         site_date=header.site_date,
         warnings=tuple(notes_warnings),
     )
