@@ -302,18 +302,19 @@ def _join(lines: list[str]) -> list[str]:
 
 def _find_story_start(paragraphs: list[str]) -> tuple[int, Dateline | None]:
     """Index of the first story paragraph and its dateline (None when the story has none)."""
+    credited = [find_credit(p) is not None for p in paragraphs[: _MAX_FRONT_PARAGRAPHS + 1]]
     for index, paragraph in enumerate(paragraphs[: _MAX_FRONT_PARAGRAPHS + 1]):
-        if find_credit(paragraph) is not None:
+        if credited[index]:
             continue  # a caption, even one that opens like a dateline
         dateline = match_dateline(paragraph)
         if dateline is not None:
             return index, dateline
         if len(paragraph) > _MAX_FRONT_CHARS:
             break  # too long for a deck: the story has begun, without a dateline
-    start = 0
-    for index, paragraph in enumerate(paragraphs[:_MAX_FRONT_PARAGRAPHS]):
-        if find_credit(paragraph) is not None:
-            start = index + 1
+    # No dateline: the front matter runs to the last credited caption near the top.
+    start = max(
+        (i + 1 for i in range(min(len(credited), _MAX_FRONT_PARAGRAPHS)) if credited[i]), default=0
+    )
     return start, None
 
 
@@ -365,8 +366,11 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     paragraphs = _paragraphs(header.rest)
     start, dateline = _find_story_start(paragraphs)
     # A correction notice printed above the story is a note, not the deck.
-    top_notes = [p for p in paragraphs[:start] if _is_note(p)]
-    front = parse_front_matter([p for p in paragraphs[:start] if not _is_note(p)])
+    top_notes: list[str] = []
+    front_matter: list[str] = []
+    for paragraph in paragraphs[:start]:
+        (top_notes if _is_note(paragraph) else front_matter).append(paragraph)
+    front = parse_front_matter(front_matter)
     body_paragraphs = paragraphs[start:]
     if dateline is not None and body_paragraphs:
         body_paragraphs[0] = body_paragraphs[0][dateline.end :].lstrip()

@@ -37,7 +37,7 @@ from termnews.results import Results, SortOrder, Span
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import HelpScreen
-from termnews.tui.widgets.article_view import ArticleView
+from termnews.tui.widgets.article_view import MAX_TEXT_WIDTH, ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
@@ -50,8 +50,6 @@ from termnews.tui.widgets.status import (
 if TYPE_CHECKING:
     from termnews.search import Searcher
 
-#: Pager text is wrapped to this many columns at most, the article view's reading width.
-PAGER_WIDTH = 80
 
 T = TypeVar("T")
 
@@ -544,7 +542,7 @@ class TermnewsApp(App[None]):
         if article is None:
             self.notify("No story to open.", severity="warning")
             return
-        text = article_as_text(article, width=max(20, min(PAGER_WIDTH, self.size.width - 1)))
+        text = article_as_text(article, width=max(20, min(MAX_TEXT_WIDTH, self.size.width - 1)))
         try:
             with self.suspend():
                 error = run_pager(text)
