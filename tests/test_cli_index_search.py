@@ -149,6 +149,22 @@ def test_search_without_an_index_says_what_to_run(tmp_path: Path, env: dict[str,
         assert "Traceback" not in result.stderr
 
 
+def test_search_on_an_index_of_another_version_says_to_rebuild(
+    archive: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    index_dir = tmp_path / "ix"
+    assert termnews("index", str(archive), "--index-dir", str(index_dir), env=env).returncode == 0
+    meta_path = index_dir / "termnews-index.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "schema_version": 1}))
+
+    result = termnews("search", "ferry", "--index-dir", str(index_dir), env=env)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"run `termnews index {archive}` to rebuild it" in result.stderr
+
+
 @pytest.mark.parametrize("args", [["--limit", "0"], ["--sort", "sideways"]])
 def test_search_usage_errors_exit_2(args: list[str], env: dict[str, str]) -> None:
     assert termnews("search", "x", *args, env=env).returncode == 2

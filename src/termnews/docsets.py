@@ -19,7 +19,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from termnews.phrases import PhraseKey, phrase_key, verify
+from termnews.phrases import PhraseKey, matching_docs, phrase_key
 from termnews.postings import PostingCache
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
@@ -162,12 +162,17 @@ class DocSets:
         if len(words) == 1:
             found = self.term(field, words[0][0])
         else:
-            read = [(self.postings.with_values(field, word)[1], offset) for word, offset in words]
-            sets = sorted((self.term(field, word) for word, _offset in words), key=len)
-            candidates = sets[0].intersection(*sets[1:])
-            with_chars = self._reader.schema[field].format.supports("characters")
-            read.sort(key=lambda values_offset: len(values_offset[0]))
-            found = frozenset(verify(read, candidates, with_chars))
+            sets = [self.term(field, word) for word, _offset in words]
+            candidates = min(sets, key=len).intersection(*sets)
+            found = frozenset()
+            if candidates:
+                wanted = sorted(candidates)
+                rarest_first = sorted(zip(sets, words, strict=True), key=lambda pair: len(pair[0]))
+                streams = [
+                    (self.postings.occurrences(field, word, wanted), offset)
+                    for _set, (word, offset) in rarest_first
+                ]
+                found = frozenset(matching_docs(streams) & candidates)
         self._phrases[key] = found
         self._phrase_held += len(found)
         while self._phrase_held > PHRASE_CACHE_MEMBERS and len(self._phrases) > 1:

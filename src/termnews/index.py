@@ -105,8 +105,19 @@ def open_index(index_dir: Path) -> Any:
     """Open the Whoosh index for reading, or raise IndexMissingError saying what to run."""
     from whoosh.index import EmptyIndexError, open_dir
 
+    from termnews.schema import SCHEMA_VERSION
+
     if not index_exists(index_dir):
         raise IndexMissingError(missing_index_message(index_dir))
+    meta = read_meta(index_dir) or {}
+    version = meta.get("schema_version")
+    if version is not None and version != SCHEMA_VERSION:
+        archive = meta.get("archive") or "ARCHIVE"
+        raise IndexMissingError(
+            f"the index at {index_dir} was built by another version of termnews "
+            f"(index format {version}, this one reads {SCHEMA_VERSION}); "
+            f"run `termnews index {archive}` to rebuild it"
+        )
     try:
         return open_dir(str(index_dir), indexname=INDEX_NAME)
     except (EmptyIndexError, OSError, ValueError) as error:

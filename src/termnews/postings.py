@@ -1,12 +1,11 @@
 """Posting lists decoded a whole block at a time into compact arrays, and their BM25F scores.
 
 Whoosh's matchers hand out one posting per Python method call (`id()`, `weight()`, `next()`),
-which at 1-2 µs a posting is what made common words slow. A block on disk is one compressed,
-pickled tuple (delta-coded ids, weights, values), so reading it whole and undoing the deltas
-with `itertools.accumulate` costs 0.7-0.9 µs a posting for the body (most of it zlib and
-unpickling the positions stored alongside), once; after that a posting costs tens of
-nanoseconds. The result is kept as an `array` (12 bytes a posting), not as a set or dict of
-Python objects, so a cache of many terms stays small.
+which at 1-2 µs a posting is what made common words slow. Our codec (`termnews.codec`) keeps
+a block's ids and weights as one small compressed array pair, apart from the positions, so
+a block decodes with one inflate and a copy; after that a posting costs tens of nanoseconds.
+The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python
+objects, so a cache of many terms stays small.
 
 Scores are Whoosh's own BM25F (`whoosh.scoring.bm25`, B=0.75, K1=1.2) with the same inputs:
 the index-wide idf and average field length, the stored per-document field length (Whoosh's
@@ -15,19 +14,25 @@ one-byte approximation) and the posting weight, which already includes the field
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from pickle import loads
+from itertools import repeat
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from termnews.codec import (
+    BlockValues,
+    ListValues,
+    PackedLeafMatcher,
+    split_block,
+    stride_of,
+)
 
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the searcher ranks with.
 B = 0.75
@@ -74,9 +79,8 @@ class PostingCache:
         """Like `get`, with `scores` filled in (Whoosh's BM25F for each posting)."""
         found = self.get(field, text)
         if not found.scored:
-            searcher = self._searcher
-            if searcher.schema[field].scorable and len(found):
-                factor = searcher.idf(field, text) * (K1 + 1)
+            if self._searcher.schema[field].scorable and len(found):
+                factor = self._factor(field, text)
                 norm = self._norm(field)
                 found.weights = array(
                     "d",
@@ -87,6 +91,48 @@ class PostingCache:
                 )
             found.scored = True
         return found
+
+    def scores_in(self, field: str, text: str, docnums: Iterable[int]) -> list[tuple[int, float]]:
+        """(docnum, score) for those of `docnums` the term is in: for a few stories of a long
+        posting list, a binary search each beats scoring the whole list."""
+        found = self.get(field, text)
+        ids, weights = found.ids, found.weights
+        size = len(ids)
+        out = []
+        if found.scored or not self._searcher.schema[field].scorable:
+            for d in docnums:
+                i = bisect_left(ids, d)
+                if i < size and ids[i] == d:
+                    out.append((d, weights[i]))
+            return out
+        factor = self._factor(field, text)
+        norm = self._norm(field)
+        for d in docnums:
+            i = bisect_left(ids, d)
+            if i < size and ids[i] == d:
+                w = weights[i]
+                out.append((d, factor * w / (w + norm[d])))
+        return out
+
+    def occurrences(
+        self, field: str, text: str, wanted: list[int]
+    ) -> Iterator[tuple[Any, array, array]]:
+        """(docnums, occurrence counts, positions) per block that may hold a wanted docnum.
+
+        The docnums come from the cached list, so a block's ids and weights are not decoded
+        again: a phrase reads only the positions, uncompressed on disk.
+        """
+        ids = self.get(field, text).ids
+        for block in blocks(self._reader, field, text, wanted, core=False):
+            counts, posns = block.values.positions()
+            if block.ids is not None:
+                docnums: Any = array("i", map(block.base.__add__, block.ids))
+            else:
+                docnums = ids[block.start : block.start + len(counts)]
+            yield docnums, counts, posns
+
+    def _factor(self, field: str, text: str) -> float:
+        return self._searcher.idf(field, text) * (K1 + 1)
 
     def peek(self, field: str, text: str) -> TermPostings | None:
         """The term's postings if they are cached; never decodes."""
@@ -109,30 +155,18 @@ class PostingCache:
             _key, dropped = self._cache.popitem(last=False)
             self._held -= len(dropped)
 
-    def with_values(self, field: str, text: str) -> tuple[TermPostings, dict[int, bytes]]:
-        """The term's postings and each docnum's raw value (positions), in one pass.
-
-        Phrases need the values, and reading them with the ids costs one decode, not two;
-        the values themselves are not cached (they are most of a posting's size).
-        """
-        values: dict[int, bytes] = {}
-        found = self._load(field, text, values)
-        cached = self._cache.get((field, text))
-        if cached is None:
-            self._remember((field, text), found)
-        return (cached if cached is not None else found), values
-
-    def _load(self, field: str, text: str, values: dict[int, bytes] | None = None) -> TermPostings:
-        if (field, text) not in self._reader:
-            return TermPostings(array("i"), array("d"))
+    def _load(self, field: str, text: str) -> TermPostings:
         ids = array("i")
         weights = array("d")
-        for leaf, base in self._reader.leaf_readers():
-            try:
-                matcher = leaf.postings(field, text)
-            except TermNotFound:
-                continue
-            _read_into(matcher, base, ids, weights, values)
+        for block in blocks(self._reader, field, text):
+            if block.base:
+                ids.extend(map(block.base.__add__, block.ids))
+            else:
+                ids.frombytes(block.ids.tobytes())  # same width; docnums stay below 2**31
+            if block.weights is None:
+                weights.extend(repeat(1.0, len(block.ids)))
+            else:
+                weights.fromlist(block.weights.tolist())
         return TermPostings(ids, weights)
 
     def _norm(self, field: str) -> list[float]:
@@ -174,46 +208,85 @@ def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
     return [length_to_byte(leaf.doc_field_length(d, field, 0)) for d in range(count)]
 
 
-def _read_into(
-    matcher: Any, base: int, ids: array, weights: array, values: dict[int, bytes] | None
-) -> None:
-    """Append one segment's postings (deleted documents included) with docnums offset by base.
+@dataclass(slots=True)
+class Block:
+    """One block of postings: segment-local docnums, weights (None: all 1.0), and values."""
 
-    With `values`, also map each docnum to its raw posting value.
+    base: int
+    start: int
+    """Where the block's first posting sits in the term's whole posting list."""
+    ids: Any
+    """Segment-local docnums; None when read without the core (`blocks(core=False)`)."""
+    weights: Any
+    values: BlockValues | ListValues
+
+
+def blocks(
+    reader: Any, field: str, text: str, wanted: list[int] | None = None, *, core: bool = True
+) -> Iterator[Block]:
+    """The term's posting blocks in docnum order, deleted documents included.
+
+    With `wanted` (ascending docnums), only blocks that may hold one of them are read. Packed
+    blocks (`termnews.codec`) decode ids and weights with a copy and leave the values
+    encoded until asked; without `core` they skip even that, and the caller finds the ids
+    by `Block.start` in the term's whole (cached) list. Other matchers are read one posting
+    at a time, always with their ids.
     """
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if type(matcher) is not W3LeafMatcher:
-        while matcher.is_active():
-            ids.append(matcher.id() + base)
-            weights.append(matcher.weight())
-            if values is not None:
-                values[matcher.id() + base] = matcher.value()
-            matcher.next()
+    if (field, text) not in reader:
         return
+    start = 0
+    for leaf, base in reader.leaf_readers():
+        size = leaf.doc_frequency(field, text)
+        local = None
+        if wanted is not None:
+            lo = bisect_left(wanted, base)
+            hi = bisect_left(wanted, base + leaf.doc_count_all())
+            local = [d - base for d in wanted[lo:hi]]
+        if size and local != []:
+            try:
+                matcher = leaf.postings(field, text)
+            except TermNotFound:
+                matcher = None
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            if type(matcher) is PackedLeafMatcher:
+                yield from _packed_blocks(matcher, base, start, local, core)
+            elif matcher is not None:
+                yield _whole_list(matcher, base, start, local)
+        start += size
+
+
+def _packed_blocks(
+    matcher: Any, base: int, start: int, local: list[int] | None, core: bool
+) -> Iterator[Block]:
     postfile = matcher._postfile
+    stride = stride_of(matcher.format)
+    floor = -1  # every docnum in the current block is above this
     while not matcher._atend:
-        data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        if matcher._compression:
-            data = zlib.decompress(data)
-        block_ids, block_weights, block_values = loads(data)
+        top = matcher._maxid
         count = matcher._blocklength
-        start = len(ids)
-        if matcher._byteids:
-            ids.extend(d + base for d in block_ids)
-        else:
-            running = accumulate(block_ids, initial=base)
-            next(running)  # `initial` itself comes first
-            ids.extend(running)
-        if values is not None:
-            values.update(zip(ids[start:], block_values, strict=True))
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
+        if local is None or bisect_right(local, top) > bisect_right(local, floor):
+            data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+            yield Block(base, start, *split_block(data, stride, count, core=core))
+        if local is not None and top >= local[-1]:
+            return
+        floor = top
+        start += count
         matcher._next_block()
+
+
+def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) -> Block:
+    ids = array("I")
+    weights = array("f")
+    values: list[bytes] = []
+    targets = None if local is None else set(local)
+    while matcher.is_active():
+        if targets is None or matcher.id() in targets:
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value() or b"")
+        matcher.next()
+    return Block(base, start, ids, weights, ListValues(values, stride_of(matcher.format)))
 
 
 def values_for(reader: Any, field: str, text: str, wanted: list[int]) -> dict[int, bytes]:
@@ -223,40 +296,11 @@ def values_for(reader: Any, field: str, text: str, wanted: list[int]) -> dict[in
     cost a block per hit, not the whole posting list.
     """
     found: dict[int, bytes] = {}
-    if not wanted or (field, text) not in reader:
+    if not wanted:
         return found
-    for leaf, base in reader.leaf_readers():
-        lo = bisect_left(wanted, base)
-        hi = bisect_left(wanted, base + leaf.doc_count_all())
-        if lo == hi:
-            continue
-        local = [d - base for d in wanted[lo:hi]]
-        try:
-            matcher = leaf.postings(field, text)
-        except TermNotFound:
-            continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if type(matcher) is not W3LeafMatcher:
-            targets = set(local)
-            while matcher.is_active():
-                if matcher.id() in targets:
-                    found[matcher.id() + base] = matcher.value()
-                matcher.next()
-            continue
-        postfile = matcher._postfile
-        floor = -1  # every docnum in the current block is above this
-        while not matcher._atend and floor < local[-1]:
-            top = matcher._maxid
-            if bisect_right(local, top) > bisect_right(local, floor):
-                data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-                if matcher._compression:
-                    data = zlib.decompress(data)
-                ids, _weights, values = loads(data)
-                targets = set(local)
-                for docnum, value in zip(accumulate(ids), values, strict=True):
-                    if docnum in targets:
-                        found[docnum + base] = value
-            floor = top
-            matcher._next_block()
+    targets = set(wanted)
+    for block in blocks(reader, field, text, wanted):
+        for i, docnum in enumerate(map(block.base.__add__, block.ids)):
+            if docnum in targets:
+                found[docnum] = block.values.value(i)
     return found

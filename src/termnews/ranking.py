@@ -24,6 +24,10 @@ from whoosh import query as wq
 from termnews.phrases import phrase_words
 from termnews.postings import PostingCache
 
+#: Score only the matching stories when the posting list is this many times longer: a binary
+#: search per story costs about what scoring a few postings in a row does.
+RESTRICT_RATIO = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
@@ -110,8 +114,16 @@ def top(
             for d in inside if gate is None else gate.intersection(inside):
                 acc[d] += leaf.boost
             continue
-        found = postings.scored(leaf.field, leaf.text)
         boost = leaf.boost
+        pool = matches if gate is None else gate
+        if len(pool) * RESTRICT_RATIO < len(postings.get(leaf.field, leaf.text)):
+            # Few stories count: score just those (a phrase of two common words).
+            if gate is not None and len(matches) < len(gate):
+                pool = [d for d in matches if d in gate]
+            for d, s in postings.scores_in(leaf.field, leaf.text, sorted(pool)):
+                acc[d] += s * boost
+            continue
+        found = postings.scored(leaf.field, leaf.text)
         if gate is not None:
             for d, s in zip(found.ids, found.scores, strict=True):
                 if d in gate:

@@ -22,9 +22,10 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from termnews.article import Article
+from termnews.codec import PackedCharacters, PackedPositions
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only, because
 #: FORMAT.md says they are not body text and they would dilute the body's BM25 statistics.
@@ -61,11 +62,12 @@ def build_schema() -> Schema:
     - `body` records character offsets (`chars=True`) so snippets need no re-analysis, and
       suggestions and typeahead read its term list (no spelling field: it slows builds ~45%).
     - `path` and `sig` are sortable so that sync reads them as columns, not stored documents.
+    - Text fields store positions packed (`termnews.codec`), which phrases decode in bulk.
     - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
     """
     text = text_analyzer()
     names = name_analyzer()
-    return Schema(
+    schema = Schema(
         path=ID(unique=True, stored=True, sortable=True),
         sig=ID(sortable=True),
         headline=TEXT(analyzer=text, stored=True, field_boost=2.0),
@@ -78,6 +80,11 @@ def build_schema() -> Schema:
         pub=STORED(),
         est=STORED(),
     )
+    for _name, field in schema.items():
+        if isinstance(field, TEXT):
+            packed = PackedCharacters if field.format.supports("characters") else PackedPositions
+            field.format = packed(field_boost=field.format.field_boost)
+    return schema
 
 
 def signature_text(mtime_ns: int, size: int) -> str:

@@ -16,11 +16,10 @@ import threading
 import time
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from pickle import loads
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +27,7 @@ from whoosh import query as wq
 
 from termnews import ranking
 from termnews.article import Article
+from termnews.codec import character_spans
 from termnews.docsets import DocSets
 from termnews.errors import TermnewsError
 from termnews.highlight import lead_snippet, snippet
@@ -325,7 +325,7 @@ class Searcher:
             known = postings.peek("body", term)
             holding = wanted if known is None else _members(known.ids, wanted)
             for docnum, value in values_for(reader, "body", term, holding).items():
-                ranges.setdefault(docnum, []).extend(_characters(value))
+                ranges.setdefault(docnum, []).extend(character_spans(value))
         return ranges
 
     def _display_path(self, rel: str) -> str:
@@ -525,16 +525,6 @@ def _members(ids: Any, wanted: list[int]) -> list[int]:
         if i < len(ids) and ids[i] == docnum:
             found.append(docnum)
     return found
-
-
-def _characters(value: bytes) -> Iterator[Span]:
-    """(start, end) of each occurrence in a body posting's value (Whoosh's Characters format:
-    a 4-byte count, then pickled (position, start, length) deltas)."""
-    end = 0
-    for _pos, start_delta, length in loads(memoryview(value)[4:]):
-        start = end + start_delta
-        end = start + length
-        yield start, end
 
 
 def _prefix_frequencies(reader: Any, field: str, prefix: str, scan: int) -> list[tuple[str, int]]:

@@ -27,11 +27,12 @@ from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, SegmentWriter
 
 from termnews.archive import ArchiveFile, resolve_in
+from termnews.codec import PackedCodec
 from termnews.errors import TermnewsError
 from termnews.schema import document
 
 #: Writer settings from the issue: no compound files (cheap to open), 256 MB sort pools.
-WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256}
+WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": PackedCodec()}
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 400
 #: Files per job handed to a worker: small enough to balance the load, big enough to be cheap.

@@ -1,0 +1,374 @@
+"""A posting-block layout that reads docnums and weights without decoding positions.
+
+Whoosh's W3 codec writes each block of up to 128 postings as one zlib-compressed pickle of
+(ids, weights, values), where the values are every posting's positions and character
+offsets. Ranking or counting a word needs only ids and weights, yet has to inflate and
+unpickle all of it: for a common body word that is most of a query's time, and a phrase pays
+it for every word. This codec keeps W3's files, term info and block headers and changes
+only what follows a block header:
+
+    flags:u8  core_len:u32  core  values
+
+- `core` is zlib (level 1) over the ids (`array("I")`) and, unless every weight is 1.0
+  (flag bit 0), the weights (`array("f")`): decoding them is a C-level copy.
+- `values` is zlib over each posting's value length (`array("I")`) and the values joined,
+  inflated only when a value is asked for, so a phrase decodes positions only in the blocks
+  that hold one of its candidates.
+
+The packed formats below store positions (and character offsets) as one `array("I")` each,
+which decodes with `frombytes` instead of `pickle.loads`.
+
+The codec is pickled into each segment's entry in the index's table of contents, so an index
+written by it always reads with it; indexes of an older schema version rebuild anyway.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from collections import defaultdict
+from itertools import accumulate, chain
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.formats import Characters, Positions, tokens
+from whoosh.util.numeric import length_to_byte
+
+#: Block flags: every weight is 1.0 (none stored).
+UNIT_WEIGHTS = 1
+#: The values are packed positions (see `PackedPositions`), stored as counts and positions.
+POSITIONS = 2
+#: The counts and positions fit 16 bits, and are stored so.
+SHORT = 4
+#: Marks a block of this layout in the header's compression slot (W3 writes 0-9 there).
+PACKED = 100
+_HEAD = struct.Struct("<BII")
+_LEVEL = 1
+
+
+class BlockValues:
+    """A block's values, left as they lie on disk until one form of them is asked for."""
+
+    __slots__ = ("_count", "_decoded", "_flags", "_packed", "_raw", "_stride")
+
+    def __init__(self, count: int, flags: int, stride: int, raw: Any, packed: Any) -> None:
+        self._count = count
+        self._flags = flags
+        self._stride = stride
+        self._raw = raw
+        self._packed = packed
+        self._decoded: Any = None
+
+    def positions(self) -> tuple[array, array]:
+        """Each posting's occurrence count, and every occurrence's position, in block order."""
+        if not self._flags & POSITIONS:
+            return _positions_of(self.values(), self._stride)
+        counts = array("H" if self._flags & SHORT else "I")
+        counts.frombytes(self._raw[: counts.itemsize * self._count])
+        posns = array(counts.typecode)
+        posns.frombytes(self._raw[counts.itemsize * self._count :])
+        return counts, posns
+
+    def values(self) -> list[bytes]:
+        """One packed value per posting, as the format encoded it."""
+        return [self.value(i) for i in range(self._count)]
+
+    def value(self, i: int) -> bytes:
+        """The `i`th posting's value, decoding only what the block needs for it."""
+        if self._decoded is None:
+            self._decoded = self._decode()
+        if not self._flags & POSITIONS:
+            return self._decoded[i]
+        offsets, posns, starts, ends = self._decoded
+        span = slice(offsets[i], offsets[i + 1])
+        if self._stride == 1:
+            return array("I", posns[span]).tobytes()
+        triples = zip(posns[span], starts[span], ends[span], strict=True)
+        return array("I", chain.from_iterable(triples)).tobytes()
+
+    def _decode(self) -> Any:
+        raw = zlib.decompress(self._packed) if self._packed else b""
+        if not self._flags & POSITIONS:
+            if not raw:
+                return [b""] * self._count
+            lengths = array("I")
+            lengths.frombytes(raw[: 4 * self._count])
+            joined = raw[4 * self._count :]
+            ends = accumulate(lengths)
+            return [joined[end - size : end] for end, size in zip(ends, lengths, strict=True)]
+        counts, posns = self.positions()
+        chars = array("I")
+        chars.frombytes(raw)
+        half = len(chars) // 2
+        return list(accumulate(counts, initial=0)), posns, chars[:half], chars[half:]
+
+
+class ListValues:
+    """The same interface over values already decoded (inlined postings, other codecs)."""
+
+    __slots__ = ("_stride", "_values")
+
+    def __init__(self, values: list[bytes], stride: int) -> None:
+        self._values = values
+        self._stride = stride
+
+    def positions(self) -> tuple[array, array]:
+        return _positions_of(self._values, self._stride)
+
+    def values(self) -> list[bytes]:
+        return self._values
+
+    def value(self, i: int) -> bytes:
+        return self._values[i]
+
+
+def _positions_of(values: list[bytes], stride: int) -> tuple[array, array]:
+    if not stride:
+        raise ValueError("these postings hold no positions")
+    flat = array("I")
+    flat.frombytes(b"".join(values))
+    counts = array("I", [len(v) // (4 * stride) for v in values])
+    return counts, (flat[0::stride] if stride > 1 else flat)
+
+
+def stride_of(format_: Any) -> int:
+    """How many ints one occurrence takes in the format's packed value (0: not packed)."""
+    return getattr(format_, "stride", 0)
+
+
+def split_block(
+    data: bytes, stride: int, count: int, *, core: bool = True
+) -> tuple[array | None, array | None, BlockValues]:
+    """A packed block's ids, weights (None when all are 1.0) and its values, still encoded.
+
+    Without `core`, ids and weights are left compressed and come back as None.
+    """
+    flags, core_len, raw_len = _HEAD.unpack_from(data)
+    start = _HEAD.size
+    view = memoryview(data)
+    raw = view[start + core_len : start + core_len + raw_len]
+    packed = view[start + core_len + raw_len :]
+    if not core:
+        return None, None, BlockValues(count, flags, stride, raw, packed)
+    ids = array("I")
+    weights: array | None = None
+    core_bytes = zlib.decompress(data[start : start + core_len])
+    if flags & UNIT_WEIGHTS:
+        ids.frombytes(core_bytes)
+    else:
+        half = len(core_bytes) // 2
+        ids.frombytes(core_bytes[:half])
+        weights = array("f")
+        weights.frombytes(core_bytes[half:])
+    return ids, weights, BlockValues(count, flags, stride, raw, packed)
+
+
+def character_spans(value: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence in a packed characters value."""
+    flat = array("I")
+    flat.frombytes(value)
+    return list(zip(flat[1::3], flat[2::3], strict=True))
+
+
+class PackedPostingsWriter(W3PostingsWriter):
+    """W3's writer with the packed block body (see the module docstring)."""
+
+    def _write_block(self, last: bool = False) -> None:
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        weights = self._weights
+        flags = 0
+        core = ids.tobytes()
+        if weights.count(1.0) == len(weights):
+            flags |= UNIT_WEIGHTS
+        else:
+            core += weights.tobytes()
+        core = zlib.compress(core, _LEVEL)
+        raw, packed, more = _encode_values(self._values, stride_of(self._format))
+        databytes = _HEAD.pack(flags | more, len(core), len(raw)) + core + raw + packed
+        infobytes = dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                PACKED,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        length = len(infobytes) + len(databytes)
+        postfile.write_int(-length if last else length)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]:
+    """(raw section, compressed section, flags) for one block's values.
+
+    Packed positions go uncompressed, as counts then positions (16-bit when they fit), so a
+    phrase reads them with a copy; the character offsets, which only snippets read, go
+    compressed. Any other values are stored compressed as lengths and the values joined.
+    """
+    if not values:
+        return b"", b"", 0
+    if not stride:
+        lengths = array("I", map(len, values))
+        return b"", zlib.compress(lengths.tobytes() + b"".join(values), _LEVEL), 0
+    flat = array("I")
+    flat.frombytes(b"".join(values))
+    counts = array("I", [len(v) // (4 * stride) for v in values])
+    posns = flat[0::stride] if stride > 1 else flat
+    flags = POSITIONS
+    if max(posns, default=0) < 65536 and max(counts) < 65536:
+        counts, posns = array("H", counts), array("H", posns)
+        flags |= SHORT
+    packed = b""
+    if stride == 3:
+        packed = zlib.compress(flat[1::3].tobytes() + flat[2::3].tobytes(), _LEVEL)
+    return counts.tobytes() + posns.tobytes(), packed, flags
+
+
+class PackedLeafMatcher(W3LeafMatcher):
+    """Reads packed blocks; the values are inflated only when one is asked for."""
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = split_block(data, stride_of(self.format), self._blocklength)
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        weights = self._data[1]
+        self._weights = weights if weights is not None else array("f", [1.0]) * self._blocklength
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if self._fixedsize == 0:
+            self._values = (None,) * self._blocklength
+        else:
+            self._values = self._data[2].values()
+
+
+class PackedCodec(W3Codec):
+    """W3 with packed posting blocks for the inverted index (term vectors stay W3)."""
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:
+            return super().postings_writer(dbfile, byteids)
+        return PackedPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=False,
+            compression=_LEVEL,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return PackedLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+# -- posting values --------------------------------------------------------------------------
+
+
+class PackedPositions(Positions):
+    """Positions as one `array("I")`: decoding is a copy, not an unpickle."""
+
+    stride = 1
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        boost = self.field_boost
+        seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
+        weights: defaultdict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for t in tokens(value, analyzer, kwargs):
+            seen[t.text].append(t.pos)
+            weights[t.text] += t.boost
+        for word, posns in seen.items():
+            yield word, len(posns), weights[word] * boost, posns.tobytes()
+
+    def encode(self, poslist: Any) -> bytes:
+        return array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        posns = array("I")
+        posns.frombytes(valuestring)
+        return posns.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 4
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1.0) for pos in self.decode_positions(valuestring)]
+
+    def combine(self, vs: Any) -> bytes:
+        return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
+
+
+class PackedCharacters(Characters):
+    """(position, start, end) triples flattened into one `array("I")`."""
+
+    stride = 3
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        boost = self.field_boost
+        seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
+        weights: defaultdict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["chars"] = True
+        kwargs["boosts"] = True
+        for t in tokens(value, analyzer, kwargs):
+            seen[t.text].extend((t.pos, t.startchar, t.endchar))
+            weights[t.text] += t.boost
+        for word, triples in seen.items():
+            yield word, len(triples) // 3, weights[word] * boost, triples.tobytes()
+
+    def encode(self, poslist: Any) -> bytes:
+        return array("I", chain.from_iterable(poslist)).tobytes()
+
+    def _flat(self, valuestring: bytes) -> array:
+        flat = array("I")
+        flat.frombytes(valuestring)
+        return flat
+
+    def decode_characters(self, valuestring: bytes) -> list[tuple[int, int, int]]:
+        flat = self._flat(valuestring)
+        return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return self._flat(valuestring)[0::3].tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 12
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1.0) for pos in self.decode_positions(valuestring)]
+
+    def combine(self, vs: Any) -> bytes:
+        merged: dict[int, tuple[int, int]] = {}
+        for v in vs:
+            for pos, start, end in self.decode_characters(v):
+                if pos in merged:
+                    old_start, old_end = merged[pos]
+                    start, end = min(start, old_start), max(end, old_end)
+                merged[pos] = (start, end)
+        return self.encode((pos, *merged[pos]) for pos in sorted(merged))
