@@ -41,6 +41,19 @@ K1 = 1.2
 CACHE_POSTINGS = 2_000_000
 
 
+@dataclass(frozen=True, slots=True)
+class BlockRef:
+    """One packed block's place on disk and in the term's whole posting list."""
+
+    postfile: Any
+    offset: int
+    length: int
+    start: int
+    count: int
+    base: int
+    stride: int
+
+
 @dataclass(slots=True)
 class TermPostings:
     """One term's live and deleted postings: ascending docnums and each one's weight.
@@ -53,6 +66,9 @@ class TermPostings:
     ids: array
     weights: array
     scored: bool = False
+    refs: list[BlockRef] | None = None
+    """Where each block lies (None if any block is not packed): later reads of the term's
+    positions or values go straight to the blocks they need, with no walk over headers."""
 
     @property
     def scores(self) -> array:
@@ -122,13 +138,13 @@ class PostingCache:
         The docnums come from the cached list, so a block's ids and weights are not decoded
         again: a phrase reads only the positions, uncompressed on disk.
         """
-        ids = self.get(field, text).ids
-        for block in blocks(self._reader, field, text, wanted, core=False):
+        found = self.get(field, text)
+        for block in term_blocks(self._reader, field, text, wanted, found):
             counts, posns = block.values.positions()
             if block.ids is not None:
                 docnums: Any = array("i", map(block.base.__add__, block.ids))
             else:
-                docnums = ids[block.start : block.start + len(counts)]
+                docnums = found.ids[block.start : block.start + len(counts)]
             yield docnums, counts, posns
 
     def _factor(self, field: str, text: str) -> float:
@@ -158,6 +174,7 @@ class PostingCache:
     def _load(self, field: str, text: str) -> TermPostings:
         ids = array("i")
         weights = array("d")
+        refs: list[BlockRef] | None = []
         for block in blocks(self._reader, field, text):
             if block.base:
                 ids.extend(map(block.base.__add__, block.ids))
@@ -167,7 +184,11 @@ class PostingCache:
                 weights.extend(repeat(1.0, len(block.ids)))
             else:
                 weights.fromlist(block.weights.tolist())
-        return TermPostings(ids, weights)
+            if refs is not None and block.ref is not None:
+                refs.append(block.ref)
+            else:
+                refs = None
+        return TermPostings(ids, weights, refs=refs)
 
     def _norm(self, field: str) -> list[float]:
         """`K1 * (1 - B + B * length / average)` per docnum: BM25's length term, per field."""
@@ -219,6 +240,7 @@ class Block:
     """Segment-local docnums; None when read without the core (`blocks(core=False)`)."""
     weights: Any
     values: BlockValues | ListValues
+    ref: BlockRef | None = None
 
 
 def blocks(
@@ -266,8 +288,10 @@ def _packed_blocks(
         top = matcher._maxid
         count = matcher._blocklength
         if local is None or bisect_right(local, top) > bisect_right(local, floor):
-            data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-            yield Block(base, start, *split_block(data, stride, count, core=core))
+            length = matcher._nextoffset - matcher._dataoffset
+            data = postfile.get(matcher._dataoffset, length)
+            ref = BlockRef(postfile, matcher._dataoffset, length, start, count, base, stride)
+            yield Block(base, start, *split_block(data, stride, count, core=core), ref=ref)
         if local is not None and top >= local[-1]:
             return
         floor = top
@@ -289,18 +313,47 @@ def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) ->
     return Block(base, start, ids, weights, ListValues(values, stride_of(matcher.format)))
 
 
-def values_for(reader: Any, field: str, text: str, wanted: list[int]) -> dict[int, bytes]:
+def term_blocks(
+    reader: Any, field: str, text: str, wanted: list[int], known: TermPostings | None
+) -> Iterator[Block]:
+    """The blocks that may hold a wanted docnum, read without their ids and weights.
+
+    With the term's postings `known` (cached), the blocks are found from their recorded
+    places, so none is visited for nothing; a block's docnums are then
+    `known.ids[block.start:]`. Otherwise the posting list is walked, ids included.
+    """
+    if known is None or known.refs is None:
+        yield from blocks(reader, field, text, wanted)
+        return
+    ids = known.ids
+    size = len(wanted)
+    for ref in known.refs:
+        i = bisect_left(wanted, ids[ref.start])
+        if i < size and wanted[i] <= ids[ref.start + ref.count - 1]:
+            data = ref.postfile.get(ref.offset, ref.length)
+            _ids, _weights, values = split_block(data, ref.stride, ref.count, core=False)
+            yield Block(ref.base, ref.start, None, None, values, ref)
+
+
+def values_for(
+    reader: Any, field: str, text: str, wanted: list[int], known: TermPostings | None = None
+) -> dict[int, bytes]:
     """Raw posting values of `text` for the wanted docnums (sorted), where it occurs.
 
-    Only blocks that may hold a wanted docnum are decompressed, so the snippets of one page
-    cost a block per hit, not the whole posting list.
+    Only blocks that may hold a wanted docnum are read, so the snippets of one page cost a
+    block per hit, not the whole posting list; `known` (the term's cached postings) lets
+    them be found without walking the list.
     """
     found: dict[int, bytes] = {}
     if not wanted:
         return found
     targets = set(wanted)
-    for block in blocks(reader, field, text, wanted):
-        for i, docnum in enumerate(map(block.base.__add__, block.ids)):
+    for block in term_blocks(reader, field, text, wanted, known):
+        if block.ids is not None:
+            docnums: Any = map(block.base.__add__, block.ids)
+        else:
+            docnums = known.ids[block.start : block.start + block.ref.count]  # type: ignore[union-attr]
+        for i, docnum in enumerate(docnums):
             if docnum in targets:
                 found[docnum] = block.values.value(i)
     return found

@@ -324,7 +324,7 @@ class Searcher:
         for term in terms:
             known = postings.peek("body", term)
             holding = wanted if known is None else _members(known.ids, wanted)
-            for docnum, value in values_for(reader, "body", term, holding).items():
+            for docnum, value in values_for(reader, "body", term, holding, known).items():
                 ranges.setdefault(docnum, []).extend(character_spans(value))
         return ranges
 
