@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from termnews.codec import (
-    _HEAD,
+    _BLOCK,
     POSITIONS,
     SHORT,
     UNIT_WEIGHTS,
@@ -32,6 +32,7 @@ from termnews.codec import (
     _encode_values,
     character_spans,
     split_block,
+    walk_blocks,
 )
 from termnews.docsets import DocSets
 from termnews.postings import blocks, values_for
@@ -155,11 +156,14 @@ def test_short_blocks_use_16_bits_and_read_back() -> None:
     assert flags & SHORT
     assert len(raw) == 2 * (2 + 3)  # two counts and three positions, two bytes each
     core = zlib.compress(array("I", [4, 9]).tobytes(), 1)
-    data = _HEAD.pack(flags | UNIT_WEIGHTS, len(core), len(raw)) + core + raw + packed
-    got_ids, weights, got = split_block(data, 3, 2)
+    length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
+    header = _BLOCK.pack(-length, 2, 9, 1.0, 1, 1, flags | UNIT_WEIGHTS, len(core), len(raw))
+    data = header + core + raw + packed
+    assert list(walk_blocks(data)) == [(0, len(data), 2, 9)]
+    got_ids, weights, got = split_block(data, 3)
     assert list(got_ids or []) == [4, 9] and weights is None
     assert got.values() == values
-    _none, _no_weights, lazy = split_block(data, 3, 2, core=False)
+    _none, _no_weights, lazy = split_block(data, 3, core=False)
     assert _none is None and lazy.values() == values
 
 

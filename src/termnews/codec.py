@@ -28,13 +28,13 @@ import struct
 import zlib
 from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import accumulate, chain
-from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.formats import Characters, Positions, tokens
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Block flags: every weight is 1.0 (none stored).
 UNIT_WEIGHTS = 1
@@ -44,7 +44,10 @@ POSITIONS = 2
 SHORT = 4
 #: Marks a block of this layout in the header's compression slot (W3 writes 0-9 there).
 PACKED = 100
-_HEAD = struct.Struct("<BII")
+#: A block's header: its length after this field (negative for a term's last block), posting
+#: count, last docnum, best weight, shortest and longest field length (Whoosh's byte code),
+#: flags, and the sizes of the compressed ids-and-weights and of the raw positions.
+_BLOCK = struct.Struct("<iIIdBBBII")
 _LEVEL = 1
 
 
@@ -139,22 +142,24 @@ def stride_of(format_: Any) -> int:
 
 
 def split_block(
-    data: bytes, stride: int, count: int, *, core: bool = True
+    data: bytes | memoryview, stride: int, *, core: bool = True
 ) -> tuple[array | None, array | None, BlockValues]:
     """A packed block's ids, weights (None when all are 1.0) and its values, still encoded.
 
-    Without `core`, ids and weights are left compressed and come back as None.
+    `data` is the whole block, header included. Without `core`, ids and weights are left
+    compressed and come back as None.
     """
-    flags, core_len, raw_len = _HEAD.unpack_from(data)
-    start = _HEAD.size
+    _length, count, _maxid, _weight, _lo, _hi, flags, core_len, raw_len = _BLOCK.unpack_from(data)
+    start = _BLOCK.size
     view = memoryview(data)
     raw = view[start + core_len : start + core_len + raw_len]
     packed = view[start + core_len + raw_len :]
+    values = BlockValues(count, flags, stride, raw, packed)
     if not core:
-        return None, None, BlockValues(count, flags, stride, raw, packed)
+        return None, None, values
     ids = array("I")
     weights: array | None = None
-    core_bytes = zlib.decompress(data[start : start + core_len])
+    core_bytes = zlib.decompress(view[start : start + core_len])
     if flags & UNIT_WEIGHTS:
         ids.frombytes(core_bytes)
     else:
@@ -162,7 +167,26 @@ def split_block(
         ids.frombytes(core_bytes[:half])
         weights = array("f")
         weights.frombytes(core_bytes[half:])
-    return ids, weights, BlockValues(count, flags, stride, raw, packed)
+    return ids, weights, values
+
+
+def walk_blocks(postings: bytes | memoryview) -> Iterator[tuple[int, int, int, int]]:
+    """(offset, size, posting count, last docnum) of each block in a term's posting bytes.
+
+    `postings` starts at the first block (after W3's magic). Reading a whole posting list
+    with one call and walking its fixed-size headers in memory is what makes a long list
+    cheap to scan: Whoosh's matcher seeks and reads twice per block.
+    """
+    at = 0
+    unpack = _BLOCK.unpack_from
+    while True:
+        length, count, maxid = unpack(postings, at)[:3]
+        last = length < 0
+        size = 4 + (-length if last else length)
+        yield at, size, count, maxid
+        if last:
+            return
+        at += size
 
 
 def character_spans(value: bytes) -> list[tuple[int, int]]:
@@ -176,9 +200,8 @@ class PackedPostingsWriter(W3PostingsWriter):
     """W3's writer with the packed block body (see the module docstring)."""
 
     def _write_block(self, last: bool = False) -> None:
-        postfile = self._postfile
         if not self._blockcount:
-            postfile.write(WHOOSH3_HEADER_MAGIC)
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
         weights = self._weights
@@ -190,22 +213,19 @@ class PackedPostingsWriter(W3PostingsWriter):
             core += weights.tobytes()
         core = zlib.compress(core, _LEVEL)
         raw, packed, more = _encode_values(self._values, stride_of(self._format))
-        databytes = _HEAD.pack(flags | more, len(core), len(raw)) + core + raw + packed
-        infobytes = dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                PACKED,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
+        length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
+        header = _BLOCK.pack(
+            -length if last else length,
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+            flags | more,
+            len(core),
+            len(raw),
         )
-        length = len(infobytes) + len(databytes)
-        postfile.write_int(-length if last else length)
-        postfile.write(infobytes)
-        postfile.write(databytes)
+        self._postfile.write(b"".join((header, core, raw, packed)))
         self._blockcount += 1
         self._new_block()
 
@@ -239,9 +259,26 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
 class PackedLeafMatcher(W3LeafMatcher):
     """Reads packed blocks; the values are inflated only when one is asked for."""
 
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        head = self._postfile.get(position, _BLOCK.size)
+        length, count, maxid, maxweight, minlen, maxlen, _flags, _core, _raw = _BLOCK.unpack(head)
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + 4 + length
+        self._dataoffset = position
+        self._blocklength = count
+        self._maxid = maxid
+        self._maxweight = maxweight
+        self._compression = PACKED
+        self._minlength = byte_to_length(minlen)
+        self._maxlength = byte_to_length(maxlen)
+
     def _read_data(self) -> None:
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = split_block(data, stride_of(self.format), self._blocklength)
+        self._data = split_block(data, stride_of(self.format))
 
     def _read_ids(self) -> None:
         if self._data is None:

@@ -32,6 +32,7 @@ from termnews.codec import (
     PackedLeafMatcher,
     split_block,
     stride_of,
+    walk_blocks,
 )
 
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the searcher ranks with.
@@ -283,20 +284,21 @@ def _packed_blocks(
 ) -> Iterator[Block]:
     postfile = matcher._postfile
     stride = stride_of(matcher.format)
+    first = matcher._baseoffset
+    extent = matcher._length  # Whoosh's W3TermInfo.from_bytes leaves this a 1-tuple
+    extent = extent[0] if isinstance(extent, tuple) else extent
+    whole = memoryview(postfile.get(first, matcher._startoffset + extent - first))
     floor = -1  # every docnum in the current block is above this
-    while not matcher._atend:
-        top = matcher._maxid
-        count = matcher._blocklength
+    for at, size, count, top in walk_blocks(whole):
         if local is None or bisect_right(local, top) > bisect_right(local, floor):
-            length = matcher._nextoffset - matcher._dataoffset
-            data = postfile.get(matcher._dataoffset, length)
-            ref = BlockRef(postfile, matcher._dataoffset, length, start, count, base, stride)
-            yield Block(base, start, *split_block(data, stride, count, core=core), ref=ref)
+            ref = BlockRef(postfile, first + at, size, start, count, base, stride)
+            yield Block(
+                base, start, *split_block(whole[at : at + size], stride, core=core), ref=ref
+            )
         if local is not None and top >= local[-1]:
             return
         floor = top
         start += count
-        matcher._next_block()
 
 
 def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) -> Block:
@@ -331,7 +333,7 @@ def term_blocks(
         i = bisect_left(wanted, ids[ref.start])
         if i < size and wanted[i] <= ids[ref.start + ref.count - 1]:
             data = ref.postfile.get(ref.offset, ref.length)
-            _ids, _weights, values = split_block(data, ref.stride, ref.count, core=False)
+            _ids, _weights, values = split_block(data, ref.stride, core=False)
             yield Block(ref.base, ref.start, None, None, values, ref)
 
 
