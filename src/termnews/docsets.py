@@ -162,17 +162,19 @@ class DocSets:
         if len(words) == 1:
             found = self.term(field, words[0][0])
         else:
-            sets = [self.term(field, word) for word, _offset in words]
-            candidates = min(sets, key=len).intersection(*sets)
+            lists = [self.postings.get(field, word) for word, _offset in words]
             found = frozenset()
-            if candidates:
-                wanted = sorted(candidates)
-                rarest_first = sorted(zip(sets, words, strict=True), key=lambda pair: len(pair[0]))
+            if all(len(postings) for postings in lists):
+                rarest_first = sorted(zip(lists, words, strict=True), key=lambda pair: len(pair[0]))
+                # Only blocks that may hold a story of the rarest word are read for the others.
+                wanted = rarest_first[0][0].ids
                 streams = [
                     (self.postings.occurrences(field, word, wanted), offset)
-                    for _set, (word, offset) in rarest_first
+                    for _postings, (word, offset) in rarest_first
                 ]
-                found = frozenset(matching_docs(streams) & candidates)
+                found = frozenset(matching_docs(streams))
+                if found and self.deleted:
+                    found -= self.deleted
         self._phrases[key] = found
         self._phrase_held += len(found)
         while self._phrase_held > PHRASE_CACHE_MEMBERS and len(self._phrases) > 1:

@@ -58,14 +58,15 @@ def phrase_words(q: Any) -> list[wq.Term] | None:
     return [wq.Term(key[0], word) for word, _offset in key[1]]
 
 
-def matching_docs(words: list[Iterable[Occurrences]]) -> set[int]:
-    """The docnums in which every word sits at its offset from the phrase's first word.
+def matching_docs(words: list[Occurrences]) -> list[int]:
+    """The docnums (ascending) in which every word sits at its offset from the phrase's first.
 
-    `words` holds each word's occurrences, already shifted by its offset, rarest word
-    first. Every occurrence becomes one int, `docnum * KEY_SCALE + position - offset`, so an
-    occurrence that lines up with the phrase start has the same key for every word: the
-    phrase holds where the keys of all words meet. Each word's keys come out ascending
-    (docnums ascend, and positions within a story), so meeting them is a binary search a key.
+    `words` holds each word's occurrences and its offset, rarest word first. Every
+    occurrence becomes one int, `docnum * KEY_SCALE + position - offset`, so an occurrence
+    that lines up with the phrase start has the same key for every word: the phrase holds
+    where the keys of all words meet. Each word's keys come out ascending (docnums ascend,
+    and positions within a story), so meeting them is a binary search a key. Deleted
+    documents are not filtered out here.
     """
     import numpy as np
 
@@ -80,8 +81,14 @@ def matching_docs(words: list[Iterable[Occurrences]]) -> set[int]:
         else:
             keys = found
         if not len(keys):
-            return set()
-    return set() if keys is None else set((keys // KEY_SCALE).tolist())
+            return []
+    if keys is None:
+        return []
+    docs = keys // KEY_SCALE
+    first = np.empty(len(docs), dtype=bool)  # the first key of each story (they are sorted)
+    first[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    return docs[first].tolist()
 
 
 #: One block's (docnums, occurrence counts, positions), and the word's offset in the phrase.

@@ -91,6 +91,7 @@ class PostingCache:
         self._held = 0
         self._cache: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._norms: dict[str, list[float]] = {}
+        self._norm_arrays: dict[str, Any] = {}
 
     def scored(self, field: str, text: str) -> TermPostings:
         """Like `get`, with `scores` filled in (Whoosh's BM25F for each posting)."""
@@ -147,6 +148,25 @@ class PostingCache:
             else:
                 docnums = found.ids[block.start : block.start + len(counts)]
             yield docnums, counts, posns
+
+    def scored_arrays(self, field: str, text: str, np: Any) -> tuple[Any, Any]:
+        """The term's docnums and BM25F scores as numpy views, scoring the list if need be.
+
+        The arithmetic is `scored`'s, element by element in the same order, so the scores
+        are the same floats to the last bit.
+        """
+        found = self.get(field, text)
+        ids = np.frombuffer(found.ids, dtype=np.int32)
+        if not found.scored:
+            if self._searcher.schema[field].scorable and len(found):
+                norms = self._norm_arrays.get(field)
+                if norms is None:
+                    norms = self._norm_arrays[field] = np.array(self._norm(field))
+                weights = np.frombuffer(found.weights, dtype=np.float64)
+                scores = self._factor(field, text) * weights / (weights + norms[ids])
+                found.weights = array("d", scores.tobytes())
+            found.scored = True
+        return ids, np.frombuffer(found.weights, dtype=np.float64)
 
     def _factor(self, field: str, text: str) -> float:
         return self._searcher.idf(field, text) * (K1 + 1)

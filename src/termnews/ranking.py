@@ -15,6 +15,7 @@ back to Whoosh.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from whoosh import query as wq
 from termnews.phrases import phrase_words
 from termnews.postings import PostingCache
 
+#: Sum with numpy (when loaded) from this many matches up; below it, Python is as quick.
+VECTORISE_FROM = 2000
 #: Score only the matching stories when the posting list is this many times longer: a binary
 #: search per story costs about what scoring a few postings in a row does.
 RESTRICT_RATIO = 4
@@ -98,14 +101,20 @@ def top(
     want: int,
     doc_count_all: int,
     members: Any,
+    vectorise: bool | None = None,
 ) -> list[tuple[int, float]]:
     """The best `want` of `matches` as (docnum, score): score descending, then docnum.
 
     `members(q)` gives the match set of a constant-score clause. Ties go to the lower
-    docnum, as in Whoosh's collector, so pages are stable.
+    docnum, as in Whoosh's collector, so pages are stable. Large match sets are summed with
+    numpy once it is loaded (the first phrase loads it), with the same arithmetic in the
+    same order, so both ways give the same floats; `vectorise` forces one way (for tests).
     """
     if not matches or want <= 0:
         return []
+    np = sys.modules.get("numpy") if vectorise is None else (_numpy() if vectorise else None)
+    if np is not None and (vectorise or len(matches) >= VECTORISE_FROM):
+        return _top_vectorised(np, postings, leaves, matches, want, doc_count_all, members)
     acc = [0.0] * doc_count_all
     for leaf in leaves:
         gate = _gate(leaf.gates, members)
@@ -142,6 +151,50 @@ def top(
         chosen = [d for d in matches if acc[d] >= threshold]
     chosen.sort(key=lambda d: (-acc[d], d))
     return [(d, acc[d]) for d in chosen[:want]]
+
+
+def _top_vectorised(
+    np: Any,
+    postings: PostingCache,
+    leaves: list[Leaf],
+    matches: Collection[int],
+    want: int,
+    doc_count_all: int,
+    members: Any,
+) -> list[tuple[int, float]]:
+    acc = np.zeros(doc_count_all)
+    for leaf in leaves:
+        gate = _gate(leaf.gates, members)
+        if leaf.constant is not None:
+            inside = members(leaf.constant)
+            chosen = inside if gate is None else gate.intersection(inside)
+            acc[np.fromiter(chosen, dtype=np.int64, count=len(chosen))] += leaf.boost
+            continue
+        ids, scores = postings.scored_arrays(leaf.field, leaf.text, np)
+        if gate is not None:
+            inside_gate = np.zeros(doc_count_all, dtype=bool)
+            inside_gate[np.fromiter(gate, dtype=np.int64, count=len(gate))] = True
+            keep = inside_gate[ids]
+            acc[ids[keep]] += scores[keep] * leaf.boost
+        elif leaf.boost == 1.0:
+            acc[ids] += scores
+        else:
+            acc[ids] += scores * leaf.boost
+    docnums = np.fromiter(matches, dtype=np.int64, count=len(matches))
+    found = acc[docnums]
+    if want < len(docnums):
+        # The want-th best score, then everything at or above it (ties included).
+        threshold = np.partition(found, len(found) - want)[len(found) - want]
+        docnums = docnums[found >= threshold]
+    order = np.lexsort((docnums, -acc[docnums]))[:want]
+    best = docnums[order]
+    return list(zip(best.tolist(), acc[best].tolist(), strict=True))
+
+
+def _numpy() -> Any:
+    import numpy
+
+    return numpy
 
 
 def _gate(gates: tuple[Any, ...], members: Any) -> set[int] | frozenset[int] | None:

@@ -1,0 +1,96 @@
+"""Both ways of summing scores (Python, and numpy once loaded) agree with Whoosh, bit for bit.
+
+The corpus is 600 generated stories, so common words and phrases give match sets of hundreds
+of stories, with deletions in the index, OR gates, phrases in every default field and
+constant-score date clauses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from termnews import ranking
+from termnews.index import sync
+from termnews.querylang import parse
+from termnews.search import Searcher
+
+GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
+NOW = datetime(2024, 2, 14, 15, 30)
+QUERIES = [
+    "council",
+    "city council",
+    '"city council"',
+    '"per cent" OR housing',
+    '"public health" -vaccine',
+    "(climate change) OR wildfire",
+    "health date:[2015-01-01 to 2020-12-31]",
+    '"first responders" NOT fire',
+    "headline:council OR body:budget",
+]
+
+
+def _gen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_corpus_ranking", GEN_PATH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gen_corpus_ranking", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ranking")
+    archive = root / "archive"
+    _gen().generate(600, archive, seed=7, words=250)
+    sync(archive, root / "index", procs=1)
+    for path in sorted(archive.rglob("*.txt"))[::25]:  # leave deleted documents behind
+        path.unlink()
+    sync(archive, root / "index", procs=1)
+    return root / "index"
+
+
+@pytest.fixture
+def searcher(index_dir: Path) -> Iterator[Searcher]:
+    with Searcher(index_dir, now=lambda: NOW) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("vectorised", [False, True], ids=["python", "numpy"])
+def test_each_way_ranks_as_whoosh_scores(
+    searcher: Searcher, vectorised: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy  # noqa: F401  (loaded, as after a phrase)
+
+    monkeypatch.setattr(ranking, "VECTORISE_FROM", 0 if vectorised else 10**9)
+    assert searcher._searcher.reader().has_deletions()
+    for text in QUERIES:
+        parsed = parse(searcher._parser, text, searcher._now())
+        whoosh = searcher._searcher.search(parsed.query, limit=None).top_n
+        expected = sorted(((d, round(s, 9)) for s, d in whoosh), key=lambda x: (-x[1], x[0]))
+        results = searcher.search(text, limit=20)
+        got = [(d, round(h.score, 9)) for d, h in zip(results.docnums, results.hits, strict=True)]
+        assert results.total == len(expected), text
+        assert got == expected[:20], text
+
+
+def test_the_two_ways_give_the_same_floats(searcher: Searcher) -> None:
+    docsets = searcher._docsets
+    for text in QUERIES:
+        query = parse(searcher._parser, text, searcher._now()).query
+        leaves = ranking.additive_leaves(query)
+        assert leaves is not None, text
+        matches = docsets.matches(query)
+        count = searcher._searcher.reader().doc_count_all()
+        ways = [
+            ranking.top(docsets.postings, leaves, matches, 50, count, docsets.matches, vectorise=v)
+            for v in (False, True)
+        ]
+        assert ways[0] == ways[1], text
