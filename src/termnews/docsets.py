@@ -31,6 +31,13 @@ RANGE_CACHE = 8
 PHRASE_CACHE_MEMBERS = 400_000
 
 
+def _numpy() -> Any:
+    """numpy, which phrases need; the first phrase of a process pays its import."""
+    import numpy
+
+    return numpy
+
+
 class DocSets:
     """Match sets and date orders for one reader generation (make a new one on refresh)."""
 
@@ -162,15 +169,18 @@ class DocSets:
         if len(words) == 1:
             found = self.term(field, words[0][0])
         else:
-            lists = [self.postings.get(field, word) for word, _offset in words]
+            frequency = self._reader.doc_frequency
+            rarest_first = sorted(words, key=lambda word_offset: frequency(field, word_offset[0]))
             found = frozenset()
-            if all(len(postings) for postings in lists):
-                rarest_first = sorted(zip(lists, words, strict=True), key=lambda pair: len(pair[0]))
-                # Only blocks that may hold a story of the rarest word are read for the others.
-                wanted = rarest_first[0][0].ids
-                streams = [
-                    (self.postings.occurrences(field, word, wanted), offset)
-                    for _postings, (word, offset) in rarest_first
+            if frequency(field, rarest_first[0][0]):
+                np = _numpy()
+                word, offset = rarest_first[0]
+                streams = [(self.postings.occurrences(field, word, None, np), offset)]
+                # The other words are read only in blocks that may hold a story of the rarest.
+                wanted = self.postings.get(field, word).ids
+                streams += [
+                    (self.postings.occurrences(field, word, wanted, np), offset)
+                    for word, offset in rarest_first[1:]
                 ]
                 found = frozenset(matching_docs(streams))
                 if found and self.deleted:

@@ -17,7 +17,6 @@ analyzer keeps the gaps of dropped stop words (see `querylang._GapPhrasePlugin`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from whoosh import query as wq
@@ -91,23 +90,11 @@ def matching_docs(words: list[Occurrences]) -> list[int]:
     return docs[first].tolist()
 
 
-#: One block's (docnums, occurrence counts, positions), and the word's offset in the phrase.
-Occurrences = tuple[Iterable[tuple[Any, Any, Any]], int]
+#: A word's (docnum, position) arrays, one entry per occurrence, and its offset in the phrase.
+Occurrences = tuple[tuple[Any, Any], int]
 
 
 def occurrence_keys(occurrences: Occurrences) -> Any:
     """`docnum * KEY_SCALE + position - offset` for each occurrence, ascending (numpy int64)."""
-    import numpy as np
-
-    per_block, offset = occurrences
-    docnums: list[Any] = []
-    counts: list[Any] = []
-    posns: list[Any] = []
-    for block_docnums, block_counts, block_posns in per_block:
-        docnums.append(np.frombuffer(block_docnums, dtype=block_docnums.typecode))
-        counts.append(np.frombuffer(block_counts, dtype=block_counts.typecode))
-        posns.append(np.frombuffer(block_posns, dtype=block_posns.typecode))
-    if not docnums:
-        return np.empty(0, dtype=np.int64)
-    docs = np.repeat(np.concatenate(docnums).astype(np.int64), np.concatenate(counts))
-    return docs * KEY_SCALE + (np.concatenate(posns).astype(np.int64) - offset)
+    (docnums, posns), offset = occurrences
+    return docnums * KEY_SCALE + (posns - offset)

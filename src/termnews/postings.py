@@ -14,12 +14,12 @@ one-byte approximation) and the posting weight, which already includes the field
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
@@ -132,22 +132,43 @@ class PostingCache:
                 out.append((d, factor * w / (w + norm[d])))
         return out
 
-    def occurrences(
-        self, field: str, text: str, wanted: list[int]
-    ) -> Iterator[tuple[Any, array, array]]:
-        """(docnums, occurrence counts, positions) per block that may hold a wanted docnum.
+    def occurrences(self, field: str, text: str, wanted: Any, np: Any) -> tuple[Any, Any]:
+        """(docnum, position) of each occurrence in the blocks that may hold a wanted docnum,
+        as two numpy int64 arrays in posting order.
 
-        The docnums come from the cached list, so a block's ids and weights are not decoded
-        again: a phrase reads only the positions, uncompressed on disk.
+        A term not cached yet is decoded whole, positions included, in one pass (ranking will
+        need its postings anyway). For a cached one the docnums come from the cache, so no
+        block's ids or weights are decoded again and only positions are read, uncompressed
+        on disk, with one read per run of neighbouring blocks.
         """
+        key = (field, text)
+        if key not in self._cache:
+            per_block: list[Any] = []
+            found = self._load(field, text, per_block)
+            self._remember(key, found)
+            if not per_block:
+                return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+            all_counts = np.concatenate([np.frombuffer(c, dtype=c.typecode) for c, _p in per_block])
+            all_posns = np.concatenate([np.frombuffer(p, dtype=p.typecode) for _c, p in per_block])
+            ids = np.frombuffer(found.ids, dtype=np.int32).astype(np.int64)
+            return np.repeat(ids, all_counts.astype(np.int64)), all_posns.astype(np.int64)
         found = self.get(field, text)
+        ids = np.frombuffer(found.ids, dtype=np.int32)
+        counts = np.zeros(len(ids), dtype=np.int64)
+        posns = []
         for block in term_blocks(self._reader, field, text, wanted, found):
-            counts, posns = block.values.positions()
-            if block.ids is not None:
-                docnums: Any = array("i", map(block.base.__add__, block.ids))
-            else:
-                docnums = found.ids[block.start : block.start + len(counts)]
-            yield docnums, counts, posns
+            block_counts, block_posns = block.values.positions()
+            block_counts_np = np.frombuffer(block_counts, dtype=block_counts.typecode)
+            if block.ids is None:
+                counts[block.start : block.start + len(block_counts)] = block_counts_np
+            else:  # not a packed block: find its postings in the cached list
+                local = np.frombuffer(block.ids, dtype=np.uint32).astype(np.int64) + block.base
+                counts[np.searchsorted(ids, local)] = block_counts_np
+            posns.append(np.frombuffer(block_posns, dtype=block_posns.typecode))
+        if not posns:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        docnums = np.repeat(ids.astype(np.int64), counts)
+        return docnums, np.concatenate(posns).astype(np.int64)
 
     def scored_arrays(self, field: str, text: str, np: Any) -> tuple[Any, Any]:
         """The term's docnums and BM25F scores as numpy views, scoring the list if need be.
@@ -192,23 +213,31 @@ class PostingCache:
             _key, dropped = self._cache.popitem(last=False)
             self._held -= len(dropped)
 
-    def _load(self, field: str, text: str) -> TermPostings:
+    def _load(self, field: str, text: str, positions: list[Any] | None = None) -> TermPostings:
+        """Decode the term's blocks; with `positions`, also collect each block's
+        (counts, positions) there, for a phrase that needs both (one pass, not two)."""
         ids = array("i")
         weights = array("d")
         refs: list[BlockRef] | None = []
+        segment_ids = array("I")
+        segment_weights = array("f")
+        base = 0
         for block in blocks(self._reader, field, text):
-            if block.base:
-                ids.extend(map(block.base.__add__, block.ids))
-            else:
-                ids.frombytes(block.ids.tobytes())  # same width; docnums stay below 2**31
+            if block.base != base:
+                _append_segment(ids, weights, segment_ids, segment_weights, base)
+                segment_ids, segment_weights, base = array("I"), array("f"), block.base
+            segment_ids.extend(block.ids)
             if block.weights is None:
-                weights.extend(repeat(1.0, len(block.ids)))
+                segment_weights.extend(_ONES * len(block.ids))
             else:
-                weights.fromlist(block.weights.tolist())
+                segment_weights.extend(block.weights)
+            if positions is not None:
+                positions.append(block.values.positions())
             if refs is not None and block.ref is not None:
                 refs.append(block.ref)
             else:
                 refs = None
+        _append_segment(ids, weights, segment_ids, segment_weights, base)
         return TermPostings(ids, weights, refs=refs)
 
     def _norm(self, field: str) -> list[float]:
@@ -223,6 +252,34 @@ class PostingCache:
                 norm.extend(map(by_length.__getitem__, _length_bytes(leaf, field)))
             self._norms[field] = norm
         return norm
+
+
+_ONES = array("f", [1.0])
+
+
+def _append_segment(
+    ids: array, weights: array, local: array, local_weights: array, base: int
+) -> None:
+    """Add one segment's postings to a term's arrays: docnums offset by `base`, weights widened.
+
+    With numpy loaded (see `ranking`) this is a few vector operations; without it, the docnums
+    of a segment past the first cost a Python addition each.
+    """
+    if not local:
+        return
+    np = sys.modules.get("numpy")
+    if np is not None:
+        shifted = np.frombuffer(local, dtype=np.uint32).astype(np.int32) + base
+        ids.frombytes(shifted.tobytes())
+        weights.frombytes(
+            np.frombuffer(local_weights, dtype=np.float32).astype(np.float64).tobytes()
+        )
+        return
+    if base:
+        ids.extend(map(base.__add__, local))
+    else:
+        ids.frombytes(local.tobytes())  # the same width; docnums stay below 2**31
+    weights.fromlist(local_weights.tolist())
 
 
 def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
@@ -336,9 +393,10 @@ def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) ->
 
 
 def term_blocks(
-    reader: Any, field: str, text: str, wanted: list[int], known: TermPostings | None
+    reader: Any, field: str, text: str, wanted: Any, known: TermPostings | None
 ) -> Iterator[Block]:
-    """The blocks that may hold a wanted docnum, read without their ids and weights.
+    """The blocks that may hold a wanted docnum (all, if `wanted` is None), read without their
+    ids and weights.
 
     With the term's postings `known` (cached), the blocks are found from their recorded
     places, so none is visited for nothing; a block's docnums are then
@@ -348,13 +406,35 @@ def term_blocks(
         yield from blocks(reader, field, text, wanted)
         return
     ids = known.ids
-    size = len(wanted)
-    for ref in known.refs:
-        i = bisect_left(wanted, ids[ref.start])
-        if i < size and wanted[i] <= ids[ref.start + ref.count - 1]:
-            data = ref.postfile.get(ref.offset, ref.length)
-            _ids, _weights, values = split_block(data, ref.stride, core=False)
+    needed = []
+    if wanted is None:
+        needed = known.refs
+    else:
+        size = len(wanted)
+        for ref in known.refs:
+            i = bisect_left(wanted, ids[ref.start])
+            if i < size and wanted[i] <= ids[ref.start + ref.count - 1]:
+                needed.append(ref)
+    at = 0
+    while at < len(needed):
+        run = at + 1  # blocks that lie end to end in one file are read with one call
+        while (
+            run < len(needed)
+            and needed[run].postfile is needed[at].postfile
+            and needed[run].offset == needed[run - 1].offset + needed[run - 1].length
+        ):
+            run += 1
+        first, last = needed[at], needed[run - 1]
+        data = memoryview(
+            first.postfile.get(first.offset, last.offset + last.length - first.offset)
+        )
+        for ref in needed[at:run]:
+            offset = ref.offset - first.offset
+            _ids, _weights, values = split_block(
+                data[offset : offset + ref.length], ref.stride, core=False
+            )
             yield Block(ref.base, ref.start, None, None, values, ref)
+        at = run
 
 
 def values_for(
