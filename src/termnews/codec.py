@@ -9,8 +9,8 @@ only what follows a block header:
 
     flags:u8  core_len:u32  core  values
 
-- `core` is zlib (level 1) over the ids (`array("I")`) and, unless every weight is 1.0
-  (flag bit 0), the weights (`array("f")`): decoding them is a C-level copy.
+- `core` is the ids (`array("I")`) and, unless every weight is 1.0 (flag bit 0), the
+  weights (`array("f")`), uncompressed: decoding them is a copy.
 - `values` is zlib over each posting's value length (`array("I")`) and the values joined,
   inflated only when a value is asked for, so a phrase decodes positions only in the blocks
   that hold one of its candidates.
@@ -29,6 +29,7 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import accumulate, chain
 from typing import Any
 
@@ -49,6 +50,9 @@ PACKED = 100
 #: flags, and the sizes of the compressed ids-and-weights and of the raw positions.
 _BLOCK = struct.Struct("<iIIdBBBII")
 _LEVEL = 1
+#: 1.0 as float32, for blocks whose weights are all 1.0 (and so not stored).
+_ONE = array("f", [1.0])
+_ONE_WEIGHTS = (_ONE * 128).tobytes()
 
 
 class BlockValues:
@@ -159,15 +163,67 @@ def split_block(
         return None, None, values
     ids = array("I")
     weights: array | None = None
-    core_bytes = zlib.decompress(view[start : start + core_len])
-    if flags & UNIT_WEIGHTS:
-        ids.frombytes(core_bytes)
-    else:
-        half = len(core_bytes) // 2
-        ids.frombytes(core_bytes[:half])
+    ids.frombytes(view[start : start + 4 * count])
+    if not flags & UNIT_WEIGHTS:
         weights = array("f")
-        weights.frombytes(core_bytes[half:])
+        weights.frombytes(view[start + 4 * count : start + core_len])
     return ids, weights, values
+
+
+@dataclass(slots=True)
+class PostingList:
+    """A segment's whole posting list for one term, cut out of its blocks without decoding.
+
+    `ids` and `weights` are the blocks' arrays joined (one copy each); `places` holds each
+    block's (offset, size, count) within the list, and with positions asked for, `positions`
+    holds each block's (counts, positions) as typed bytes: (typecode, counts, positions).
+    """
+
+    ids: bytes
+    weights: bytes
+    places: list[tuple[int, int, int]]
+    positions: list[tuple[str, bytes, bytes]]
+
+
+def read_list(postings: bytes | memoryview, with_positions: bool) -> PostingList:
+    """Cut a term's posting bytes (from its first block) into ids, weights and positions.
+
+    A handful of slices a block, with no per-posting work: the blocks' ids and weights lie
+    uncompressed, so a posting list decodes with joins and copies.
+    """
+    view = memoryview(postings)
+    unpack = _BLOCK.unpack_from
+    head = _BLOCK.size
+    ids: list[memoryview] = []
+    weights: list[Any] = []
+    places = []
+    positions = []
+    at = 0
+    while True:
+        length, count, _maxid, _w, _lo, _hi, flags, core_len, raw_len = unpack(view, at)
+        size = 4 + (-length if length < 0 else length)
+        body = at + head
+        ids.append(view[body : body + 4 * count])
+        weights.append(
+            _ONE_WEIGHTS[: 4 * count]
+            if flags & UNIT_WEIGHTS
+            else view[body + 4 * count : body + core_len]
+        )
+        places.append((at, size, count))
+        if with_positions and flags & POSITIONS:
+            width = 2 if flags & SHORT else 4
+            raw = body + core_len
+            positions.append(
+                (
+                    "H" if width == 2 else "I",
+                    view[raw : raw + width * count],
+                    view[raw + width * count : raw + raw_len],
+                )
+            )
+        if length < 0:
+            break
+        at += size
+    return PostingList(b"".join(ids), b"".join(weights), places, positions)
 
 
 def walk_blocks(postings: bytes | memoryview) -> Iterator[tuple[int, int, int, int]]:
@@ -211,7 +267,6 @@ class PackedPostingsWriter(W3PostingsWriter):
             flags |= UNIT_WEIGHTS
         else:
             core += weights.tobytes()
-        core = zlib.compress(core, _LEVEL)
         raw, packed, more = _encode_values(self._values, stride_of(self._format))
         length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
         header = _BLOCK.pack(

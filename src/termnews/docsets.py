@@ -19,6 +19,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from termnews import vector
 from termnews.phrases import PhraseKey, matching_docs, phrase_key
 from termnews.postings import PostingCache
 
@@ -29,13 +30,6 @@ RANGE_CACHE = 8
 #: How many docnums the verified phrase sets may hold in all. A quoted phrase is checked in
 #: every default field, so one phrase is four entries: a count limit cycles out too soon.
 PHRASE_CACHE_MEMBERS = 400_000
-
-
-def _numpy() -> Any:
-    """numpy, which phrases need; the first phrase of a process pays its import."""
-    import numpy
-
-    return numpy
 
 
 class DocSets:
@@ -173,7 +167,7 @@ class DocSets:
             rarest_first = sorted(words, key=lambda word_offset: frequency(field, word_offset[0]))
             found = frozenset()
             if frequency(field, rarest_first[0][0]):
-                np = _numpy()
+                np = vector.load()  # phrases need it: the first pays its import
                 word, offset = rarest_first[0]
                 streams = [(self.postings.occurrences(field, word, None, np), offset)]
                 # The other words are read only in blocks that may hold a story of the rarest.

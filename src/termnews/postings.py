@@ -14,7 +14,6 @@ one-byte approximation) and the posting weight, which already includes the field
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -26,10 +25,12 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from termnews import vector
 from termnews.codec import (
     BlockValues,
     ListValues,
     PackedLeafMatcher,
+    read_list,
     split_block,
     stride_of,
     walk_blocks,
@@ -148,10 +149,10 @@ class PostingCache:
             self._remember(key, found)
             if not per_block:
                 return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-            all_counts = np.concatenate([np.frombuffer(c, dtype=c.typecode) for c, _p in per_block])
-            all_posns = np.concatenate([np.frombuffer(p, dtype=p.typecode) for _c, p in per_block])
+            all_counts = _joined(np, [(code, counts) for code, counts, _posns in per_block])
+            all_posns = _joined(np, [(code, posns) for code, _counts, posns in per_block])
             ids = np.frombuffer(found.ids, dtype=np.int32).astype(np.int64)
-            return np.repeat(ids, all_counts.astype(np.int64)), all_posns.astype(np.int64)
+            return np.repeat(ids, all_counts), all_posns
         found = self.get(field, text)
         ids = np.frombuffer(found.ids, dtype=np.int32)
         counts = np.zeros(len(ids), dtype=np.int64)
@@ -214,30 +215,37 @@ class PostingCache:
             self._held -= len(dropped)
 
     def _load(self, field: str, text: str, positions: list[Any] | None = None) -> TermPostings:
-        """Decode the term's blocks; with `positions`, also collect each block's
-        (counts, positions) there, for a phrase that needs both (one pass, not two)."""
+        """Decode the term's posting lists; with `positions`, also collect each block's
+        (typecode, counts, positions) there, for a phrase that needs both (one pass, not two).
+        """
         ids = array("i")
         weights = array("d")
         refs: list[BlockRef] | None = []
-        segment_ids = array("I")
-        segment_weights = array("f")
-        base = 0
-        for block in blocks(self._reader, field, text):
-            if block.base != base:
-                _append_segment(ids, weights, segment_ids, segment_weights, base)
-                segment_ids, segment_weights, base = array("I"), array("f"), block.base
-            segment_ids.extend(block.ids)
-            if block.weights is None:
-                segment_weights.extend(_ONES * len(block.ids))
+        start = 0
+        for matcher, base in _matchers(self._reader, field, text):
+            local, local_weights = array("I"), array("f")
+            if type(matcher) is PackedLeafMatcher:
+                plist = read_list(_whole_list_bytes(matcher), positions is not None)
+                local.frombytes(plist.ids)
+                local_weights.frombytes(plist.weights)
+                postfile, first = matcher._postfile, matcher._baseoffset
+                stride = stride_of(matcher.format)
+                for at, size, count in plist.places:
+                    if refs is not None:
+                        refs.append(
+                            BlockRef(postfile, first + at, size, start, count, base, stride)
+                        )
+                    start += count
+                if positions is not None:
+                    positions.extend(plist.positions)
             else:
-                segment_weights.extend(block.weights)
-            if positions is not None:
-                positions.append(block.values.positions())
-            if refs is not None and block.ref is not None:
-                refs.append(block.ref)
-            else:
-                refs = None
-        _append_segment(ids, weights, segment_ids, segment_weights, base)
+                block = _whole_list(matcher, base, start, None)
+                local, local_weights, refs = block.ids, block.weights, None
+                start += len(local)
+                if positions is not None:
+                    counts, posns = block.values.positions()
+                    positions.append(("I", counts.tobytes(), posns.tobytes()))
+            _append_segment(ids, weights, local, local_weights, base)
         return TermPostings(ids, weights, refs=refs)
 
     def _norm(self, field: str) -> list[float]:
@@ -254,7 +262,16 @@ class PostingCache:
         return norm
 
 
-_ONES = array("f", [1.0])
+def _joined(np: Any, parts: list[tuple[str, Any]]) -> Any:
+    """Typed byte strings as one int64 array: one copy when they share a type (the usual)."""
+    codes = {code for code, _data in parts}
+    if len(codes) == 1:
+        return np.frombuffer(b"".join(data for _code, data in parts), dtype=codes.pop()).astype(
+            np.int64
+        )
+    return np.concatenate([np.frombuffer(data, dtype=code) for code, data in parts]).astype(
+        np.int64
+    )
 
 
 def _append_segment(
@@ -267,7 +284,7 @@ def _append_segment(
     """
     if not local:
         return
-    np = sys.modules.get("numpy")
+    np = vector.loaded()
     if np is not None:
         shifted = np.frombuffer(local, dtype=np.uint32).astype(np.int32) + base
         ids.frombytes(shifted.tobytes())
@@ -356,15 +373,36 @@ def blocks(
         start += size
 
 
+def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, int]]:
+    """Each segment's matcher for the term (unwrapped from Whoosh's deletion filter), with
+    the segment's base docnum."""
+    if (field, text) not in reader:
+        return
+    for leaf, base in reader.leaf_readers():
+        if not leaf.doc_frequency(field, text):
+            continue
+        try:
+            matcher = leaf.postings(field, text)
+        except TermNotFound:
+            continue
+        yield (matcher.child if isinstance(matcher, FilterMatcher) else matcher), base
+
+
+def _whole_list_bytes(matcher: Any) -> memoryview:
+    """A packed matcher's posting list, from its first block to its end, in one read."""
+    first = matcher._baseoffset
+    extent = matcher._length  # Whoosh's W3TermInfo.from_bytes leaves this a 1-tuple
+    extent = extent[0] if isinstance(extent, tuple) else extent
+    return memoryview(matcher._postfile.get(first, matcher._startoffset + extent - first))
+
+
 def _packed_blocks(
     matcher: Any, base: int, start: int, local: list[int] | None, core: bool
 ) -> Iterator[Block]:
     postfile = matcher._postfile
     stride = stride_of(matcher.format)
     first = matcher._baseoffset
-    extent = matcher._length  # Whoosh's W3TermInfo.from_bytes leaves this a 1-tuple
-    extent = extent[0] if isinstance(extent, tuple) else extent
-    whole = memoryview(postfile.get(first, matcher._startoffset + extent - first))
+    whole = _whole_list_bytes(matcher)
     floor = -1  # every docnum in the current block is above this
     for at, size, count, top in walk_blocks(whole):
         if local is None or bisect_right(local, top) > bisect_right(local, floor):

@@ -15,13 +15,13 @@ back to Whoosh.
 from __future__ import annotations
 
 import heapq
-import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 
+from termnews import vector
 from termnews.phrases import phrase_words
 from termnews.postings import PostingCache
 
@@ -112,7 +112,7 @@ def top(
     """
     if not matches or want <= 0:
         return []
-    np = sys.modules.get("numpy") if vectorise is None else (_numpy() if vectorise else None)
+    np = vector.loaded() if vectorise is None else (vector.load() if vectorise else None)
     if np is not None and (vectorise or len(matches) >= VECTORISE_FROM):
         return _top_vectorised(np, postings, leaves, matches, want, doc_count_all, members)
     acc = [0.0] * doc_count_all
@@ -189,12 +189,6 @@ def _top_vectorised(
     order = np.lexsort((docnums, -acc[docnums]))[:want]
     best = docnums[order]
     return list(zip(best.tolist(), acc[best].tolist(), strict=True))
-
-
-def _numpy() -> Any:
-    import numpy
-
-    return numpy
 
 
 def _gate(gates: tuple[Any, ...], members: Any) -> set[int] | frozenset[int] | None:

@@ -25,7 +25,7 @@ from termnews.article import Article
 from termnews.codec import PackedCharacters, PackedPositions
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only, because
 #: FORMAT.md says they are not body text and they would dilute the body's BM25 statistics.

@@ -317,3 +317,29 @@ def test_index_is_real(index_dir: Path, archive: Path) -> None:
     """Guard: the fixtures index the real files (a second sync finds nothing to do)."""
     report = sync(archive, index_dir)
     assert (report.new, report.changed, report.removed) == (0, 0, 0)
+
+
+async def test_numpy_loads_in_a_pause_not_between_keystrokes(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews import vector
+
+    loads: list[int] = []
+    monkeypatch.setattr("termnews.tui.app.WARM_UP_AFTER_IDLE_S", 0.5)
+    monkeypatch.setattr(vector, "load", lambda: loads.append(1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        timer = app._warm_up_timer
+        assert timer is not None
+        resets: list[int] = []
+        original_reset = timer.reset
+        monkeypatch.setattr(timer, "reset", lambda: (resets.append(1), original_reset()))
+        await pilot.press("slash", *"seawall")
+        assert len(resets) == len("seawall")  # each keystroke put the load off again
+        await pilot.pause(1.5)
+        await app.workers.wait_for_complete()
+        assert loads == [1] and app._warm_up_timer is None
+        await pilot.press("space", "x")
+        await pilot.pause(0.8)
+        assert loads == [1]  # once is enough

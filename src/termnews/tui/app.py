@@ -26,10 +26,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from termnews import vector
 from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
@@ -96,6 +98,10 @@ class SyncDone(Message):
         self.summary = summary
         self.changed = changed
         super().__init__()
+
+
+#: Seconds without a keystroke, once the first results are up, before numpy is loaded.
+WARM_UP_AFTER_IDLE_S = 1.0
 
 
 def freeze_startup_objects() -> None:
@@ -172,6 +178,7 @@ class TermnewsApp(App[None]):
         self.searcher: Searcher | None = None
         self._lock = threading.RLock()
         self._generation = 0
+        self._warm_up_timer: Timer | None = None
         self._last_change = 0.0
         self._syncing = False
         self._article: Article | None = None
@@ -258,6 +265,17 @@ class TermnewsApp(App[None]):
             raise
         self.post_message(IndexOpened(searcher))
 
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Load numpy (for phrases) while the person pauses, then exempt it from the collector.
+
+        The first phrase would otherwise wait for the import (70-90 ms); a pause in the
+        typing is when the import can't delay a keystroke.
+        """
+        self._warm_up_timer = None
+        vector.load()
+        freeze_startup_objects()
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
         self, query: str, sort: SortOrder, generation: int, delay: float, keep_path: str | None
@@ -333,6 +351,7 @@ class TermnewsApp(App[None]):
         self._refresh_status()
         if first:
             self.call_after_refresh(freeze_startup_objects)
+            self._warm_up_timer = self.set_timer(WARM_UP_AFTER_IDLE_S, self._warm_up)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._syncing = message.done < message.total
@@ -378,6 +397,8 @@ class TermnewsApp(App[None]):
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self.run_search()
+        if self._warm_up_timer is not None:
+            self._warm_up_timer.reset()  # wait for a pause in the typing
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,35 @@
+"""numpy, loaded only when it pays: importing it costs 70-90 ms, more than most queries.
+
+Phrases need numpy (matching every occurrence of two common words in Python would take
+longer than the whole query may), so the first phrase in a process loads it. Everything
+else has a pure-Python way that is exact and quick enough, and switches to numpy's once it
+is loaded: long posting lists widen and sum faster with it. The browser loads it in the
+background once the person pauses (`load_in_background`), so a phrase typed later does
+not wait for the import.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any
+
+
+def loaded() -> Any | None:
+    """numpy if something has imported it already, else None (and nothing is imported)."""
+    return sys.modules.get("numpy")
+
+
+def load() -> Any:
+    """numpy, importing it now if need be."""
+    import numpy
+
+    return numpy
+
+
+def load_in_background() -> threading.Thread:
+    """Start importing numpy in a daemon thread; the import lock makes a concurrent `load`
+    wait for it rather than import twice."""
+    thread = threading.Thread(target=load, name="termnews-load-numpy", daemon=True)
+    thread.start()
+    return thread
