@@ -181,9 +181,7 @@ class PostingCache:
         ids = np.frombuffer(found.ids, dtype=np.int32)
         if not found.scored:
             if self._searcher.schema[field].scorable and len(found):
-                norms = self._norm_arrays.get(field)
-                if norms is None:
-                    norms = self._norm_arrays[field] = np.array(self._norm(field))
+                norms = self._norm_array(field, np)
                 weights = np.frombuffer(found.weights, dtype=np.float64)
                 scores = self._factor(field, text) * weights / (weights + norms[ids])
                 found.weights = array("d", scores.tobytes())
@@ -252,14 +250,29 @@ class PostingCache:
         """`K1 * (1 - B + B * length / average)` per docnum: BM25's length term, per field."""
         norm = self._norms.get(field)
         if norm is None:
-            average = self._searcher.avg_field_length(field) or 1
-            by_length = [K1 * ((1 - B) + B * byte_to_length(b) / average) for b in range(256)]
-            by_length[0] = K1 * ((1 - B) + B * 1 / average)  # Whoosh's default length is 1
+            by_length = self._by_length(field)
             norm = []
             for leaf, _base in self._reader.leaf_readers():
                 norm.extend(map(by_length.__getitem__, _length_bytes(leaf, field)))
             self._norms[field] = norm
         return norm
+
+    def _norm_array(self, field: str, np: Any) -> Any:
+        """`_norm` as a numpy array, built from the length bytes with one lookup."""
+        norm = self._norm_arrays.get(field)
+        if norm is None:
+            codes = b"".join(
+                bytes(_length_bytes(leaf, field)) for leaf, _base in self._reader.leaf_readers()
+            )
+            norm = np.array(self._by_length(field))[np.frombuffer(codes, dtype=np.uint8)]
+            self._norm_arrays[field] = norm
+        return norm
+
+    def _by_length(self, field: str) -> list[float]:
+        average = self._searcher.avg_field_length(field) or 1
+        by_length = [K1 * ((1 - B) + B * byte_to_length(b) / average) for b in range(256)]
+        by_length[0] = K1 * ((1 - B) + B * 1 / average)  # Whoosh's default length is 1
+        return by_length
 
 
 def _joined(np: Any, parts: list[tuple[str, Any]]) -> Any:
