@@ -212,9 +212,14 @@ def _search_in_subprocess(index_dir: Path, rounds: int) -> dict[str, Any]:
 def merge_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     """Does merging the build's segments into one pay? Time it, then re-measure queries."""
     from whoosh.index import open_dir
+    from whoosh.writing import SegmentWriter
+
+    from termnews.index import INDEX_NAME
+    from termnews.sync import WRITER_OPTIONS
 
     started = time.perf_counter()
-    open_dir(str(index_dir)).optimize(compound=False, limitmb=256)
+    ix = open_dir(str(index_dir), indexname=INDEX_NAME)
+    SegmentWriter(ix, **WRITER_OPTIONS).commit(optimize=True)  # our codec, as a sync merges
     merged = {"merge_s": round(time.perf_counter() - started, 1)}
     after = _search_in_subprocess(index_dir, rounds)
     merged.update({f"merged_{k}": v for k, v in after.items() if k.endswith("p95_ms")})

@@ -43,12 +43,12 @@ documents = st.lists(bodies, min_size=1, max_size=40)
 
 
 @contextmanager
-def packed_index(docs: list[str], commits: int = 1) -> Iterator[Any]:
+def packed_index(docs: list[str], commits: int = 1, codec: Any = "packed") -> Iterator[Any]:
     """An in-memory index of `docs` (as bodies) written in `commits` segments, then a searcher."""
     ix = RamStorage().create_index(build_schema())
     chunk = max(1, -(-len(docs) // commits))
     for start in range(0, len(docs), chunk):
-        writer = ix.writer(codec=PackedCodec())
+        writer = ix.writer(codec=PackedCodec() if codec == "packed" else codec)
         for i, body in enumerate(docs[start : start + chunk], start):
             writer.add_document(path=f"d{i}", headline="", body=body)
         writer.commit(merge=False)
@@ -96,8 +96,16 @@ def test_postings_round_trip_through_whoosh_and_our_block_reader(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(docs=documents, phrase=st.lists(st.sampled_from(WORDS), min_size=2, max_size=3))
-def test_phrases_match_a_scan_of_the_tokens_and_whoosh(docs: list[str], phrase: list[str]) -> None:
+@given(
+    docs=documents,
+    phrase=st.lists(st.sampled_from(WORDS), min_size=2, max_size=3),
+    packed=st.booleans(),
+)
+def test_phrases_match_a_scan_of_the_tokens_and_whoosh(
+    docs: list[str], phrase: list[str], packed: bool
+) -> None:
+    """`packed=False` writes Whoosh's own W3 blocks, which our readers take one posting at a
+    time: the same answers either way."""
     analyzer = text_analyzer()
     wanted = [(t.text, t.pos) for t in analyzer(" ".join(phrase), positions=True)]
     if len(wanted) < 2:
@@ -110,8 +118,13 @@ def test_phrases_match_a_scan_of_the_tokens_and_whoosh(docs: list[str], phrase: 
         starts = {p for text, p in at if text == words[0][0]}
         if any(all((text, s + off) in at for text, off in words) for s in starts):
             expected.add(docnum)
-    with packed_index(docs, commits=2) as searcher:
+    with packed_index(docs, commits=2, codec=PackedCodec() if packed else None) as searcher:
         ours = DocSets(searcher).phrase(("body", words))
+        # Again with the words' postings cached first: positions then come block by block.
+        cached = DocSets(searcher)
+        for word, _offset in words:
+            cached.postings.get("body", word)
+        assert cached.phrase(("body", words)) == expected
         assert ours == expected
         if all(off == i for i, (_text, off) in enumerate(words)):
             whoosh = wq.Phrase("body", [text for text, _off in words])

@@ -381,22 +381,37 @@ class PackedCodec(W3Codec):
 # -- posting values --------------------------------------------------------------------------
 
 
+def _word_values(
+    value: Any, analyzer: Any, kwargs: dict[str, Any], boost: float, *, chars: bool
+) -> Iterator[tuple[str, int, float, bytes]]:
+    """(word, frequency, weight, packed value) per word of a field, as Whoosh's formats yield.
+
+    Each word's occurrences go into one `array("I")`: positions, or (position, start, end)
+    triples with `chars`.
+    """
+    seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
+    weights: defaultdict[str, float] = defaultdict(float)
+    kwargs["positions"] = True
+    kwargs["chars"] = chars
+    kwargs["boosts"] = True
+    for t in tokens(value, analyzer, kwargs):
+        if chars:
+            seen[t.text].extend((t.pos, t.startchar, t.endchar))
+        else:
+            seen[t.text].append(t.pos)
+        weights[t.text] += t.boost
+    stride = 3 if chars else 1
+    for word, packed in seen.items():
+        yield word, len(packed) // stride, weights[word] * boost, packed.tobytes()
+
+
 class PackedPositions(Positions):
     """Positions as one `array("I")`: decoding is a copy, not an unpickle."""
 
     stride = 1
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
-        boost = self.field_boost
-        seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
-        weights: defaultdict[str, float] = defaultdict(float)
-        kwargs["positions"] = True
-        kwargs["boosts"] = True
-        for t in tokens(value, analyzer, kwargs):
-            seen[t.text].append(t.pos)
-            weights[t.text] += t.boost
-        for word, posns in seen.items():
-            yield word, len(posns), weights[word] * boost, posns.tobytes()
+        return _word_values(value, analyzer, kwargs, self.field_boost, chars=False)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", poslist).tobytes()
@@ -422,17 +437,7 @@ class PackedCharacters(Characters):
     stride = 3
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
-        boost = self.field_boost
-        seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
-        weights: defaultdict[str, float] = defaultdict(float)
-        kwargs["positions"] = True
-        kwargs["chars"] = True
-        kwargs["boosts"] = True
-        for t in tokens(value, analyzer, kwargs):
-            seen[t.text].extend((t.pos, t.startchar, t.endchar))
-            weights[t.text] += t.boost
-        for word, triples in seen.items():
-            yield word, len(triples) // 3, weights[word] * boost, triples.tobytes()
+        return _word_values(value, analyzer, kwargs, self.field_boost, chars=True)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", chain.from_iterable(poslist)).tobytes()

@@ -2,9 +2,9 @@
 
 Whoosh's matchers hand out one posting per Python method call (`id()`, `weight()`, `next()`),
 which at 1-2 µs a posting is what made common words slow. Our codec (`termnews.codec`) keeps
-a block's ids and weights as one small compressed array pair, apart from the positions, so
-a block decodes with one inflate and a copy; after that a posting costs tens of nanoseconds.
-The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python
+a block's ids and weights as plain arrays, apart from the positions, so a whole posting list
+decodes with a few slices a block and one copy; after that a posting costs tens of
+nanoseconds. The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python
 objects, so a cache of many terms stays small.
 
 Scores are Whoosh's own BM25F (`whoosh.scoring.bm25`, B=0.75, K1=1.2) with the same inputs:
@@ -220,7 +220,7 @@ class PostingCache:
         weights = array("d")
         refs: list[BlockRef] | None = []
         start = 0
-        for matcher, base in _matchers(self._reader, field, text):
+        for _leaf, matcher, base in _matchers(self._reader, field, text):
             local, local_weights = array("I"), array("f")
             if type(matcher) is PackedLeafMatcher:
                 plist = read_list(_whole_list_bytes(matcher), positions is not None)
@@ -345,50 +345,38 @@ class Block:
     start: int
     """Where the block's first posting sits in the term's whole posting list."""
     ids: Any
-    """Segment-local docnums; None when read without the core (`blocks(core=False)`)."""
+    """Segment-local docnums; None when read without them (`term_blocks`)."""
     weights: Any
     values: BlockValues | ListValues
     ref: BlockRef | None = None
 
 
-def blocks(
-    reader: Any, field: str, text: str, wanted: list[int] | None = None, *, core: bool = True
-) -> Iterator[Block]:
+def blocks(reader: Any, field: str, text: str, wanted: list[int] | None = None) -> Iterator[Block]:
     """The term's posting blocks in docnum order, deleted documents included.
 
     With `wanted` (ascending docnums), only blocks that may hold one of them are read. Packed
     blocks (`termnews.codec`) decode ids and weights with a copy and leave the values
-    encoded until asked; without `core` they skip even that, and the caller finds the ids
-    by `Block.start` in the term's whole (cached) list. Other matchers are read one posting
-    at a time, always with their ids.
+    encoded until asked; other matchers are read one posting at a time.
     """
-    if (field, text) not in reader:
-        return
     start = 0
-    for leaf, base in reader.leaf_readers():
+    for leaf, matcher, base in _matchers(reader, field, text):
         size = leaf.doc_frequency(field, text)
         local = None
         if wanted is not None:
             lo = bisect_left(wanted, base)
             hi = bisect_left(wanted, base + leaf.doc_count_all())
             local = [d - base for d in wanted[lo:hi]]
-        if size and local != []:
-            try:
-                matcher = leaf.postings(field, text)
-            except TermNotFound:
-                matcher = None
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child
+        if local != []:
             if type(matcher) is PackedLeafMatcher:
-                yield from _packed_blocks(matcher, base, start, local, core)
-            elif matcher is not None:
+                yield from _packed_blocks(matcher, base, start, local)
+            else:
                 yield _whole_list(matcher, base, start, local)
         start += size
 
 
-def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, int]]:
-    """Each segment's matcher for the term (unwrapped from Whoosh's deletion filter), with
-    the segment's base docnum."""
+def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, Any, int]]:
+    """(segment, its matcher for the term, its base docnum) for each segment holding the
+    term; the matcher is unwrapped from Whoosh's deletion filter (we filter ourselves)."""
     if (field, text) not in reader:
         return
     for leaf, base in reader.leaf_readers():
@@ -398,7 +386,7 @@ def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, int]]:
             matcher = leaf.postings(field, text)
         except TermNotFound:
             continue
-        yield (matcher.child if isinstance(matcher, FilterMatcher) else matcher), base
+        yield leaf, (matcher.child if isinstance(matcher, FilterMatcher) else matcher), base
 
 
 def _whole_list_bytes(matcher: Any) -> memoryview:
@@ -409,9 +397,7 @@ def _whole_list_bytes(matcher: Any) -> memoryview:
     return memoryview(matcher._postfile.get(first, matcher._startoffset + extent - first))
 
 
-def _packed_blocks(
-    matcher: Any, base: int, start: int, local: list[int] | None, core: bool
-) -> Iterator[Block]:
+def _packed_blocks(matcher: Any, base: int, start: int, local: list[int] | None) -> Iterator[Block]:
     postfile = matcher._postfile
     stride = stride_of(matcher.format)
     first = matcher._baseoffset
@@ -420,9 +406,7 @@ def _packed_blocks(
     for at, size, count, top in walk_blocks(whole):
         if local is None or bisect_right(local, top) > bisect_right(local, floor):
             ref = BlockRef(postfile, first + at, size, start, count, base, stride)
-            yield Block(
-                base, start, *split_block(whole[at : at + size], stride, core=core), ref=ref
-            )
+            yield Block(base, start, *split_block(whole[at : at + size], stride), ref=ref)
         if local is not None and top >= local[-1]:
             return
         floor = top

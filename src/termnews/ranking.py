@@ -26,7 +26,7 @@ from termnews.phrases import phrase_words
 from termnews.postings import PostingCache
 
 #: Sum with numpy (when loaded) from this many matches up; below it, Python is as quick.
-VECTORISE_FROM = 2000
+VECTORISE_FROM = 256
 #: Score only the matching stories when the posting list is this many times longer: a binary
 #: search per story costs about what scoring a few postings in a row does.
 RESTRICT_RATIO = 4
