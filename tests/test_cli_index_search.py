@@ -210,3 +210,25 @@ def test_the_core_and_these_commands_never_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_numpy_waits_for_the_first_phrase(
+    archive: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Its import costs more than most queries: a search without quotes never pays it."""
+    index_dir = tmp_path / "ix"
+    assert termnews("index", str(archive), "--index-dir", str(index_dir), env=env).returncode == 0
+    code = (
+        "import sys; from termnews.search import Searcher; from termnews import vector\n"
+        f"s = Searcher({str(index_dir)!r})\n"
+        "s.search('ferry OR seawall'); s.search('in:kestrel'); s.search_as_you_type('sea')\n"
+        "print('numpy' in sys.modules, vector.loaded() is None)\n"
+        "print(s.search('\"winter sailings\"').total, vector.loaded() is not None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.splitlines()
+    assert before == "False True"
+    assert int(after.split()[0]) >= 1 and after.split()[1] == "True"

@@ -199,3 +199,17 @@ def _triples(value: bytes) -> list[tuple[int, int, int]]:
     flat = array("I")
     flat.frombytes(value)
     return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+
+
+def test_a_story_longer_than_16_bit_positions_keeps_its_phrases_and_offsets() -> None:
+    filler = "snow " * 70_000
+    docs = [filler + "harbour ferry", "harbour ferry vote", filler]
+    with packed_index(docs) as searcher:
+        docsets = DocSets(searcher)
+        assert docsets.phrase(("body", (("harbour", 0), ("ferri", 1)))) == {0, 1}
+        reader = searcher.reader()
+        spans = values_for(reader, "body", "harbour", [0, 1])
+        assert character_spans(spans[0]) == [(len(filler), len(filler) + len("harbour"))]
+        assert character_spans(spans[1]) == [(0, len("harbour"))]
+        matcher = reader.postings("body", "ferri")
+        assert matcher.value_as("positions") == [70_001]

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from termnews import ranking
+from termnews import ranking, vector
 from termnews.index import sync
 from termnews.querylang import parse
 from termnews.search import Searcher
@@ -67,7 +67,7 @@ def searcher(index_dir: Path) -> Iterator[Searcher]:
 def test_each_way_ranks_as_whoosh_scores(
     searcher: Searcher, vectorised: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import numpy  # noqa: F401  (loaded, as after a phrase)
+    vector.load()  # as after a phrase, or a pause in the browser
 
     monkeypatch.setattr(ranking, "VECTORISE_FROM", 0 if vectorised else 10**9)
     assert searcher._searcher.reader().has_deletions()

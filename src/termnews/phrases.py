@@ -22,6 +22,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
+from termnews import vector
+
 #: Scales a docnum above any position in one story, so (docnum, position) is one int.
 KEY_SCALE = 1 << 24
 
@@ -67,7 +69,7 @@ def matching_docs(words: list[Occurrences]) -> list[int]:
     and positions within a story), so meeting them is a binary search a key. Deleted
     documents are not filtered out here.
     """
-    import numpy as np
+    np = vector.load()
 
     keys = None
     for occurrences in words:

@@ -10,21 +10,29 @@ not wait for the import.
 
 from __future__ import annotations
 
-import sys
 import threading
 from typing import Any
 
+_numpy: Any | None = None
+
 
 def loaded() -> Any | None:
-    """numpy if something has imported it already, else None (and nothing is imported)."""
-    return sys.modules.get("numpy")
+    """numpy once `load` has finished importing it, else None (and nothing is imported).
+
+    Not `sys.modules`: a module is listed there as soon as its import starts, so a search
+    thread could meet a half-initialised numpy while the background import runs.
+    """
+    return _numpy
 
 
 def load() -> Any:
     """numpy, importing it now if need be."""
-    import numpy
+    global _numpy
+    if _numpy is None:
+        import numpy
 
-    return numpy
+        _numpy = numpy
+    return _numpy
 
 
 def load_in_background() -> threading.Thread:
