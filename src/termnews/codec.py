@@ -2,21 +2,22 @@
 
 Whoosh's W3 codec writes each block of up to 128 postings as one zlib-compressed pickle of
 (ids, weights, values), where the values are every posting's positions and character
-offsets. Ranking or counting a word needs only ids and weights, yet has to inflate and
-unpickle all of it: for a common body word that is most of a query's time, and a phrase pays
-it for every word. This codec keeps W3's files, term info and block headers and changes
-only what follows a block header:
+offsets. Ranking or counting a word needs only ids and weights, yet had to inflate and
+unpickle all of it: for a common body word that was most of a query's time, and a phrase
+paid it for every word. This codec keeps W3's files and term info, and writes each block as
 
-    flags:u8  core_len:u32  core  values
+    header (`_BLOCK`)  ids  [weights]  positions  [character offsets]
 
-- `core` is the ids (`array("I")`) and, unless every weight is 1.0 (flag bit 0), the
-  weights (`array("f")`), uncompressed: decoding them is a copy.
-- `values` is zlib over each posting's value length (`array("I")`) and the values joined,
-  inflated only when a value is asked for, so a phrase decodes positions only in the blocks
-  that hold one of its candidates.
+- the header has a fixed size, so a posting list read with one call is walked in memory;
+- ids (`array("I")`) and, unless every weight is 1.0, weights (`array("f")`) lie
+  uncompressed: decoding them is a copy;
+- positions, for the packed formats below, are a count per posting and then every
+  position, 16 bits wide when they fit, uncompressed, so a phrase reads them with a copy;
+- character offsets, which only snippets read, are zlib-compressed on their own. Values of
+  any other format are stored there too, as lengths and the values joined.
 
-The packed formats below store positions (and character offsets) as one `array("I")` each,
-which decodes with `frombytes` instead of `pickle.loads`.
+The packed formats store a posting's positions (and character offsets) as one `array("I")`
+instead of a pickle.
 
 The codec is pickled into each segment's entry in the index's table of contents, so an index
 written by it always reads with it; indexes of an older schema version rebuild anyway.
@@ -43,11 +44,11 @@ UNIT_WEIGHTS = 1
 POSITIONS = 2
 #: The counts and positions fit 16 bits, and are stored so.
 SHORT = 4
-#: Marks a block of this layout in the header's compression slot (W3 writes 0-9 there).
+#: What `PackedLeafMatcher` reports as its blocks' compression (W3's own levels are 0-9).
 PACKED = 100
 #: A block's header: its length after this field (negative for a term's last block), posting
 #: count, last docnum, best weight, shortest and longest field length (Whoosh's byte code),
-#: flags, and the sizes of the compressed ids-and-weights and of the raw positions.
+#: flags, and the sizes of the ids-and-weights and of the positions.
 _BLOCK = struct.Struct("<iIIdBBBII")
 _LEVEL = 1
 #: 1.0 as float32, for blocks whose weights are all 1.0 (and so not stored).
