@@ -212,6 +212,26 @@ def test_the_core_and_these_commands_never_import_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage" * 30])
+def test_a_damaged_index_says_so_and_the_next_index_run_rebuilds_it(
+    archive: Path, tmp_path: Path, env: dict[str, str], damage: bytes
+) -> None:
+    index_dir = tmp_path / "ix"
+    assert termnews("index", str(archive), "--index-dir", str(index_dir), env=env).returncode == 0
+    for toc in index_dir.glob("*.toc"):
+        toc.write_bytes(damage)
+
+    broken = termnews("search", "ferry", "--index-dir", str(index_dir), env=env)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert "cannot be opened" in broken.stderr
+    assert f"run `termnews index {archive}` to rebuild it" in broken.stderr
+
+    again = termnews("index", str(archive), "--index-dir", str(index_dir), env=env)
+    assert again.returncode == 0, again.stderr
+    assert "(rebuilt)" in again.stdout
+    assert termnews("search", "ferry", "--index-dir", str(index_dir), env=env).returncode == 0
+
+
 def test_numpy_waits_for_the_first_phrase(
     archive: Path, tmp_path: Path, env: dict[str, str]
 ) -> None:

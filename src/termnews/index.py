@@ -103,7 +103,7 @@ def missing_index_message(index_dir: Path) -> str:
 
 def open_index(index_dir: Path) -> Any:
     """Open the Whoosh index for reading, or raise IndexMissingError saying what to run."""
-    from whoosh.index import EmptyIndexError, open_dir
+    from whoosh.index import open_dir
 
     from termnews.schema import SCHEMA_VERSION
 
@@ -120,10 +120,11 @@ def open_index(index_dir: Path) -> Any:
         )
     try:
         return open_dir(str(index_dir), indexname=INDEX_NAME)
-    except (EmptyIndexError, OSError, ValueError) as error:
+    except Exception as error:  # a damaged table of contents fails in many ways
+        archive = meta.get("archive") or "ARCHIVE"
         raise IndexMissingError(
             f"the index at {index_dir} cannot be opened ({error}); "
-            "run `termnews index ARCHIVE --rebuild`"
+            f"run `termnews index {archive}` to rebuild it"
         ) from error
 
 
@@ -227,6 +228,15 @@ def _reset(index_dir: Path, archive: Path) -> None:
     write_atomically(index_dir / SKIPPED_FILE, b"{}")
 
 
+def _damaged(index_dir: Path) -> bool:
+    """True if the index is there but cannot be opened (a damaged table of contents)."""
+    try:
+        open_index(index_dir).close()
+    except IndexMissingError:
+        return True
+    return False
+
+
 def _clear_leftovers(index_dir: Path) -> None:
     """Remove what a killed writer leaves behind: its sort-pool folder and TOC temp files."""
     shutil.rmtree(index_dir / f"{INDEX_NAME}.tmp", ignore_errors=True)
@@ -312,15 +322,20 @@ def sync(
 
     reset = _needs_reset(index_dir, archive)
     if not reset and not rebuild:
-        plan = _plan(index_dir, files, everything=False)
-        if plan.is_empty:
-            return _report(plan, started, rebuilt=False)
+        try:
+            plan = _plan(index_dir, files, everything=False)
+        except IndexMissingError:
+            pass  # damaged: rebuilt below, under the lock
+        else:
+            if plan.is_empty:
+                return _report(plan, started, rebuilt=False)
 
     _ensure_writable(index_dir)
     lock = _WriteLock(index_dir, lock_timeout)
     try:
         _clear_leftovers(index_dir)
-        reset = _needs_reset(index_dir, archive)  # re-check: another writer may have run
+        # Re-check: another writer may have run. A damaged index starts again.
+        reset = _needs_reset(index_dir, archive) or _damaged(index_dir)
         if reset:
             _reset(index_dir, archive)
         plan = _plan(index_dir, files, everything=reset or rebuild)
