@@ -3,14 +3,13 @@
 Phrases need numpy (matching every occurrence of two common words in Python would take
 longer than the whole query may), so the first phrase in a process loads it. Everything
 else has a pure-Python way that is exact and quick enough, and switches to numpy's once it
-is loaded: long posting lists widen and sum faster with it. The browser loads it in the
-background once the person pauses (`load_in_background`), so a phrase typed later does
+is loaded: long posting lists widen and sum faster with it. The browser loads it in a
+worker thread as soon as its first results are on screen, so a phrase typed later does
 not wait for the import.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 _numpy: Any | None = None
@@ -33,11 +32,3 @@ def load() -> Any:
 
         _numpy = numpy
     return _numpy
-
-
-def load_in_background() -> threading.Thread:
-    """Start importing numpy in a daemon thread; the import lock makes a concurrent `load`
-    wait for it rather than import twice."""
-    thread = threading.Thread(target=load, name="termnews-load-numpy", daemon=True)
-    thread.start()
-    return thread

@@ -319,27 +319,19 @@ def test_index_is_real(index_dir: Path, archive: Path) -> None:
     assert (report.new, report.changed, report.removed) == (0, 0, 0)
 
 
-async def test_numpy_loads_in_a_pause_not_between_keystrokes(
+async def test_numpy_loads_once_the_first_results_are_up(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from termnews import vector
 
-    loads: list[int] = []
-    monkeypatch.setattr("termnews.tui.app.WARM_UP_AFTER_IDLE_S", 0.5)
-    monkeypatch.setattr(vector, "load", lambda: loads.append(1))
+    loads: list[str] = []
+    monkeypatch.setattr(vector, "load", lambda: loads.append(app.query_text))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        timer = app._warm_up_timer
-        assert timer is not None
-        resets: list[int] = []
-        original_reset = timer.reset
-        monkeypatch.setattr(timer, "reset", lambda: (resets.append(1), original_reset()))
-        await pilot.press("slash", *"seawall")
-        assert len(resets) == len("seawall")  # each keystroke put the load off again
-        await pilot.pause(1.5)
         await app.workers.wait_for_complete()
-        assert loads == [1] and app._warm_up_timer is None
-        await pilot.press("space", "x")
-        await pilot.pause(0.8)
-        assert loads == [1]  # once is enough
+        assert loads == [""]  # after the first (empty) query's results, before any typing
+        await pilot.press("slash", *"seawall")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert loads == [""]  # once is enough
