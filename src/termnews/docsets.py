@@ -3,8 +3,9 @@
 Whoosh's matchers walk a union or intersection one document at a time in Python, which is
 what makes counting the matches of a common word slow. Here each term's postings are read
 once into a frozenset (kept in a small LRU, so the words a person keeps while typing cost
-nothing on the next keystroke) and combined with C-speed set operations. Anything that needs
-positions (phrases) or expansion (ranges, prefixes) falls back to Whoosh for that subtree.
+nothing on the next keystroke) and combined with C-speed set operations. Phrases are matched
+from the words' packed positions (`termnews.phrases`); anything that needs expansion
+(wildcards, fuzzy terms) falls back to Whoosh for that subtree.
 
 Postings are decoded once into arrays (`termnews.postings`) that relevance ranking
 (`termnews.ranking`) shares; this module supplies the exact `total` and the full
@@ -154,7 +155,7 @@ class DocSets:
         return found
 
     def phrase(self, key: PhraseKey) -> frozenset[int]:
-        """Stories holding the phrase: its words' sets intersected, then positions checked."""
+        """Stories holding the phrase, found from its words' positions in bulk (`phrases`)."""
         cached = self._phrases.get(key)
         if cached is not None:
             self._phrases.move_to_end(key)
