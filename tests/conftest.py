@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import pytest
+
+GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
+
+
+@pytest.fixture(scope="session")
+def gen() -> ModuleType:
+    """The benchmark corpus generator (`benchmarks/gen_corpus.py`)."""
+    # benchmarks/ is not a package, so load the script by path as the benchmarks do.
+    spec = importlib.util.spec_from_file_location("gen_corpus", GEN_PATH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gen_corpus", module)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(autouse=True)

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
-GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
 DATE_LINE = re.compile(
     r"^(\w+\.? \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{4}-\d\d-\d\d|\d{1,2} \w+ \d{4})\s"
 )
-
-
-@pytest.fixture(scope="module")
-def gen() -> ModuleType:
-    # benchmarks/ is not a package, so load the script by path as the benchmarks do.
-    spec = importlib.util.spec_from_file_location("gen_corpus", GEN_PATH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_corpus", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _text(path: Path) -> str:

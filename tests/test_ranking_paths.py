@@ -7,8 +7,6 @@ constant-score date clauses.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +19,6 @@ from termnews.index import sync
 from termnews.querylang import parse
 from termnews.search import Searcher
 
-GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
 NOW = datetime(2024, 2, 14, 15, 30)
 QUERIES = [
     "council",
@@ -36,20 +33,11 @@ QUERIES = [
 ]
 
 
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_corpus_ranking", GEN_PATH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_corpus_ranking", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def index_dir(tmp_path_factory: pytest.TempPathFactory, gen: ModuleType) -> Path:
     root = tmp_path_factory.mktemp("ranking")
     archive = root / "archive"
-    _gen().generate(600, archive, seed=7, words=250)
+    gen.generate(600, archive, seed=7, words=250)
     sync(archive, root / "index", procs=1)
     for path in sorted(archive.rglob("*.txt"))[::25]:  # leave deleted documents behind
         path.unlink()

@@ -193,23 +193,20 @@ def read_list(postings: bytes | memoryview, with_positions: bool) -> PostingList
     uncompressed, so a posting list decodes with joins and copies.
     """
     view = memoryview(postings)
-    unpack = _BLOCK.unpack_from
     head = _BLOCK.size
     ids: list[memoryview] = []
     weights: list[Any] = []
     places = []
     positions = []
-    at = 0
-    while True:
-        length, count, _maxid, _w, _lo, _hi, flags, core_len, raw_len = unpack(view, at)
-        size = 4 + (-length if length < 0 else length)
+    for at, size, (_length, count, _maxid, _w, _lo, _hi, flags, core_len, raw_len) in _headers(
+        view
+    ):
         body = at + head
         ids.append(view[body : body + 4 * count])
-        weights.append(
-            _ONE_WEIGHTS[: 4 * count]
-            if flags & UNIT_WEIGHTS
-            else view[body + 4 * count : body + core_len]
-        )
+        if flags & UNIT_WEIGHTS:
+            weights.append(_ONE_WEIGHTS[: 4 * count] if count <= 128 else (_ONE * count).tobytes())
+        else:
+            weights.append(view[body + 4 * count : body + core_len])
         places.append((at, size, count))
         if with_positions and flags & POSITIONS:
             width = 2 if flags & SHORT else 4
@@ -221,9 +218,6 @@ def read_list(postings: bytes | memoryview, with_positions: bool) -> PostingList
                     view[raw + width * count : raw + raw_len],
                 )
             )
-        if length < 0:
-            break
-        at += size
     return PostingList(b"".join(ids), b"".join(weights), places, positions)
 
 
@@ -234,14 +228,20 @@ def walk_blocks(postings: bytes | memoryview) -> Iterator[tuple[int, int, int, i
     with one call and walking its fixed-size headers in memory is what makes a long list
     cheap to scan: Whoosh's matcher seeks and reads twice per block.
     """
+    for at, size, header in _headers(postings):
+        yield at, size, header[1], header[2]
+
+
+def _headers(postings: bytes | memoryview) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
+    """(offset, size, header fields) of each block: the walk under `walk_blocks`."""
     at = 0
     unpack = _BLOCK.unpack_from
     while True:
-        length, count, maxid = unpack(postings, at)[:3]
-        last = length < 0
-        size = 4 + (-length if last else length)
-        yield at, size, count, maxid
-        if last:
+        header = unpack(postings, at)
+        length = header[0]
+        size = 4 + (-length if length < 0 else length)
+        yield at, size, header
+        if length < 0:
             return
         at += size
 

@@ -220,7 +220,7 @@ class PostingCache:
         weights = array("d")
         refs: list[BlockRef] | None = []
         start = 0
-        for _leaf, matcher, base in _matchers(self._reader, field, text):
+        for _leaf, matcher, base, _size in _matchers(self._reader, field, text):
             local, local_weights = array("I"), array("f")
             if type(matcher) is PackedLeafMatcher:
                 plist = read_list(_whole_list_bytes(matcher), positions is not None)
@@ -292,7 +292,7 @@ def _append_segment(
 ) -> None:
     """Add one segment's postings to a term's arrays: docnums offset by `base`, weights widened.
 
-    With numpy loaded (see `ranking`) this is a few vector operations; without it, the docnums
+    With numpy loaded (`termnews.vector`) this is a few vector operations; without it, the docnums
     of a segment past the first cost a Python addition each.
     """
     if not local:
@@ -344,11 +344,11 @@ class Block:
     base: int
     start: int
     """Where the block's first posting sits in the term's whole posting list."""
+    count: int
     ids: Any
     """Segment-local docnums; None when read without them (`term_blocks`)."""
     weights: Any
     values: BlockValues | ListValues
-    ref: BlockRef | None = None
 
 
 def blocks(reader: Any, field: str, text: str, wanted: list[int] | None = None) -> Iterator[Block]:
@@ -359,8 +359,7 @@ def blocks(reader: Any, field: str, text: str, wanted: list[int] | None = None) 
     encoded until asked; other matchers are read one posting at a time.
     """
     start = 0
-    for leaf, matcher, base in _matchers(reader, field, text):
-        size = leaf.doc_frequency(field, text)
+    for leaf, matcher, base, size in _matchers(reader, field, text):
         local = None
         if wanted is not None:
             lo = bisect_left(wanted, base)
@@ -374,19 +373,21 @@ def blocks(reader: Any, field: str, text: str, wanted: list[int] | None = None) 
         start += size
 
 
-def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, Any, int]]:
-    """(segment, its matcher for the term, its base docnum) for each segment holding the
-    term; the matcher is unwrapped from Whoosh's deletion filter (we filter ourselves)."""
+def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, Any, int, int]]:
+    """(segment, its matcher for the term, its base docnum, its postings of the term) for
+    each segment holding the term; the matcher is unwrapped from Whoosh's deletion filter
+    (we filter ourselves)."""
     if (field, text) not in reader:
         return
     for leaf, base in reader.leaf_readers():
-        if not leaf.doc_frequency(field, text):
+        size = leaf.doc_frequency(field, text)
+        if not size:
             continue
         try:
             matcher = leaf.postings(field, text)
         except TermNotFound:
             continue
-        yield leaf, (matcher.child if isinstance(matcher, FilterMatcher) else matcher), base
+        yield leaf, (matcher.child if isinstance(matcher, FilterMatcher) else matcher), base, size
 
 
 def _whole_list_bytes(matcher: Any) -> memoryview:
@@ -398,15 +399,12 @@ def _whole_list_bytes(matcher: Any) -> memoryview:
 
 
 def _packed_blocks(matcher: Any, base: int, start: int, local: list[int] | None) -> Iterator[Block]:
-    postfile = matcher._postfile
     stride = stride_of(matcher.format)
-    first = matcher._baseoffset
     whole = _whole_list_bytes(matcher)
     floor = -1  # every docnum in the current block is above this
     for at, size, count, top in walk_blocks(whole):
         if local is None or bisect_right(local, top) > bisect_right(local, floor):
-            ref = BlockRef(postfile, first + at, size, start, count, base, stride)
-            yield Block(base, start, *split_block(whole[at : at + size], stride), ref=ref)
+            yield Block(base, start, count, *split_block(whole[at : at + size], stride))
         if local is not None and top >= local[-1]:
             return
         floor = top
@@ -424,7 +422,7 @@ def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) ->
             weights.append(matcher.weight())
             values.append(matcher.value() or b"")
         matcher.next()
-    return Block(base, start, ids, weights, ListValues(values, stride_of(matcher.format)))
+    return Block(base, start, len(ids), ids, weights, ListValues(values, stride_of(matcher.format)))
 
 
 def term_blocks(
@@ -468,7 +466,7 @@ def term_blocks(
             _ids, _weights, values = split_block(
                 data[offset : offset + ref.length], ref.stride, core=False
             )
-            yield Block(ref.base, ref.start, None, None, values, ref)
+            yield Block(ref.base, ref.start, ref.count, None, None, values)
         at = run
 
 
@@ -489,7 +487,7 @@ def values_for(
         if block.ids is not None:
             docnums: Any = map(block.base.__add__, block.ids)
         else:
-            docnums = known.ids[block.start : block.start + block.ref.count]  # type: ignore[union-attr]
+            docnums = known.ids[block.start : block.start + block.count]  # type: ignore[union-attr]
         for i, docnum in enumerate(docnums):
             if docnum in targets:
                 found[docnum] = block.values.value(i)
