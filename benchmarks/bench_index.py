@@ -2,7 +2,7 @@
 
 Prints one JSON object (and, without --json, a readable table on stderr):
 
-- `index_docs_per_s`: a full `termnews.index.sync` (walk, parse, index, commit);
+- `index_docs_per_s`: a full `termnews.engine.store.sync` (walk, parse, index, commit);
 - `baseline_docs_per_s`: bare Whoosh (`MpWriter`, same schema and writer settings) indexing
   the same documents already parsed, in the same run;
 - `noop_sync_s`, `add_one_s`: an unchanged re-sync, and a re-sync after one new story;
@@ -90,8 +90,8 @@ def baseline(corpus: Path, workdir: Path) -> tuple[float, float]:
     from whoosh.index import create_in
 
     from termnews.archive import scan
+    from termnews.engine.schema import build_schema, document
     from termnews.parsing import parse_file
-    from termnews.schema import build_schema, document
 
     started = time.perf_counter()
     docs = []
@@ -115,7 +115,7 @@ def baseline(corpus: Path, workdir: Path) -> tuple[float, float]:
 
 
 def build(corpus: Path, workdir: Path) -> dict[str, Any]:
-    from termnews.index import sync
+    from termnews.engine.sync import sync
 
     view = workdir / "archive"
     held_back = symlink_view(corpus, view)
@@ -155,9 +155,9 @@ def search_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     """Runs in its own process: open, first query, every query type, then RSS."""
     import psutil
 
-    from termnews import vector
+    from termnews.engine import vector
+    from termnews.engine.searcher import Searcher
     from termnews.results import SortOrder
-    from termnews.search import Searcher
 
     plan = queries(_vocab())
     started = time.perf_counter()
@@ -166,7 +166,7 @@ def search_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "open_first_query_ms": round((time.perf_counter() - started) * 1000, 1)
     }
-    # The browser loads numpy in its first pause after start-up (`termnews.vector`); a
+    # The browser loads numpy in its first pause after start-up (`termnews.engine.vector`); a
     # process that has not, such as `termnews search`, pays this on its first phrase.
     started = time.perf_counter()
     vector.load()
@@ -214,8 +214,8 @@ def merge_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
-    from termnews.index import INDEX_NAME
-    from termnews.sync import WRITER_OPTIONS
+    from termnews.engine.store import INDEX_NAME
+    from termnews.engine.sync.writer import WRITER_OPTIONS
 
     started = time.perf_counter()
     ix = open_dir(str(index_dir), indexname=INDEX_NAME)

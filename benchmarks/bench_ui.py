@@ -8,7 +8,7 @@ Figures, each next to its target and baseline (issue 4):
 * RSS (peak) while browsing at 20k and 100k stories.
 
 The pty figures come from `pty_ui_bytes.py`, our own counterpart of the shared
-`pty_bytes.py` tool. Indexes are built once with the real `termnews.index.sync` and reused.
+`pty_bytes.py` tool. Indexes are built once with the real `termnews.engine.store.sync` and reused.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ BASELINES = {
 
 def ensure_index(corpus: Path, index_dir: Path) -> dict[str, Any]:
     """Build (or bring up to date) the index for `corpus`; reports what sync did."""
-    from termnews.index import sync
+    from termnews.engine.sync import sync
 
     started = time.perf_counter()
     report = sync(corpus, index_dir)

@@ -203,7 +203,8 @@ def test_show_of_an_unknown_story_fails_cleanly(
 
 def test_the_core_and_these_commands_never_import_textual() -> None:
     code = (
-        "import sys, termnews.index, termnews.search, termnews.sync, termnews.commands.index, "
+        "import sys, termnews.engine.store, termnews.engine.searcher, "
+        "termnews.engine.sync.writer, termnews.commands.index, "
         "termnews.commands.search, termnews.commands.show; print('textual' in sys.modules)"
     )
     result = subprocess.run(
@@ -239,7 +240,8 @@ def test_numpy_waits_for_the_first_phrase(
     index_dir = tmp_path / "ix"
     assert termnews("index", str(archive), "--index-dir", str(index_dir), env=env).returncode == 0
     code = (
-        "import sys; from termnews.search import Searcher; from termnews import vector\n"
+        "import sys; from termnews.engine.searcher import Searcher\n"
+        "from termnews.engine import vector\n"
         f"s = Searcher({str(index_dir)!r})\n"
         "s.search('ferry OR seawall'); s.search('in:kestrel'); s.search_as_you_type('sea')\n"
         "print('numpy' in sys.modules, vector.loaded() is None)\n"

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-from termnews.codec import (
+from termnews.engine.matching.matchsets import DocSets
+from termnews.engine.schema import build_schema, text_analyzer
+from termnews.engine.storage.codec import (
     _BLOCK,
     POSITIONS,
     SHORT,
@@ -33,9 +35,7 @@ from termnews.codec import (
     split_block,
     walk_blocks,
 )
-from termnews.docsets import DocSets
-from termnews.postings import blocks, values_for
-from termnews.schema import build_schema, text_analyzer
+from termnews.engine.storage.postings import blocks, values_for
 
 WORDS = ["harbour", "ferry", "council", "vote", "the", "of", "snow", "plough", "ferries"]
 bodies = st.lists(st.sampled_from(WORDS), min_size=0, max_size=60).map(" ".join)

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from termnews import sync as sync_module
-from termnews.errors import IndexUnwritableError, TermnewsError
-from termnews.index import (
+from termnews.engine.store import (
     META_FILE,
     archive_of,
     index_exists,
     indexed_signatures,
     open_index,
-    sync,
 )
+from termnews.engine.sync import sync
+from termnews.engine.sync import writer as sync_module
+from termnews.errors import IndexUnwritableError, TermnewsError
 
 STORIES = Path(__file__).parent / "data" / "search" / "stories"
 ALL_STORIES = {

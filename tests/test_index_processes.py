@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from termnews.engine.searcher import Searcher
+from termnews.engine.store import INDEX_NAME, indexed_signatures, open_index
+from termnews.engine.sync import sync
 from termnews.errors import IndexBusyError
-from termnews.index import INDEX_NAME, indexed_signatures, open_index, sync
-from termnews.search import Searcher
 
 PLACES = ["ORVELLE", "KESTREL BAY", "GLENMORROW", "PORT ALDWIN", "CAPE MORROW"]
 TOPICS = ["tram", "harbour", "orchard", "library", "ferry", "seawall", "bridge", "market"]
@@ -54,8 +55,8 @@ def count_indexed(index_dir: Path) -> int:
 KILL_AT = """
     import os, signal, sys
     from pathlib import Path
-    from termnews import sync as sync_module
-    from termnews.index import sync
+    from termnews.engine.sync import writer as sync_module
+    from termnews.engine.sync import sync
     sync_module.PARALLEL_MIN_FILES = 1
     sync_module.BATCH_SIZE = 4
     kill_at = int(sys.argv[3])
@@ -118,8 +119,8 @@ def test_a_second_writer_waits_briefly_then_reports_busy(tmp_path: Path) -> None
 WRITE = """
     import sys
     from pathlib import Path
-    from termnews import sync as sync_module
-    from termnews.index import sync
+    from termnews.engine.sync import writer as sync_module
+    from termnews.engine.sync import sync
     sync_module.PARALLEL_MIN_FILES = 1
     print(sync(Path(sys.argv[1]), Path(sys.argv[2]), procs=2).summary(), flush=True)
 """

@@ -14,10 +14,10 @@ from types import ModuleType
 
 import pytest
 
-from termnews import ranking, vector
-from termnews.index import sync
-from termnews.querylang import parse
-from termnews.search import Searcher
+from termnews.engine import ranking, vector
+from termnews.engine.query.language import parse
+from termnews.engine.searcher import Searcher
+from termnews.engine.sync import sync
 
 NOW = datetime(2024, 2, 14, 15, 30)
 QUERIES = [

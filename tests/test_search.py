@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from termnews.engine.searcher import Searcher
+from termnews.engine.sync import sync
 from termnews.errors import IndexMissingError
-from termnews.index import sync
 from termnews.results import SortOrder
-from termnews.search import Searcher
 
 STORIES = Path(__file__).parent / "data" / "search" / "stories"
 NOW = datetime(2024, 2, 14, 15, 30)  # a Wednesday
@@ -185,7 +185,7 @@ def test_one_or_two_letters_wait_for_the_next_keystroke(searcher: Searcher, type
 
 
 def test_ranking_matches_whoosh_scoring_every_match(searcher: Searcher) -> None:
-    from termnews.querylang import parse
+    from termnews.engine.query.language import parse
 
     shapes = ["seawall", "winter OR snow", "snow -montreal", "snow NOT montreal"]
     shapes += ["headline:seawall ferry", '"winter sailings"', '"state of the art" OR ferry']

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from termnews.dates_query import DateSyntaxError, date_query, interval
+from termnews.engine.query.dates import DateSyntaxError, date_query, interval
 
 NOW = datetime(2024, 2, 14, 15, 30)  # a Wednesday
 

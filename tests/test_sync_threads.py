@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from termnews import sync as sync_module
-from termnews.index import SyncReport, sync
+from termnews.engine.sync import SyncReport, sync
+from termnews.engine.sync import writer as sync_module
 
 STORY = (
     "Ferry adds winter sailings {n}\n\n"

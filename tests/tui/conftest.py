@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
-from termnews.index import sync
+from termnews.engine.sync import sync
 from termnews.tui.app import TermnewsApp
 
 DATA = Path(__file__).parent / "data"

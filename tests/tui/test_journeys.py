@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from termnews.index import sync
+from termnews.engine.sync import sync
 from termnews.results import SortOrder
 from termnews.tui.app import TermnewsApp
 from termnews.tui.screens.article import ArticleScreen
@@ -322,7 +322,7 @@ def test_index_is_real(index_dir: Path, archive: Path) -> None:
 async def test_numpy_loads_once_the_first_results_are_up(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from termnews import vector
+    from termnews.engine import vector
 
     loads: list[str] = []
     monkeypatch.setattr(vector, "load", lambda: loads.append(app.query_text))

@@ -13,7 +13,8 @@ IMPORT_TEXTUAL = re.compile(r"^\s*(from\s+textual\b|import\s+textual\b)", re.MUL
 
 def test_core_modules_do_not_load_textual() -> None:
     code = (
-        "import sys, termnews.search, termnews.cli, termnews.parsing, termnews.index\n"
+        "import sys, termnews.engine.searcher, termnews.cli, termnews.parsing\n"
+        "import termnews.engine.store\n"
         "import termnews.cli as cli\n"
         "cli.build_parser()\n"
         "print('textual' in sys.modules)"

@@ -31,8 +31,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from termnews import config
     from termnews.commands.browse import remember_archive
+    from termnews.engine.sync import sync
     from termnews.errors import TermnewsError
-    from termnews.index import sync
 
     archive = Path(args.archive).expanduser()
     if not archive.is_dir():

@@ -67,9 +67,9 @@ NO_INDEX = (
 
 
 def run(args: argparse.Namespace) -> int:
+    from termnews.engine.searcher import Searcher
     from termnews.errors import TermnewsError
     from termnews.results import SortOrder
-    from termnews.search import Searcher
 
     if args.limit < 1:
         print("termnews: --limit must be 1 or more", file=sys.stderr)

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"termnews: {args.path}: no such file", file=sys.stderr)
                 print(NO_INDEX, file=sys.stderr)
                 return 2
-            from termnews.search import Searcher
+            from termnews.engine.searcher import Searcher
 
             with Searcher(index_dir) as searcher:
                 article = searcher.article(args.path)

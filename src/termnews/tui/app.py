@@ -1,7 +1,7 @@
 """TermnewsApp: the browser. It composes the widgets, owns the workers, and calls the core.
 
-The app is deliberately thin. Everything it knows about stories comes from `termnews.search`
-(`Searcher`) and `termnews.index` (`sync`) as typed values (`Results`, `Hit`, `Article`); it
+The app is deliberately thin. Everything it knows about stories comes from `termnews.engine`
+(`Searcher`) and `termnews.engine.store` (`sync`) as typed values (`Results`, `Hit`, `Article`); it
 never touches Whoosh. Blocking work runs in thread workers that talk back only through
 messages, and every failure becomes a notification instead of a traceback, because a browser
 used over SSH has no good place to show one.
@@ -30,8 +30,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from termnews import vector
 from termnews.article import Article
+from termnews.engine import vector
 from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
 from termnews.results import Results, SortOrder, Span
@@ -49,7 +49,7 @@ from termnews.tui.widgets.status import (
 )
 
 if TYPE_CHECKING:
-    from termnews.search import Searcher
+    from termnews.engine.searcher import Searcher
 
 
 T = TypeVar("T")
@@ -249,7 +249,7 @@ class TermnewsApp(App[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_index(self, quiet_missing: bool = False) -> None:
         """Open the index off the UI thread: importing Whoosh and opening segments takes time."""
-        from termnews.search import Searcher
+        from termnews.engine.searcher import Searcher
 
         try:
             searcher = Searcher(self.index_dir)
@@ -294,7 +294,7 @@ class TermnewsApp(App[None]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self, archive: Path) -> None:
         """Bring the index up to date with the archive, reporting progress as it goes."""
-        from termnews.index import sync
+        from termnews.engine.sync import sync
 
         last = [-1]
 
@@ -570,7 +570,7 @@ class TermnewsApp(App[None]):
         """Palette: sync the index with the archive again."""
         archive = self.archive
         if archive is None:
-            from termnews.index import archive_of
+            from termnews.engine.store import archive_of
 
             archive = archive_of(self.index_dir)
         if archive is None:

@@ -25,19 +25,25 @@ from typing import Any
 
 from whoosh import query as wq
 
-from termnews import ranking
 from termnews.article import Article
-from termnews.codec import character_spans
-from termnews.docsets import DocSets
+from termnews.engine import ranking
+from termnews.engine.highlight import lead_snippet, snippet
+from termnews.engine.highlight import spans as find_spans
+from termnews.engine.matching.matchsets import DocSets
+from termnews.engine.query.language import (
+    MIN_PREFIX,
+    ParsedQuery,
+    make_parser,
+    parse,
+    positive_terms,
+)
+from termnews.engine.ranking import additive_leaves
+from termnews.engine.schema import AUTHOR_SEPARATOR, DEFAULT_FIELDS, name_analyzer, text_analyzer
+from termnews.engine.storage.codec import character_spans
+from termnews.engine.storage.postings import values_for
+from termnews.engine.store import archive_of, open_index
 from termnews.errors import TermnewsError
-from termnews.highlight import lead_snippet, snippet
-from termnews.highlight import spans as find_spans
-from termnews.index import archive_of, open_index
-from termnews.postings import values_for
-from termnews.querylang import MIN_PREFIX, ParsedQuery, make_parser, parse, positive_terms
-from termnews.ranking import additive_leaves
 from termnews.results import Hit, Results, SortOrder, Span
-from termnews.schema import AUTHOR_SEPARATOR, DEFAULT_FIELDS, name_analyzer, text_analyzer
 
 #: How many completions a partial last word may expand to (ranked by document frequency).
 COMPLETIONS = 10

@@ -22,10 +22,10 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from termnews.article import Article
-from termnews.codec import PackedCharacters, PackedPositions
+from termnews.engine.storage.codec import PackedCharacters, PackedPositions
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only, because
 #: FORMAT.md says they are not body text and they would dilute the body's BM25 statistics.
@@ -62,7 +62,7 @@ def build_schema() -> Schema:
     - `body` records character offsets (`chars=True`) so snippets need no re-analysis, and
       suggestions and typeahead read its term list (no spelling field: it slows builds ~45%).
     - `path` and `sig` are sortable so that sync reads them as columns, not stored documents.
-    - Text fields store positions packed (`termnews.codec`), which phrases decode in bulk.
+    - Text fields store positions packed (`engine.storage.codec`), which phrases decode in bulk.
     - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
     """
     text = text_analyzer()

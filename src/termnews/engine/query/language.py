@@ -28,8 +28,8 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import FieldAliasPlugin
 from whoosh.query.spans import SpanNear2
 
-from termnews.dates_query import DateSyntaxError, date_query
-from termnews.schema import DEFAULT_FIELDS
+from termnews.engine.query.dates import DateSyntaxError, date_query
+from termnews.engine.schema import DEFAULT_FIELDS
 
 #: Field names a person may type, and the index field each one means.
 FIELD_NAMES: dict[str, str] = {

@@ -14,8 +14,8 @@ from functools import lru_cache
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from termnews.engine.schema import name_analyzer
 from termnews.results import Span
-from termnews.schema import name_analyzer
 
 #: Characters of body text a snippet shows, before the ellipses.
 SNIPPET_CHARS = 200

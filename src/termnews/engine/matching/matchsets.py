@@ -4,11 +4,11 @@ Whoosh's matchers walk a union or intersection one document at a time in Python,
 what makes counting the matches of a common word slow. Here each term's postings are read
 once into a frozenset (kept in a small LRU, so the words a person keeps while typing cost
 nothing on the next keystroke) and combined with C-speed set operations. Phrases are matched
-from the words' packed positions (`termnews.phrases`); anything that needs expansion
+from the words' packed positions (`termnews.engine.matching.phrases`); anything that needs expansion
 (wildcards, fuzzy terms) falls back to Whoosh for that subtree.
 
-Postings are decoded once into arrays (`termnews.postings`) that relevance ranking
-(`termnews.ranking`) shares; this module supplies the exact `total` and the full
+Postings are decoded once into arrays (`termnews.engine.storage.postings`) that relevance ranking
+(`termnews.engine.ranking`) shares; this module supplies the exact `total` and the full
 newest/oldest orders, which only need membership and a date column.
 """
 
@@ -20,9 +20,9 @@ from typing import Any
 
 from whoosh import query as wq
 
-from termnews import vector
-from termnews.phrases import PhraseKey, matching_docs, phrase_key
-from termnews.postings import PostingCache
+from termnews.engine import vector
+from termnews.engine.matching.phrases import PhraseKey, matching_docs, phrase_key
+from termnews.engine.storage.postings import PostingCache
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000

@@ -27,9 +27,9 @@ from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, SegmentWriter
 
 from termnews.archive import ArchiveFile, resolve_in
-from termnews.codec import PackedCodec
+from termnews.engine.schema import document
+from termnews.engine.storage.codec import PackedCodec
 from termnews.errors import TermnewsError
-from termnews.schema import document
 
 #: Writer settings from the issue: no compound files (cheap to open), 256 MB sort pools.
 WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": PackedCodec()}

@@ -4,7 +4,7 @@ Whoosh checks a phrase by walking the intersection of its words one document at 
 decoding each word's positions through several layers of matcher objects; checking one
 candidate at a time in Python was still most of a phrase's cost (1-2 µs a candidate). Here
 the candidates come from the cached posting sets (`DocSets`), only the posting blocks that
-hold one are inflated, and their packed positions (`termnews.codec`) turn into keys through
+hold one are inflated, and their packed positions (`engine.storage.codec`) turn into keys through
 C iterators, with no Python code run per occurrence.
 
 A word-pair (shingle) field would make a two-word phrase one term lookup, but measured with
@@ -22,7 +22,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 
-from termnews import vector
+from termnews.engine import vector
 
 #: Scales a docnum above any position in one story, so (docnum, position) is one int.
 KEY_SCALE = 1 << 24

@@ -21,9 +21,9 @@ from typing import Any
 
 from whoosh import query as wq
 
-from termnews import vector
-from termnews.phrases import phrase_words
-from termnews.postings import PostingCache
+from termnews.engine import vector
+from termnews.engine.matching.phrases import phrase_words
+from termnews.engine.storage.postings import PostingCache
 
 #: Sum with numpy (when loaded) from this many matches up; below it, Python is as quick.
 VECTORISE_FROM = 256

@@ -1,7 +1,7 @@
 """Posting lists decoded a whole block at a time into compact arrays, and their BM25F scores.
 
 Whoosh's matchers hand out one posting per Python method call (`id()`, `weight()`, `next()`),
-which at 1-2 µs a posting is what made common words slow. Our codec (`termnews.codec`) keeps
+which at 1-2 µs a posting is what made common words slow. Our codec (`engine.storage.codec`) keeps
 a block's ids and weights as plain arrays, apart from the positions, so a whole posting list
 decodes with a few slices a block and one copy; after that a posting costs tens of
 nanoseconds. The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python
@@ -25,8 +25,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from termnews import vector
-from termnews.codec import (
+from termnews.engine import vector
+from termnews.engine.storage.codec import (
     BlockValues,
     ListValues,
     PackedLeafMatcher,
@@ -292,7 +292,7 @@ def _append_segment(
 ) -> None:
     """Add one segment's postings to a term's arrays: docnums offset by `base`, weights widened.
 
-    With numpy loaded (`termnews.vector`) this is a few vector operations; without it, the docnums
+    With numpy loaded (`engine.vector`) this is a few vector operations; without it, the docnums
     of a segment past the first cost a Python addition each.
     """
     if not local:
@@ -355,7 +355,7 @@ def blocks(reader: Any, field: str, text: str, wanted: list[int] | None = None) 
     """The term's posting blocks in docnum order, deleted documents included.
 
     With `wanted` (ascending docnums), only blocks that may hold one of them are read. Packed
-    blocks (`termnews.codec`) decode ids and weights with a copy and leave the values
+    blocks (`engine.storage.codec`) decode ids and weights with a copy and leave the values
     encoded until asked; other matchers are read one posting at a time.
     """
     start = 0

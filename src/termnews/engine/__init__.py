@@ -1,0 +1,13 @@
+"""The search engine: the only package that imports Whoosh.
+
+- `store`: where an index lives, its version, its write lock.
+- `schema`: the Whoosh schema and Article -> index document.
+- `sync/`: the sync plan (what changed) and the writers (in process, worker processes).
+- `storage/`: the posting codec and the posting lists read from it as arrays.
+- `query/`: the query language, its dates, and the internal form the rest consume.
+- `matching/`: exact match sets and phrases.
+- `ranking`, `highlight`, `complete`, `suggest`: scores, snippets, typeahead, "did you mean".
+- `searcher`: the Searcher, the one object front ends hold.
+
+Nothing is imported here, so `import termnews.engine.store` stays cheap.
+"""

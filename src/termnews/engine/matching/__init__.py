@@ -1,0 +1,1 @@
+"""Which stories match: exact match sets by set algebra, and phrases by position keys."""

@@ -1,0 +1,1 @@
+"""How postings are stored on disk (the codec) and read back as arrays (postings)."""
