@@ -15,7 +15,6 @@ import platformdirs
 APP_NAME = "termnews"
 INDEX_DIR_ENV = "TERMNEWS_INDEX_DIR"
 STATE_DIR_ENV = "TERMNEWS_STATE_DIR"
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def cache_dir() -> Path:

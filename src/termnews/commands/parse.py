@@ -12,7 +12,7 @@ import shutil
 import sys
 from typing import Any
 
-from termnews.config import MAX_FILE_BYTES
+from termnews.parsing import MAX_FILE_BYTES
 
 
 def register(subparsers: Any) -> None:

@@ -10,12 +10,14 @@ import stat
 from pathlib import Path
 
 from termnews.article import Article
-from termnews.config import MAX_FILE_BYTES
 from termnews.errors import ParseError
 from termnews.parsing.decode import decode_bytes
 from termnews.parsing.wire import parse_text
 
-__all__ = ["ParseError", "parse_bytes", "parse_file"]
+__all__ = ["MAX_FILE_BYTES", "ParseError", "parse_bytes", "parse_file"]
+
+#: Larger files are refused unread: no story is this long, and a stray archive or video is.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def parse_bytes(data: bytes, path: str) -> Article:
