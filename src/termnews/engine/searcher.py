@@ -26,7 +26,7 @@ from typing import Any
 from whoosh import query as wq
 
 from termnews.article import Article
-from termnews.engine import ranking
+from termnews.engine import ranking, vector
 from termnews.engine.highlight import lead_snippet, snippet
 from termnews.engine.highlight import spans as find_spans
 from termnews.engine.matching.matchsets import DocSets
@@ -148,11 +148,13 @@ class Searcher:
             self._generation += 1
             return True
 
-    @property
-    def doc_count(self) -> int:
-        """How many stories the index holds."""
-        with self._lock:
-            return self._searcher.doc_count()
+    def warm_up(self) -> None:
+        """Do once, off the UI thread, what the first phrase or no-hit query would pay for.
+
+        Loads numpy (`engine.vector`: phrases need it, long posting lists sum faster with it).
+        Safe to call from a worker thread at any time, and more than once.
+        """
+        vector.load()
 
     # -- searching ---------------------------------------------------------------------------
 
