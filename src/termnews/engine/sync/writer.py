@@ -27,7 +27,7 @@ from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, SegmentWriter
 
 from termnews.archive import ArchiveFile, resolve_in
-from termnews.engine.schema import document
+from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
 from termnews.errors import TermnewsError
 
@@ -80,7 +80,10 @@ def _index_items(
         try:
             doc = parse_and_document(archive, item)
         except Exception as error:  # a bad file is reported, never fatal
-            outcome.skipped[item.rel] = (f"{item.mtime_ns}:{item.size}", skip_reason(error))
+            outcome.skipped[item.rel] = (
+                signature_text(item.mtime_ns, item.size),
+                skip_reason(error),
+            )
         else:
             writer.add_document(**doc)
             outcome.indexed += 1
