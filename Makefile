@@ -29,7 +29,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-# The issues' targets are set at 20,000 stories; bench-100k adds the 100,000-story figures.
+# The targets are set at 20,000 stories; bench-100k adds the 100,000-story figures.
 bench: $(STAMP)
 	test -d $(CORPUS) || $(BIN)/python benchmarks/gen_corpus.py 20000 $(CORPUS)
 	$(BIN)/python benchmarks/bench.py parse --corpus $(CORPUS)

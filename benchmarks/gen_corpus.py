@@ -2,7 +2,7 @@
 
     python benchmarks/gen_corpus.py N DIR [--seed S] [--words W]
 
-The stories follow /work/shared/FORMAT.md (site date line, headline, byline, deck and caption,
+The stories follow docs/format.md (site date line, headline, byline, deck and caption,
 dateline, body, trailers, site boilerplate) in four house styles, so the parser meets every
 variant it meets in a real archive, and the index sees realistic term statistics. Everything
 here is invented: the vocabulary, the sentence grammar, the people and most of the towns.
@@ -951,7 +951,7 @@ def sentence_pool(seed: int = 42) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# Dates in the forms FORMAT.md lists.
+# Dates in the forms docs/format.md lists.
 # --------------------------------------------------------------------------------------------
 
 
@@ -1194,7 +1194,7 @@ def _story(index: int, seed: int, words: int, pools: _Pools) -> bytes:
         .replace("{Y9}", str(day.year - 9))
     )
 
-    # A little of the noise real scrapes carry (FORMAT.md: encodings and line endings).
+    # A little of the noise real scrapes carry (docs/format.md: encodings and line endings).
     r = rng.random()
     if r < 0.03:
         text = "\n\n".join(_wrap(p, 72) for p in text.split("\n\n"))

@@ -1,7 +1,7 @@
 """Every hand-labelled wire fixture must parse to exactly its expected record.
 
 tests/fixtures/wire/NAME.txt is a story; NAME.json is its record as a careful human labels it
-from FORMAT.md, without `path` (filled in here) and `warnings` (free-form, not compared).
+(docs/format.md), without `path` (filled in here) and `warnings` (free-form, not compared).
 """
 
 from __future__ import annotations

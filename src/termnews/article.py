@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: The JSON field order of FORMAT.md's record; `termnews parse --json` prints exactly these.
+#: The JSON field order of the parsed record (docs/format.md); `termnews parse --json` prints
+#: exactly these.
 FIELD_NAMES: tuple[str, ...] = (
     "path",
     "headline",
@@ -30,7 +31,7 @@ FIELD_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One wire story, with every part of FORMAT.md separated out.
+    """One wire story, with every part of the wire layout (docs/format.md) separated out.
 
     Dates are kept as ISO strings (``2024-01-25`` or ``2024-01-25T17:12:00``) because that is
     how they travel through JSON and the index; a missing part is ``None`` or empty, never a
@@ -53,7 +54,7 @@ class Article:
     warnings: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict in FORMAT.md's field order, with lists rather than tuples."""
+        """A JSON-ready dict in the record's field order, with lists rather than tuples."""
         raw = asdict(self)
         return {
             name: list(raw[name]) if isinstance(raw[name], tuple) else raw[name]

@@ -27,8 +27,8 @@ from termnews.engine.storage.codec import PackedCharacters, PackedPositions
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
 SCHEMA_VERSION = 6
 
-#: Fields a bare word searches. Captions and summaries are searchable by name only, because
-#: FORMAT.md says they are not body text and they would dilute the body's BM25 statistics.
+#: Fields a bare word searches. Captions and summaries are searchable by name only: they are
+#: not body text (docs/format.md), and they would dilute the body's BM25 statistics.
 DEFAULT_FIELDS: tuple[str, ...] = ("headline", "body", "dateline", "authors")
 
 #: Separates several authors inside the one stored `authors` string (never in a name).

@@ -31,7 +31,8 @@ from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
 from termnews.errors import TermnewsError
 
-#: Writer settings from the issue: no compound files (cheap to open), 256 MB sort pools.
+#: No compound files (a compound segment copies its stored fields into memory on open), and
+#: 256 MB sort pools.
 WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": PackedCodec()}
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 400
