@@ -77,3 +77,14 @@ def test_sentences_that_start_with_by_are_not_bylines() -> None:
     assert is_byline("By Ana Ruiz")
     assert not is_byline("Bylaw changes were approved")
     assert not is_byline("By the way, who decides?")
+
+
+def test_reuter_is_an_agency_not_an_author() -> None:
+    byline = parse_byline("By Tamsin Orrel, Reuter")
+    assert byline.authors == ("Tamsin Orrel",)
+    assert byline.agency == "Reuter"
+
+
+def test_a_caps_headline_with_a_ticker_is_not_a_french_byline() -> None:
+    assert not is_byline("PAR VELMARA <PRVL> SEEKS LISTING")
+    assert is_byline("Par Tamsin Orrel, La Presse")

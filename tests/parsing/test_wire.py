@@ -120,3 +120,36 @@ def test_double_spaced_scrape_of_wrapped_lines_is_rejoined() -> None:
         "The ferry operator said on Tuesday that it will add two sailings a day to the winter "
         "timetable.\n\neBay listings for old tickets doubled."
     )
+
+
+def test_a_wrapped_word_that_looks_like_site_chrome_stays_in_its_paragraph() -> None:
+    article = parse(
+        "Velmara sets dividend\n\n"
+        "QUORVALE, March 2 - Velmara Corp raised its dividend to 12 cts a\n"
+        "share.\n\n"
+        "Its board declined to make\ncomments\non the timing.\n\n"
+        "The payout is in May.\n"
+    )
+    assert article.body == (
+        "Velmara Corp raised its dividend to 12 cts a share.\n\n"
+        "Its board declined to make comments on the timing.\n\nThe payout is in May."
+    )
+
+
+def test_title_case_dateline_comes_off_the_body() -> None:
+    article = parse(
+        "Ferry adds sailings\n\nBy Ana Ruiz, Reuters\n\n"
+        "Porto de Lanza, March 3 (Reuters) - The ferry runs twice a day.\n"
+    )
+    assert article.dateline == "Porto de Lanza"
+    assert article.agency == "Reuters"
+    assert article.body == "The ferry runs twice a day."
+
+
+def test_title_case_sentence_with_dashes_keeps_its_words() -> None:
+    article = parse(
+        "Ferry adds sailings\n\nBy Ana Ruiz, Reuters\n\n"
+        "Meanwhile – as ever – the ferry runs twice a day.\n"
+    )
+    assert article.dateline is None
+    assert article.body == "Meanwhile – as ever – the ferry runs twice a day."

@@ -21,6 +21,7 @@ _ORG_WORDS = frozenset(
         "press",
         "associated",
         "reuters",
+        "reuter",
         "bloomberg",
         "afp",
         "agence",
@@ -169,7 +170,7 @@ _DATE_LEAD = re.compile(
 )
 #: Well-known agencies that may follow the names without a comma (`By Jo Lee The Canadian Press`).
 _KNOWN_AGENCIES = re.compile(
-    r"(?:^|\s+)(The Canadian Press|The Associated Press|Associated Press|Reuters|Bloomberg News|"
+    r"(?:^|\s+)(The Canadian Press|The Associated Press|Associated Press|Reuters?|Bloomberg News|"
     r"Bloomberg|Agence France-Presse|AFP)$",
     re.IGNORECASE,
 )
@@ -180,6 +181,11 @@ _BARE_AGENCY = re.compile(
     r"Agence France-Presse|UPI|United Press International|CP|AP)(?: Staff| Writer)?",
     re.IGNORECASE,
 )
+
+
+#: `<PARP>`: a stock symbol, which headlines carry and names never do (`PAR PHARMACEUTICAL
+#: <PARP> SEEKS NYSE LISTING` opens with the French `par`, yet is no byline).
+_TICKER = re.compile(r"<[A-Z][A-Z0-9.]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +202,7 @@ def is_byline(line: str) -> bool:
     capitalised like a name, or what follows the names reads as prose, not as an outlet.
     """
     start = BYLINE_START.match(line)
-    if not start or len(line) > 240 or line.rstrip().endswith("?"):
+    if not start or len(line) > 240 or line.rstrip().endswith("?") or _TICKER.search(line):
         return False
     first_word = line[start.end() :].split(maxsplit=1)[0]
     if not (first_word[:1].isupper() or first_word.lower() in ("staff", "the")):

@@ -238,6 +238,9 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
         cut = False
         split_trailers = block_index >= trailer_zone and len(block) > 1
         for line in block:
+            if _continues(pending, line):
+                pending.append(line)  # `share.` wrapped onto a line of its own is story text
+                continue
             if starts_tail(line) and paragraphs:
                 cut = True
                 break
@@ -262,6 +265,15 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
         if cut:
             break
     return _rejoin_split_sentences([p for p in paragraphs if not is_promo(p)])
+
+
+def _continues(pending: list[str], line: str) -> bool:
+    """A lower-case line under an unfinished one is the rest of its sentence, hard-wrapped.
+
+    Site chrome (`Share`, `Comments`) stands on its own; a wrapped `share.` or `comments`
+    finishes the line above it, and taking it for chrome would drop it or cut the story.
+    """
+    return bool(pending) and line[:1].islower() and not pending[-1].endswith(_PARAGRAPH_END)
 
 
 def _rejoin_split_sentences(paragraphs: list[str]) -> list[str]:
