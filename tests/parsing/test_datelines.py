@@ -69,6 +69,11 @@ def test_datelines(
         ("Orlan Falls – “We", "Orlan Falls", None, None, "“We"),
         ("Port Elsby – 2024 was", "Port Elsby", None, None, "2024 was"),
         ("The Hague – Dutch", "The Hague", None, None, "Dutch"),
+        ("Dar es Velm – Officials", "Dar es Velm", None, None, "Officials"),
+        # Backed by a region abbreviation or a date, a place may start with a person's title.
+        ("Prince Aldric, B.C. – The", "Prince Aldric, B.C.", None, None, "The"),
+        ("King Orrin, March 3 - X", "King Orrin", "March 3", None, "X"),
+        ("Port Of Velm, Tellany, March 3 - X", "Port Of Velm, Tellany", "March 3", None, "X"),
         # Old wire copy: lower-case months and text, a day before its month, a bare `Reuter`.
         ("Caldera, feb 26 - venezuelan", "Caldera", "feb 26", None, "venezuelan"),
         ("Lago verde, march 4 - the", "Lago verde", "march 4", None, "the"),
@@ -110,6 +115,9 @@ def test_title_case_and_old_wire_datelines(
         "In Quorvale – The vote",
         "Mr. Dalby – The mayor",
         "President Orrin – The",
+        "King Orrin – The crowd",
+        "Prince Aldric, Jr. – The",
+        "Port Of Velm – The",
         "Monday – The ferry",
         "We – The people",
         "Farrow Liberal Party – The",

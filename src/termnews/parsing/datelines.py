@@ -30,8 +30,8 @@ _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ž"
 _PLACE_WORD = rf"[{_UPPER}][{_LETTER}.'’-]*"
 #: Lower-case words that join the words of a place name: `Rio de Janeiro`, `Stratford upon Avon`.
 _CONNECTORS = _word_set(
-    "de la le les del della da do dos das du des di el en y sur upon on of am an der den van "
-    "von au aux"
+    "de la le les los las del della da do dos das du des di el es en e y sur upon on of am an "
+    "der den van von au aux"
 )
 _MONTH_NAME = (
     r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
@@ -140,6 +140,14 @@ STOP_WORDS = (
         "sponsored advertisement listen"
     )
 )
+#: Titles of people that also begin place names (`Prince Rupert`, `King City`, `General Santos`).
+_PERSON_TITLES = _word_set(
+    "prince princess king queen lord lady judge justice chief general sister"
+)
+#: A region written as an abbreviation (`B.C.`, `Vt.`, `Ont.`), which a name's suffix is not.
+_REGION_ABBREVIATION = re.compile(
+    r"(?!(?:Jr|Sr|Inc|Co|Corp|Ltd)\.)[A-Z][A-Za-z]{0,3}\.(?:[A-Z]\.)*"
+)
 #: Title-case places that do start with `The`.
 _THE_PLACES = frozenset({"the hague", "the pas", "the dalles", "the bronx", "the woodlands"})
 #: A last word that names an organisation, not a place: `Liberal Party –`, `Acme Inc –`.
@@ -183,13 +191,18 @@ def _is_stop_word(word: str) -> bool:
     return word.lower().rstrip(".,") in STOP_WORDS
 
 
-def _title_place_ok(head: str, dated: bool) -> bool:
+def _title_place_ok(head: str, *, dated: bool, date_after_head: bool, abbreviated: bool) -> bool:
     """Whether `head` (the place before any region) reads as a title-case place name.
 
     Its first word is capitalised and opens no sentence; later words are capitalised place
-    words or lower-case connectors inside the name (`Rio de Janeiro`). A place backed by a
-    date right after a comma may also keep a lower-case word (`La paz, march 4 -`), as old
-    wire copy typed it.
+    words or lower-case connectors inside the name (`Rio de Janeiro`). What else passes
+    depends on what backs the place up:
+
+    - a date (`Port Of Spain, Trinidad, March 3 -`): capitalised function words inside it;
+    - a date or a region abbreviation (`Prince Rupert, B.C. –`): a first word that is a
+      person's title, as some place names begin;
+    - a date right after a comma (`La paz, march 4 -`): a lower-case word, as old wire copy
+      typed it.
     """
     words = head.replace("/", " ").split()
     if not words or not 1 <= len(words) <= _MAX_TITLE_WORDS + 2:
@@ -197,19 +210,23 @@ def _title_place_ok(head: str, dated: bool) -> bool:
     if " ".join(words).lower() in _THE_PLACES:
         return True
     first = words[0]
-    if not first[:1].isupper() or _is_stop_word(first) or len(first.rstrip(".")) < 2:
+    if not first[:1].isupper() or len(first.rstrip(".")) < 2:
+        return False
+    if _is_stop_word(first) and not (
+        (dated or abbreviated) and first.lower().rstrip(".") in _PERSON_TITLES
+    ):
         return False
     if words[-1].lower().rstrip(".") in _ORG_TAILS:
         return False
     capitalised = 0
     for index, word in enumerate(words):
         if word[:1].isupper():
-            if _is_stop_word(word):
+            if index and not dated and _is_stop_word(word):
                 return False
             capitalised += 1
-        elif word in _CONNECTORS and 0 < index < len(words) - 1:
+        elif word.lower() in _CONNECTORS and 0 < index < len(words) - 1:
             continue
-        elif not (dated and len(words) <= 3):
+        elif not (date_after_head and len(words) <= 3):
             return False
     return capitalised <= _MAX_TITLE_WORDS
 
@@ -247,8 +264,14 @@ def match_dateline(paragraph: str) -> Dateline | None:
         if head in NOT_PLACES:
             return None
     else:
-        dated = date is not None and "," in match.group("date_comma") and "," not in place
-        if not _title_place_ok(head, dated):
+        region = place[len(head) :].strip(" ,")
+        ok = _title_place_ok(
+            head,
+            dated=date is not None,
+            date_after_head=date is not None and "," in match.group("date_comma") and not region,
+            abbreviated=bool(_REGION_ABBREVIATION.fullmatch(region)),
+        )
+        if not ok:
             return None
         if not backed:
             # Nothing but the words says this is a place: the story must start after the dash.
