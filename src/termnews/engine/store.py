@@ -195,9 +195,10 @@ def reset(index_dir: Path, archive: Path) -> None:
     from whoosh.index import TOC, clean_files
 
     from termnews.engine.schema import SCHEMA_VERSION, build_schema
+    from termnews.engine.whoosh_adapter import latest_generation
 
     storage = FileStorage(str(index_dir))
-    generation = TOC._latest_generation(storage, INDEX_NAME) + 1
+    generation = latest_generation(storage, INDEX_NAME) + 1
     TOC(build_schema(), [], generation).write(storage, INDEX_NAME)
     clean_files(storage, INDEX_NAME, generation, [])
     meta = {"schema_version": SCHEMA_VERSION, "archive": str(archive)}

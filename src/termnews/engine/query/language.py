@@ -287,7 +287,7 @@ def positive_terms(q: Any, reader: Any, expand_limit: int = 50) -> set[tuple[str
             return
         if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             if node.fieldname in TEXT_FIELDS:
-                for i, term in enumerate(node._btexts(reader)):
+                for i, (_field, term) in enumerate(node.expanded_terms(reader)):
                     if i >= expand_limit:
                         break
                     text = term.decode("utf-8") if isinstance(term, bytes) else term

@@ -34,9 +34,17 @@ from dataclasses import dataclass
 from itertools import accumulate, chain
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from termnews.engine.whoosh_adapter import (
+    BlockHeader,
+    BlockLeafMatcher,
+    BlockPostingsWriter,
+    BlockToWrite,
+    block_limits,
+)
 
 #: Block flags: every weight is 1.0 (none stored).
 UNIT_WEIGHTS = 1
@@ -253,37 +261,32 @@ def character_spans(value: bytes) -> list[tuple[int, int]]:
     return list(zip(flat[1::3], flat[2::3], strict=True))
 
 
-class PackedPostingsWriter(W3PostingsWriter):
+class PackedPostingsWriter(BlockPostingsWriter):
     """W3's writer with the packed block body (see the module docstring)."""
 
-    def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        ids = self._ids
-        weights = self._weights
+    def encode_block(self, block: BlockToWrite) -> bytes:
+        ids = block.ids
+        weights = block.weights
         flags = 0
         core = ids.tobytes()
         if weights.count(1.0) == len(weights):
             flags |= UNIT_WEIGHTS
         else:
             core += weights.tobytes()
-        raw, packed, more = _encode_values(self._values, stride_of(self._format))
+        raw, packed, more = _encode_values(block.values, stride_of(block.format))
         length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
         header = _BLOCK.pack(
-            -length if last else length,
+            -length if block.last else length,
             len(ids),
             ids[-1],
-            self._maxweight,
-            length_to_byte(self._minlength),
-            length_to_byte(self._maxlength),
+            block.max_weight,
+            length_to_byte(block.min_length),
+            length_to_byte(block.max_length),
             flags | more,
             len(core),
             len(raw),
         )
-        self._postfile.write(b"".join((header, core, raw, packed)))
-        self._blockcount += 1
-        self._new_block()
+        return b"".join((header, core, raw, packed))
 
 
 def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]:
@@ -312,48 +315,27 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
     return counts.tobytes() + posns.tobytes(), packed, flags
 
 
-class PackedLeafMatcher(W3LeafMatcher):
+class PackedLeafMatcher(BlockLeafMatcher):
     """Reads packed blocks; the values are inflated only when one is asked for."""
 
-    def _goto(self, position: int) -> None:
-        self._data = self._ids = self._weights = self._values = None
-        self._i = 0
-        head = self._postfile.get(position, _BLOCK.size)
+    block_header_size = _BLOCK.size
+    block_compression = PACKED
+
+    def parse_header(self, head: bytes) -> BlockHeader:
         length, count, maxid, maxweight, minlen, maxlen, _flags, _core, _raw = _BLOCK.unpack(head)
-        if length < 0:
-            self._lastblock = True
-            length = -length
-        self._nextoffset = position + 4 + length
-        self._dataoffset = position
-        self._blocklength = count
-        self._maxid = maxid
-        self._maxweight = maxweight
-        self._compression = PACKED
-        self._minlength = byte_to_length(minlen)
-        self._maxlength = byte_to_length(maxlen)
+        last = length < 0
+        return BlockHeader(
+            4 + (-length if last else length),
+            count,
+            maxid,
+            maxweight,
+            byte_to_length(minlen),
+            byte_to_length(maxlen),
+            last,
+        )
 
-    def _read_data(self) -> None:
-        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = split_block(data, stride_of(self.format))
-
-    def _read_ids(self) -> None:
-        if self._data is None:
-            self._read_data()
-        self._ids = self._data[0]
-
-    def _read_weights(self) -> None:
-        if self._data is None:
-            self._read_data()
-        weights = self._data[1]
-        self._weights = weights if weights is not None else array("f", [1.0]) * self._blocklength
-
-    def _read_values(self) -> None:
-        if self._data is None:
-            self._read_data()
-        if self._fixedsize == 0:
-            self._values = (None,) * self._blocklength
-        else:
-            self._values = self._data[2].values()
+    def parse_block(self, data: bytes) -> tuple[array | None, array | None, BlockValues]:
+        return split_block(data, stride_of(self.format))
 
 
 class PackedCodec(W3Codec):
@@ -362,12 +344,13 @@ class PackedCodec(W3Codec):
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:
             return super().postings_writer(dbfile, byteids)
+        limits = block_limits(self)
         return PackedPostingsWriter(
             dbfile,
-            blocklimit=self._blocklimit,
+            blocklimit=limits.block_limit,
             byteids=False,
             compression=_LEVEL,
-            inlinelimit=self._inlinelimit,
+            inlinelimit=limits.inline_limit,
         )
 
     def postings_reader(
@@ -443,17 +426,12 @@ class PackedCharacters(Characters):
     def encode(self, poslist: Any) -> bytes:
         return array("I", chain.from_iterable(poslist)).tobytes()
 
-    def _flat(self, valuestring: bytes) -> array:
-        flat = array("I")
-        flat.frombytes(valuestring)
-        return flat
-
     def decode_characters(self, valuestring: bytes) -> list[tuple[int, int, int]]:
-        flat = self._flat(valuestring)
+        flat = _ints(valuestring)
         return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        return self._flat(valuestring)[0::3].tolist()
+        return _ints(valuestring)[0::3].tolist()
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return len(valuestring) // 12
@@ -470,3 +448,10 @@ class PackedCharacters(Characters):
                     start, end = min(start, old_start), max(end, old_end)
                 merged[pos] = (start, end)
         return self.encode((pos, *merged[pos]) for pos in sorted(merged))
+
+
+def _ints(valuestring: bytes) -> array:
+    """A packed value as the flat `array("I")` it was encoded from."""
+    flat = array("I")
+    flat.frombytes(valuestring)
+    return flat

@@ -35,6 +35,7 @@ from termnews.engine.storage.codec import (
     stride_of,
     walk_blocks,
 )
+from termnews.engine.whoosh_adapter import field_length_bytes, posting_extent
 
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the searcher ranks with.
 B = 0.75
@@ -226,7 +227,7 @@ class PostingCache:
                 plist = read_list(_whole_list_bytes(matcher), positions is not None)
                 local.frombytes(plist.ids)
                 local_weights.frombytes(plist.weights)
-                postfile, first = matcher._postfile, matcher._baseoffset
+                postfile, first, _end = posting_extent(matcher)
                 stride = stride_of(matcher.format)
                 for at, size, count in plist.places:
                     if refs is not None:
@@ -316,25 +317,15 @@ def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
     """The one-byte encoded length of `field` in every document of one segment (0: none).
 
     Whoosh keeps these in a column of one unsigned byte per document, so the whole segment
-    is one slice of the file; other codecs are asked one document at a time.
+    is one slice of the file (`whoosh_adapter.field_length_bytes`); other codecs are asked
+    one document at a time.
     """
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.columns import NumericColumn
-
-    count = leaf.doc_count_all()
-    perdoc = getattr(leaf, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is None and perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        return bytes(count)  # the field is in no document of this segment
-    if type(column) is NumericColumn.Reader and column._typecode == "B":
-        stored = min(column._count, count)
-        raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
-        return raw + bytes([column._default]) * (count - stored)
+    column = field_length_bytes(leaf, field)
+    if column is not None:
+        return column
     from whoosh.util.numeric import length_to_byte
 
-    return [length_to_byte(leaf.doc_field_length(d, field, 0)) for d in range(count)]
+    return [length_to_byte(leaf.doc_field_length(d, field, 0)) for d in range(leaf.doc_count_all())]
 
 
 @dataclass(slots=True)
@@ -392,10 +383,8 @@ def _matchers(reader: Any, field: str, text: str) -> Iterator[tuple[Any, Any, in
 
 def _whole_list_bytes(matcher: Any) -> memoryview:
     """A packed matcher's posting list, from its first block to its end, in one read."""
-    first = matcher._baseoffset
-    extent = matcher._length  # Whoosh's W3TermInfo.from_bytes leaves this a 1-tuple
-    extent = extent[0] if isinstance(extent, tuple) else extent
-    return memoryview(matcher._postfile.get(first, matcher._startoffset + extent - first))
+    postfile, first, end = posting_extent(matcher)
+    return memoryview(postfile.get(first, end - first))
 
 
 def _packed_blocks(matcher: Any, base: int, start: int, local: list[int] | None) -> Iterator[Block]:

@@ -29,6 +29,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 from termnews.archive import ArchiveFile, resolve_in
 from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
+from termnews.engine.whoosh_adapter import close_segment, commit_with_segments, unlocked_writer
 from termnews.errors import TermnewsError
 
 #: No compound files (a compound segment copies its stored fields into memory on open), and
@@ -107,21 +108,14 @@ def apply(
     `clear` drops every existing segment in the same commit (a `--rebuild`), so readers see
     the old index until the new one is complete.
     """
-    writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+    writer = unlocked_writer(ix, **WRITER_OPTIONS)
     try:
         if not clear:
             for rel in delete:
                 writer.delete_by_term("path", rel)
         if procs > 1 and len(add) >= PARALLEL_MIN_FILES:
             outcome, segments = _index_in_workers(ix, archive, add, procs, lock_fd, progress)
-            mergetype = CLEAR if clear else None
-            final = writer._merge_segments(mergetype, False, True) + segments
-            if writer._added:
-                final.append(writer._finalize_segment())
-            else:
-                writer._close_segment()
-            writer._commit_toc(final)
-            writer._finish()
+            commit_with_segments(writer, segments, CLEAR if clear else None)
         else:
             outcome = Outcome()
             done = 0
@@ -180,7 +174,7 @@ def _worker_main(
         from whoosh.index import open_dir
 
         ix = open_dir(index_dir)
-        writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+        writer = unlocked_writer(ix, **WRITER_OPTIONS)
         outcome = Outcome()
 
         def tick() -> None:
@@ -198,9 +192,7 @@ def _worker_main(
             if batch is None:
                 break
             _index_items(writer, Path(archive), batch, outcome, tick)
-        segment = writer._finalize_segment() if writer._added else None
-        if segment is None:
-            writer._close_segment()
+        segment = close_segment(writer)
         results.put(("ok", segment, outcome.indexed, outcome.skipped))
     except BaseException:
         results.put(("error", None, 0, traceback.format_exc()))

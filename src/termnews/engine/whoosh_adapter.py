@@ -1,0 +1,303 @@
+"""The one module that touches Whoosh's private names (underscore attributes, methods, imports).
+
+termnews reaches past Whoosh's public API in a few places, each for speed or for a commit a
+kill cannot half-finish. Those reaches live here and nowhere else, so a Whoosh upgrade means
+auditing this file: `tests/test_whoosh_adapter.py` pins what every function below relies on
+against the installed Whoosh, and `tests/test_private_whoosh_names.py` fails if any other
+module reaches for a private Whoosh name.
+
+Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
+
+- `BlockPostingsWriter`, `BlockLeafMatcher`: W3's posting writer and reader with the block
+  body left to a subclass (`engine.storage.codec`), one call per block, none per posting.
+- `block_limits`: a W3 codec's block settings, for a subclass's own writer.
+- `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
+- `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
+- `unlocked_writer`, `commit_with_segments`, `close_segment`: a commit that takes segments
+  written by our worker processes, under our own lock.
+- `latest_generation`: the newest table-of-contents generation in a folder.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple, Protocol
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PostingsWriter
+
+#: The whoosh-reloaded release this module was audited against (`whoosh.versionstring()`).
+AUDITED_WHOOSH_VERSION = "2.7.5"
+
+# -- posting blocks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BlockToWrite:
+    """One buffered block of postings, as W3's writer holds it when the block is full."""
+
+    ids: array
+    """Docnums, ascending (`array("I")`)."""
+    weights: array
+    """Each posting's weight (`array("f")`)."""
+    values: list[bytes]
+    """Each posting's encoded value; empty when the format stores none."""
+    format: Any
+    """The field's `whoosh.formats.Format`."""
+    max_weight: float
+    min_length: int | None
+    """Shortest field length among the block's documents (None: no length given)."""
+    max_length: int
+    last: bool
+    """The term's last block: W3 marks it with a negative block length."""
+
+
+class BlockPostingsWriter(W3PostingsWriter):
+    """W3's posting writer with the block body written by `encode_block`.
+
+    Relies on W3PostingsWriter (2.7.5) buffering a block in `_ids`, `_weights`, `_values`,
+    `_maxweight`, `_minlength`, `_maxlength`, calling `_write_block(last)` when it is full
+    or the term ends, and on `_write_block` being what writes the magic before the first
+    block, adds the block to the term info, and resets the buffer (`_new_block`). Everything
+    else (term info, inlining of short lists, the terms file) stays W3's.
+    """
+
+    def encode_block(self, block: BlockToWrite) -> bytes:
+        """The block's bytes, from its length field on, as the matcher will read them."""
+        raise NotImplementedError
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        block = BlockToWrite(
+            self._ids,
+            self._weights,
+            self._values,
+            self._format,
+            self._maxweight,
+            self._minlength,
+            self._maxlength,
+            last,
+        )
+        self._postfile.write(self.encode_block(block))
+        self._blockcount += 1
+        self._new_block()
+
+
+class BlockHeader(NamedTuple):
+    """What a matcher must know of a block before reading its body."""
+
+    size: int
+    """Bytes from the block's start to the next block's."""
+    count: int
+    max_id: int
+    max_weight: float
+    min_length: int
+    """Decoded (not Whoosh's length byte)."""
+    max_length: int
+    last: bool
+
+
+class LazyValues(Protocol):
+    """A block's values, decoded when asked for."""
+
+    def values(self) -> Sequence[bytes]: ...
+
+
+class BlockLeafMatcher(W3LeafMatcher):
+    """W3's posting reader with the block layout left to `parse_header` and `parse_block`.
+
+    Relies on W3LeafMatcher (2.7.5) moving between blocks only through `_goto(position)`,
+    and reading a block's postings lazily through `_read_ids`, `_read_weights` and
+    `_read_values` into `_ids`, `_weights`, `_values`, indexed by `_i`; its public methods
+    (`id`, `next`, `skip_to`, `block_max_id`, `block_quality`...) read the block statistics
+    `_goto` sets. Whoosh's searcher and our fallbacks use those public methods, so a block
+    is parsed once, with a call per block and none per posting.
+    """
+
+    #: Bytes `parse_header` needs from the start of a block.
+    block_header_size: ClassVar[int]
+    #: What the matcher reports as its blocks' compression (W3's own levels are 0-9).
+    block_compression: ClassVar[int]
+
+    def parse_header(self, head: bytes) -> BlockHeader:
+        """The header of the block whose first `block_header_size` bytes are `head`."""
+        raise NotImplementedError
+
+    def parse_block(self, data: bytes) -> tuple[array | None, array | None, LazyValues]:
+        """A whole block's (ids, weights or None if all are 1.0, values), from its length
+        field on."""
+        raise NotImplementedError
+
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        header = self.parse_header(self._postfile.get(position, self.block_header_size))
+        if header.last:
+            self._lastblock = True
+        self._nextoffset = position + header.size
+        self._dataoffset = position
+        self._blocklength = header.count
+        self._maxid = header.max_id
+        self._maxweight = header.max_weight
+        self._compression = self.block_compression
+        self._minlength = header.min_length
+        self._maxlength = header.max_length
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = self.parse_block(data)
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        weights = self._data[1]
+        self._weights = weights if weights is not None else array("f", [1.0]) * self._blocklength
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if self._fixedsize == 0:  # the format stores no values (Existence)
+            self._values = (None,) * self._blocklength
+        else:
+            self._values = self._data[2].values()
+
+
+class BlockLimits(NamedTuple):
+    """A W3 codec's posting-list settings."""
+
+    block_limit: int
+    """Postings per block."""
+    inline_limit: int
+    """Posting lists shorter than this are stored in the term info, with no blocks."""
+
+
+def block_limits(codec: Any) -> BlockLimits:
+    """The settings a W3Codec (or subclass) hands its posting writer, so that a codec with
+    its own writer keeps W3's: W3Codec (2.7.5) keeps them in `_blocklimit`, `_inlinelimit`.
+    """
+    return BlockLimits(codec._blocklimit, codec._inlinelimit)
+
+
+class PostingExtent(NamedTuple):
+    """Where a W3 matcher's posting list lies in its postings file."""
+
+    postfile: Any
+    """Whoosh's StructFile; `postfile.get(offset, size)` reads bytes."""
+    first_block: int
+    """Offset of the first block (after W3's magic)."""
+    end: int
+    """Offset just past the last block."""
+
+
+def posting_extent(matcher: Any) -> PostingExtent:
+    """The posting list of `matcher` (a W3LeafMatcher, not inlined), so that it can be read
+    with one call and walked in memory: Whoosh's matcher seeks and reads twice per block.
+
+    Relies on W3LeafMatcher (2.7.5) keeping its file in `_postfile`, the list's start (its
+    magic) in `_startoffset`, the offset after the magic in `_baseoffset`, and the list's
+    length in `_length`, which `W3TermInfo.from_bytes` leaves a 1-tuple.
+    """
+    length = matcher._length
+    length = length[0] if isinstance(length, tuple) else length
+    return PostingExtent(matcher._postfile, matcher._baseoffset, matcher._startoffset + length)
+
+
+# -- per-document columns --------------------------------------------------------------------
+
+
+def field_length_bytes(leaf: Any, field: str) -> bytes | None:
+    """Whoosh's one-byte encoded length of `field` in every document of one segment (0: the
+    field is not in that document), or None when the segment does not keep them as a column
+    of bytes (another codec): the caller then asks `leaf.doc_field_length` per document.
+
+    BM25 needs every document's length; read this way a whole segment is one slice of the
+    file instead of a method call per document. Relies on SegmentReader (2.7.5) keeping its
+    W3PerDocReader in `_perdoc`, on the lengths column being named by `_lenfield(field)` and
+    read through `_cached_reader` (None when no document has the field), and on
+    NumericColumn.Reader's `_dbfile`, `_basepos`, `_count`, `_typecode` and `_default`: a
+    column written for fewer documents than the segment holds reads as its default past its
+    end.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.columns import NumericColumn
+
+    count = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    if type(column) is not NumericColumn.Reader or column._typecode != "B":
+        return None
+    stored = min(column._count, count)
+    raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
+    return raw + bytes([column._default]) * (count - stored)
+
+
+# -- writing and committing ----------------------------------------------------------------
+
+
+def unlocked_writer(ix: Any, **options: Any) -> Any:
+    """A `SegmentWriter` on `ix` that does not take Whoosh's write lock.
+
+    We hold our own (`engine.store.WriteLock`, a lock the kernel drops when the process dies,
+    where Whoosh's lock file would outlive a SIGKILL), and our worker processes write their
+    segments while the parent holds it. Relies on SegmentWriter (2.7.5) taking the lock
+    only when its `_lk` argument is true.
+    """
+    from whoosh.writing import SegmentWriter
+
+    return SegmentWriter(ix, _lk=False, **options)
+
+
+def close_segment(writer: Any) -> Any | None:
+    """Finish the segment of a worker's writer without committing it: its `Segment` (None if
+    nothing was added, and the writer's files are dropped), for the parent to commit.
+
+    Relies on SegmentWriter (2.7.5): `_added` says whether a document was added,
+    `_finalize_segment()` flushes and closes the segment and returns it, `_close_segment()`
+    closes an empty one. This is what `commit` does before it writes the table of contents.
+    """
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def commit_with_segments(writer: Any, segments: list[Any], mergetype: Any = None) -> None:
+    """`writer.commit(mergetype=...)`, with `segments` (from `close_segment` in other
+    processes) added to the same table of contents.
+
+    One TOC write makes the whole sync visible at once, and a kill before it leaves the last
+    committed index as it was. Relies on SegmentWriter.commit (2.7.5) being these steps:
+    `_merge_segments(mergetype, optimize, merge)` returns the segments to keep (CLEAR: none),
+    `_finalize_segment()` or `_close_segment()` closes the writer's own segment,
+    `_commit_toc(segments)` writes the next TOC generation and deletes files no segment
+    uses, and `_finish()` drops the temp storage and releases the writer.
+    """
+    final = writer._merge_segments(mergetype, False, True) + list(segments)
+    own = close_segment(writer)
+    if own is not None:
+        final.append(own)
+    writer._commit_toc(final)
+    writer._finish()
+
+
+def latest_generation(storage: Any, index_name: str) -> int:
+    """The newest TOC generation of `index_name` in `storage` (-1: none), read from the file
+    names alone, so it works on an index whose TOC cannot be read (a reset of a damaged or
+    outdated index writes the next generation over it). Relies on `TOC._latest_generation`
+    (2.7.5), which `FileIndex.latest_generation` calls once an index is open.
+    """
+    from whoosh.index import TOC
+
+    return TOC._latest_generation(storage, index_name)
