@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from termnews.parsing.datelines import STOP_WORDS, match_dateline
+from termnews.parsing.datelines import PERSON_TITLES, STOP_WORDS, match_dateline
 
 
 @pytest.mark.parametrize(
@@ -118,6 +118,8 @@ def test_title_case_and_old_wire_datelines(
         "King Orrin – The crowd",
         "Prince Aldric, Jr. – The",
         "Port Of Velm – The",
+        "Sister, Feb 26 - The vote",
+        "Judge Orrin – The court",
         "Monday – The ferry",
         "We – The people",
         "Farrow Liberal Party – The",
@@ -187,8 +189,11 @@ def test_invented_title_case_datelines_are_recognised(
     assert paragraph[dateline.end :] == rest
 
 
+#: Titles of people are left out: `King City, March 3 -` is a place (see the examples above).
 _OPENING_STOP_WORDS = sorted(
-    word.capitalize() for word in STOP_WORDS if word.isalpha() and word not in ("i",)
+    word.capitalize()
+    for word in STOP_WORDS
+    if word.isalpha() and word not in ("i",) and word not in PERSON_TITLES
 )
 _LOWER_WORDS = ["said", "was", "the", "and", "rose", "crews", "officials", "ferry", "vote"]
 
@@ -234,3 +239,20 @@ def test_title_case_words_before_a_lower_case_aside_are_not_datelines(
 ) -> None:
     """`Tamsin Orrel – who ran twice – said`: a name and an aside, not a dateline."""
     assert match_dateline(f"{place}{dash}{aside}{dash}said the vote went ahead.") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.sampled_from(sorted(PERSON_TITLES)),
+    name=_invented_word(),
+    dash=st.sampled_from(_DASHES),
+    opener=st.sampled_from(_OPENERS),
+)
+def test_a_title_and_a_name_without_date_or_region_is_no_dateline(
+    title: str, name: str, dash: str, opener: str
+) -> None:
+    """`Judge Orrin – The court`: a person, unless a date or a region says it is a place."""
+    assert match_dateline(f"{title.capitalize()} {name}{dash}{opener} vote went ahead.") is None
+    backed = match_dateline(f"{title.capitalize()} {name}, B.C.{dash}{opener} vote went ahead.")
+    assert backed is not None
+    assert backed.place == f"{title.capitalize()} {name}, B.C."

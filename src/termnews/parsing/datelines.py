@@ -141,9 +141,7 @@ STOP_WORDS = (
     )
 )
 #: Titles of people that also begin place names (`Prince Rupert`, `King City`, `General Santos`).
-_PERSON_TITLES = _word_set(
-    "prince princess king queen lord lady judge justice chief general sister"
-)
+PERSON_TITLES = _word_set("prince princess king queen lord lady judge justice chief general sister")
 #: A region written as an abbreviation (`B.C.`, `Vt.`, `Ont.`), which a name's suffix is not.
 _REGION_ABBREVIATION = re.compile(
     r"(?!(?:Jr|Sr|Inc|Co|Corp|Ltd)\.)[A-Z][A-Za-z]{0,3}\.(?:[A-Z]\.)*"
@@ -213,7 +211,7 @@ def _title_place_ok(head: str, *, dated: bool, date_after_head: bool, abbreviate
     if not first[:1].isupper() or len(first.rstrip(".")) < 2:
         return False
     if _is_stop_word(first) and not (
-        (dated or abbreviated) and first.lower().rstrip(".") in _PERSON_TITLES
+        (dated or abbreviated) and len(words) > 1 and first.lower() in PERSON_TITLES
     ):
         return False
     if words[-1].lower().rstrip(".") in _ORG_TAILS:
