@@ -6,13 +6,18 @@ Prints one JSON object (and, without --json, a readable table on stderr):
 - `baseline_docs_per_s`: bare Whoosh (`MpWriter`, same schema and writer settings) indexing
   the same documents already parsed, in the same run;
 - `noop_sync_s`, `add_one_s`: an unchanged re-sync, and a re-sync after one new story;
-- `open_first_query_ms`, `rss_mb` and `p50_ms`/`p95_ms` per query type, measured in a fresh
-  process that only searches, as the browser would: open, first query, then numpy loaded
-  (`numpy_load_ms`) as the browser does in its first pause, then the timed queries.
+- `open_first_query_ms`, `rss_mb` and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
+  many distinct queries ran (`<type>_n`) and their mean hit count (`<type>_mean_hits`),
+  measured in a fresh process that only searches, as the browser would: open, first query,
+  then numpy loaded (`numpy_load_ms`) as the browser does in its first pause, then the timed
+  queries (each type cycles through its set for `--queries` runs);
+- `queries` ({type: [query, ...]}), `query_details` and `missing`: the query set itself.
 
+Queries are drawn from the index just built (`bench_queries.py`): its own words, phrases,
+authors, datelines and dates, seeded by `--seed`, so a real archive is timed on what it holds
+and not on the no-hit path. `--queries-from FILE.json` replays the set of an earlier run.
 The corpus is never written to: the build reads it through a temporary folder of symlinks,
-which also lets `add_one_s` add a held-back story. Queries come from the generator's
-`QUERY_VOCAB` (the corpus's own words), so they are the same on every run.
+which also lets `add_one_s` add a held-back story.
 """
 
 from __future__ import annotations
@@ -30,43 +35,15 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
-WRITER = {"procs": 2, "limitmb": 256, "multisegment": True, "compound": False}
-QUERY_TYPES = (
-    "term",
-    "and2",
-    "phrase",
-    "field",
-    "date_range",
-    "sorted_newest",
-    "typeahead",
-    "snippets20",
-)
-
-
-def _vocab() -> dict[str, list[str]]:
+if str(BENCH_DIR) not in sys.path:  # run as a script, or imported by bench.py or the tests
     sys.path.insert(0, str(BENCH_DIR))
-    from gen_corpus import QUERY_VOCAB
 
-    return QUERY_VOCAB
+import bench_queries  # noqa: E402
+from bench_queries import QUERY_TYPES  # noqa: E402
 
-
-def queries(vocab: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The fixed query list of each type, from the corpus's own vocabulary."""
-    years = range(2005, 2026)
-    return {
-        "term": list(vocab["terms"]),
-        "and2": list(vocab["pairs"]),
-        "phrase": [f'"{p}"' for p in vocab["phrases"]],
-        "field": [f'by:"{a}"' for a in vocab["authors"][:10]]
-        + [f'in:"{d}"' for d in vocab["datelines"][:10]],
-        "date_range": [f"date:[{y}-01-01 to {y}-02-15]" for y in years],
-        "sorted_newest": list(vocab["terms"]),
-        "typeahead": [
-            f"{t.split()[0]} {p}" for t, p in zip(vocab["terms"], vocab["prefixes"], strict=False)
-        ]
-        + list(vocab["prefixes"]),
-        "snippets20": list(vocab["terms"]),
-    }
+WRITER = {"procs": 2, "limitmb": 256, "multisegment": True, "compound": False}
+#: Timed runs per query type when --queries is not given.
+ROUNDS = 60
 
 
 # -- building ----------------------------------------------------------------------------
@@ -151,18 +128,36 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return round(statistics.median(ordered), 2), round(p95, 2)
 
 
-def search_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
+def _timed(searcher: Any, kind: str, text: str) -> tuple[float, Any]:
+    """(milliseconds, Results) for one query of type `kind`, as a front end would run it."""
+    from termnews.results import SortOrder
+
+    if kind == "snippets20":  # the first page's stored fields and snippets, on their own
+        results = searcher.search(text, limit=0)
+        started = time.perf_counter()
+        searcher.hits(results, 0, 20)
+    else:
+        started = time.perf_counter()
+        if kind == "typeahead":
+            results = searcher.search_as_you_type(text, limit=20)
+        elif kind == "sorted_newest":
+            results = searcher.search(text, sort=SortOrder.NEWEST, limit=20)
+        else:  # `nohit` included: a search that finds nothing computes its suggestion
+            results = searcher.search(text, limit=20)
+    return (time.perf_counter() - started) * 1000, results
+
+
+def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
     """Runs in its own process: open, first query, every query type, then RSS."""
     import psutil
 
     from termnews.engine import vector
     from termnews.engine.searcher import Searcher
-    from termnews.results import SortOrder
 
-    plan = queries(_vocab())
+    first = next((items[0] for items in plan.values() if items), "")
     started = time.perf_counter()
     searcher = Searcher(index_dir)
-    searcher.search(plan["term"][0], limit=20)
+    searcher.search(first, limit=20)
     figures: dict[str, Any] = {
         "open_first_query_ms": round((time.perf_counter() - started) * 1000, 1)
     }
@@ -172,36 +167,44 @@ def search_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     vector.load()
     figures["numpy_load_ms"] = round((time.perf_counter() - started) * 1000, 1)
     for kind in QUERY_TYPES:
-        items = plan[kind]
+        items = plan.get(kind) or []
+        figures[f"{kind}_n"] = len(items)
+        if not items:  # said in `missing`; no figure rather than a figure of nothing
+            figures[f"{kind}_p50_ms"] = figures[f"{kind}_p95_ms"] = None
+            figures[f"{kind}_mean_hits"] = None
+            continue
         samples = []
-        totals = []
+        totals: dict[str, int] = {}
+        suggested: set[str] = set()
         for i in range(rounds):
             text = items[i % len(items)]
-            if kind == "snippets20":
-                results = searcher.search(text, limit=0)
-                t0 = time.perf_counter()
-                searcher.hits(results, 0, 20)
-            else:
-                t0 = time.perf_counter()
-                if kind == "typeahead":
-                    results = searcher.search_as_you_type(text, limit=20)
-                elif kind == "sorted_newest":
-                    results = searcher.search(text, sort=SortOrder.NEWEST, limit=20)
-                else:
-                    results = searcher.search(text, limit=20)
-            samples.append((time.perf_counter() - t0) * 1000)
-            totals.append(results.total)
+            elapsed, results = _timed(searcher, kind, text)
+            samples.append(elapsed)
+            totals[text] = results.total
+            if results.suggestion:
+                suggested.add(text)
         p50, p95 = _percentiles(samples)
         figures[f"{kind}_p50_ms"], figures[f"{kind}_p95_ms"] = p50, p95
-        figures[f"{kind}_median_hits"] = statistics.median(totals)
+        figures[f"{kind}_mean_hits"] = round(statistics.mean(totals.values()), 1)
+        if kind == "nohit":
+            figures["nohit_suggested"] = len(suggested)
     figures["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     searcher.close()
     return figures
 
 
-def _search_in_subprocess(index_dir: Path, rounds: int) -> dict[str, Any]:
+def _search_in_subprocess(index_dir: Path, queries_file: Path, rounds: int) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, __file__, "--_search", str(index_dir), "--queries", str(rounds)],
+        [
+            sys.executable,
+            __file__,
+            "--_search",
+            str(index_dir),
+            "--queries-from",
+            str(queries_file),
+            "--queries",
+            str(rounds),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -209,7 +212,7 @@ def _search_in_subprocess(index_dir: Path, rounds: int) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def merge_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
+def merge_figures(index_dir: Path, queries_file: Path, rounds: int) -> dict[str, Any]:
     """Does merging the build's segments into one pay? Time it, then re-measure queries."""
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
@@ -221,14 +224,41 @@ def merge_figures(index_dir: Path, rounds: int) -> dict[str, Any]:
     ix = open_dir(str(index_dir), indexname=INDEX_NAME)
     SegmentWriter(ix, **WRITER_OPTIONS).commit(optimize=True)  # our codec, as a sync merges
     merged = {"merge_s": round(time.perf_counter() - started, 1)}
-    after = _search_in_subprocess(index_dir, rounds)
+    after = _search_in_subprocess(index_dir, queries_file, rounds)
     merged.update({f"merged_{k}": v for k, v in after.items() if k.endswith("p95_ms")})
     merged["merged_open_first_query_ms"] = after["open_first_query_ms"]
     return merged
 
 
+def query_set(index_dir: Path, args: argparse.Namespace) -> bench_queries.QuerySet:
+    """The set to time: replayed from --queries-from, else drawn from the index (seeded)."""
+    if args.queries_from:
+        return bench_queries.load(args.queries_from)
+    return bench_queries.draw(index_dir, seed=args.seed, per_type=args.per_type)
+
+
 def table(figures: dict[str, Any]) -> str:
-    lines = [f"{key:32} {value}" for key, value in figures.items()]
+    """The figures as text: build figures first, then one row per query type."""
+    lines = [
+        f"{key:32} {value}"
+        for key, value in figures.items()
+        if not isinstance(value, dict | list) and not key.startswith(QUERY_TYPES)
+    ]
+    lines.append("")
+    lines.append(f"{'query type':14} {'n':>4} {'mean hits':>10} {'p50 ms':>8} {'p95 ms':>8}")
+    for kind in QUERY_TYPES:
+        n = figures.get(f"{kind}_n", 0)
+        if not n:
+            lines.append(f"{kind:14} {0:>4}   no queries of this kind (see `missing`)")
+            continue
+        lines.append(
+            f"{kind:14} {n:>4} {figures[f'{kind}_mean_hits']:>10} "
+            f"{figures[f'{kind}_p50_ms']:>8} {figures[f'{kind}_p95_ms']:>8}"
+        )
+    if "nohit_suggested" in figures:
+        lines.append(f"nohit queries given a suggestion: {figures['nohit_suggested']}")
+    for note in figures.get("missing") or []:
+        lines.append(f"NOTE: {note}")
     return "\n".join(lines)
 
 
@@ -236,12 +266,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.py index", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, help="folder of stories (see gen_corpus.py)")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
-    parser.add_argument("--queries", type=int, default=60, help="runs per query type (60)")
+    parser.add_argument(
+        "--queries", type=int, default=ROUNDS, help=f"timed runs per query type ({ROUNDS})"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=bench_queries.DEFAULT_SEED,
+        help=f"seed for drawing the query set from the index ({bench_queries.DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--per-type",
+        type=int,
+        default=bench_queries.PER_TYPE,
+        help=f"distinct queries drawn per type ({bench_queries.PER_TYPE})",
+    )
+    parser.add_argument(
+        "--queries-from",
+        type=Path,
+        help="replay the query set of an earlier run's JSON output instead of drawing one",
+    )
     parser.add_argument("--merge", action="store_true", help="also measure a merge afterwards")
     parser.add_argument("--_search", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._search:
-        print(json.dumps(search_figures(args._search, args.queries)))
+        plan = bench_queries.load(args.queries_from).queries
+        print(json.dumps(search_figures(args._search, plan, args.queries)))
         return 0
     if args.corpus is None or not args.corpus.is_dir():
         parser.error("--corpus DIR is required and must be a folder")
@@ -254,14 +304,21 @@ def main(argv: list[str] | None = None) -> int:
         figures["baseline_docs_per_s"] = round(base_rate, 1)
         figures["parse_docs_per_s"] = round(parse_rate, 1)
         figures["build_vs_baseline"] = round(figures["index_docs_per_s"] / base_rate, 2)
-        figures.update(_search_in_subprocess(workdir / "index", args.queries))
-        for kind in QUERY_TYPES:  # the issue's key names: p50_ms/p95_ms per type
+        started = time.perf_counter()
+        drawn = query_set(workdir / "index", args)
+        figures["draw_queries_s"] = round(time.perf_counter() - started, 2)
+        queries_file = workdir / "queries.json"
+        queries_file.write_text(json.dumps(drawn.to_json()), encoding="utf-8")
+        figures["query_runs_per_type"] = args.queries
+        figures.update(_search_in_subprocess(workdir / "index", queries_file, args.queries))
+        for kind in QUERY_TYPES:  # the same figures again, grouped by percentile
             figures.setdefault("p50_ms", {})[kind] = figures[f"{kind}_p50_ms"]
             figures.setdefault("p95_ms", {})[kind] = figures[f"{kind}_p95_ms"]
         if args.merge:
-            figures.update(merge_figures(workdir / "index", args.queries))
+            figures.update(merge_figures(workdir / "index", queries_file, args.queries))
+        figures.update(drawn.to_json())
     if not args.json:
-        print(table({k: v for k, v in figures.items() if not isinstance(v, dict)}), file=sys.stderr)
+        print(table(figures), file=sys.stderr)
     print(json.dumps(figures))
     return 0
 
