@@ -1,4 +1,4 @@
-"""Dates in every form FORMAT.md lists; never a guessed year or day."""
+"""Dates in every form docs/format.md lists; never a guessed year or day."""
 
 from __future__ import annotations
 
@@ -54,4 +54,6 @@ def test_find_date_reports_position() -> None:
 def test_yearless_month_day() -> None:
     assert month_day("Oct 2") == (10, 2)
     assert month_day("Feb. 5") == (2, 5)
+    assert month_day("MARCH 11") == (3, 11)
+    assert month_day("2 March") == (3, 2)
     assert month_day("Monday") is None

@@ -1,6 +1,6 @@
 """Every date form that wire copy uses, turned into ISO strings, without guessing.
 
-Hand-written patterns cover the forms in FORMAT.md because they are an order of magnitude
+Hand-written patterns cover the forms in docs/format.md because they are an order of magnitude
 faster than a general parser and, more importantly, never invent a missing year or day;
 python-dateutil handles the rare whole-line date that the patterns do not know.
 """
@@ -55,8 +55,12 @@ _TIME_FIRST = re.compile(
     r"(?P<date>.+)$",
     re.IGNORECASE,
 )
-#: Month and day without a year, as Reuters datelines carry them (`HAMBURG, Oct 2`).
-MONTH_DAY_PATTERN = re.compile(rf"^{_MONTH}\s+{_DAY}$", re.IGNORECASE)
+#: Month and day without a year, as Reuters datelines carry them (`HAMBURG, Oct 2`), or the
+#: day first (`AMSTERDAM, 2 March`).
+MONTH_DAY_PATTERN = re.compile(
+    rf"^(?:{_MONTH}\s+{_DAY}|{_DAY.replace('day', 'day2')}\s+{_MONTH.replace('month', 'month2')})$",
+    re.IGNORECASE,
+)
 
 
 _DIGIT = re.compile(r"\d")
@@ -163,4 +167,5 @@ def month_day(text: str) -> tuple[int, int] | None:
     match = MONTH_DAY_PATTERN.match(text.strip())
     if not match:
         return None
-    return MONTHS[match.group("month").lower()], int(match.group("day"))
+    month = match.group("month") or match.group("month2")
+    return MONTHS[month.lower()], int(match.group("day") or match.group("day2"))
