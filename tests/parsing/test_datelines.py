@@ -68,6 +68,7 @@ def test_datelines(
         ("Dunmere _ The", "Dunmere", None, None, "The"),
         ("Orlan Falls – “We", "Orlan Falls", None, None, "“We"),
         ("Port Elsby – 2024 was", "Port Elsby", None, None, "2024 was"),
+        ("Quorvale – The mayor – who – said", "Quorvale", None, None, "The mayor – who – said"),
         ("The Hague – Dutch", "The Hague", None, None, "Dutch"),
         ("Dar es Velm – Officials", "Dar es Velm", None, None, "Officials"),
         # Backed by a region abbreviation or a date, a place may start with a person's title.
@@ -256,3 +257,18 @@ def test_a_title_and_a_name_without_date_or_region_is_no_dateline(
     backed = match_dateline(f"{title.capitalize()} {name}, B.C.{dash}{opener} vote went ahead.")
     assert backed is not None
     assert backed.place == f"{title.capitalize()} {name}, B.C."
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=_invented_word(),
+    last=_invented_word(),
+    town=_invented_word(),
+    dash=st.sampled_from([" - ", " – ", " — ", " -- "]),
+)
+def test_a_full_name_before_a_capitalised_aside_is_no_dateline(
+    first: str, last: str, town: str, dash: str
+) -> None:
+    """`Tamsin Orrel – Quorvale's mayor – said`: the aside closes before the sentence ends."""
+    paragraph = f"{first} {last}{dash}{town}'s mayor since 2019{dash}said the vote went ahead."
+    assert match_dateline(paragraph) is None

@@ -274,7 +274,12 @@ def match_dateline(paragraph: str) -> Dateline | None:
         if not backed:
             # Nothing but the words says this is a place: the story must start after the dash.
             rest = paragraph[match.end() :]
-            if not _SENTENCE_START.match(rest) or _starts_aside(rest):
+            if not _SENTENCE_START.match(rest):
+                return None
+            # `Jo Lee – Ottawa's mayor – said`: a name and an aside. A first reference names a
+            # person in full, so one word before the dash is a place even when an aside
+            # follows (`Quito – The president – who won in May – said`).
+            if " " in head and _starts_aside(rest):
                 return None
     agency = None
     if tag:
