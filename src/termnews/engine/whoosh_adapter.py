@@ -249,10 +249,10 @@ def field_length_bytes(leaf: Any, field: str) -> bytes | None:
 def unlocked_writer(ix: Any, **options: Any) -> Any:
     """A `SegmentWriter` on `ix` that does not take Whoosh's write lock.
 
-    We hold our own (`engine.store.WriteLock`, a lock the kernel drops when the process dies,
-    where Whoosh's lock file would outlive a SIGKILL), and our worker processes write their
-    segments while the parent holds it. Relies on SegmentWriter (2.7.5) taking the lock
-    only when its `_lk` argument is true.
+    A sync holds that same lock (`engine.store.WriteLock`) from start to end, across the
+    schema reset, the deletes and the commit, so the writer must not try to take it again;
+    and our worker processes write their segments while the parent holds it. Relies on
+    SegmentWriter (2.7.5) taking the lock only when its `_lk` argument is true.
     """
     from whoosh.writing import SegmentWriter
 
