@@ -55,7 +55,7 @@ _DATED = re.compile(
 )
 _UNDATED = re.compile(r"^(?P<place>.*?)\s+(?:--|-)(?:\s+(?P<rest>.*))?$", re.S)
 _BY = re.compile(r"^by\s+", re.I)
-_AGENCY_TAIL = re.compile(r",?\s*\breuters?\.?$", re.I)
+_AGENCY = re.compile(r"\breuters?\b", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.I)
 
 
@@ -92,9 +92,14 @@ def story_day(when: dt.datetime | None, month_day: tuple[int, int] | None) -> st
 
 
 def expected_authors(author: str | None) -> list[str]:
+    """`By Jo Lee and AL ROY, Reuters Correspondent` → `["Jo Lee", "Al Roy"]`."""
     if not author:
         return []
-    names = _AGENCY_TAIL.sub("", _BY.sub("", author.strip()))
+    segments = _BY.sub("", author.strip()).split(",")
+    agency_at = next(
+        (i for i, segment in enumerate(segments) if _AGENCY.search(segment)), len(segments)
+    )
+    names = ",".join(segments[:agency_at])
     return [
         name.title() if name.isupper() else name
         for name in (n.strip(" .") for n in _NAME_SPLIT.split(names))
