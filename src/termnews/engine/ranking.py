@@ -8,21 +8,33 @@ list (tens of nanoseconds a posting) and pick the top `want` of the exact match 
 
 Under an OR the sum needs gates: in `(a b) OR c` a story holding `a` but not `b` matches
 through `c` only, so `a` counts only in stories matching `a b` as a whole (the same goes for
-phrases). `additive_leaves` returns None for shapes it does not know; the caller then falls
-back to Whoosh.
+phrases). `additive_leaves` reads the query's form (`engine.query.form`) and returns None
+for shapes whose score is not such a sum; the caller then falls back to Whoosh.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import query as wq
-
 from termnews.engine import vector
-from termnews.engine.matching.phrases import phrase_words
+from termnews.engine.query.form import (
+    And,
+    AndMaybe,
+    AndNot,
+    DateRange,
+    Every,
+    Filter,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Term,
+    as_form,
+)
 from termnews.engine.storage.postings import PostingCache
 
 #: Sum with numpy (when loaded) from this many matches up; below it, Python is as quick.
@@ -39,58 +51,60 @@ class Leaf:
     field: str
     text: str
     boost: float = 1.0
-    constant: Any = None
+    constant: Node | None = None
     """For a constant-score clause: the query whose matches each score `boost`."""
-    gates: tuple[Any, ...] = ()
+    gates: tuple[Node, ...] = ()
     """Queries a story must match for this leaf to count (an AND or phrase under an OR)."""
 
 
-def additive_leaves(q: Any) -> list[Leaf] | None:
-    """The leaves whose gated scores add up to `q`'s Whoosh score, or None if they may not."""
+def additive_leaves(q: Node | Any) -> list[Leaf] | None:
+    """The leaves whose gated scores add up to `q`'s Whoosh score, or None if they may not.
+
+    A Whoosh query is translated first; the searcher passes the form it translated once.
+    """
     leaves: list[Leaf] = []
-    return leaves if _walk(q, leaves, under_or=False, gates=()) else None
+    return leaves if _walk(as_form(q), leaves, under_or=False, gates=()) else None
 
 
-def _walk(q: Any, leaves: list[Leaf], *, under_or: bool, gates: tuple[Any, ...]) -> bool:
-    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return True
-    if isinstance(q, wq.Term):
-        leaves.append(Leaf(q.fieldname, str(q.text), float(q.boost), gates=gates))
-        return True
-    if isinstance(q, wq.NumericRange):
-        if not q.constantscore:
-            return False
-        leaves.append(Leaf("", "", float(q.boost), constant=q, gates=gates))
-        return True
-    if isinstance(q, wq.Or):
-        if q.minmatch or q.scale or q.boost != 1.0:
-            return False
-        return all(_walk(c, leaves, under_or=True, gates=gates) for c in q.subqueries)
+def _walk(q: Node, leaves: list[Leaf], *, under_or: bool, gates: tuple[Node, ...]) -> bool:
+    match q:
+        case Nothing() | Filter():
+            return True  # no score: a filter only narrows the matches
+        case Term(field, text, boost):
+            leaves.append(Leaf(field, text, boost, gates=gates))
+            return True
+        case DateRange(boost=boost) | Every(boost=boost):
+            # Whoosh scores each of their stories a constant `boost`.
+            leaves.append(Leaf("", "", boost, constant=q, gates=gates))
+            return True
+        case Or(children, boost):
+            return boost == 1.0 and all(
+                _walk(c, leaves, under_or=True, gates=gates) for c in children
+            )
     if under_or:
         # Under an OR, an AND or a phrase counts only where it matches as a whole.
         return _walk(q, leaves, under_or=False, gates=(*gates, q))
-    words = phrase_words(q)
-    if words is not None:
-        # Whoosh scores a phrase as the sum of its words' scores, where it matches.
-        boost = float(getattr(q, "boost", 1.0))
-        leaves.extend(Leaf(w.fieldname, str(w.text), boost, gates=gates) for w in words)
-        return True
-    if getattr(q, "boost", 1.0) != 1.0:
-        return False
-    if isinstance(q, wq.And):
-        for child in q.subqueries:
-            if isinstance(child, wq.Not):
-                # Whoosh scores `x NOT y` as `x` plus the inverse matcher's constant 1.
-                leaves.append(Leaf("", "", float(child.boost), constant=child, gates=gates))
-            elif not _walk(child, leaves, under_or=False, gates=gates):
+    match q:
+        case Phrase(field, words, boost):
+            # Whoosh scores a phrase as the sum of its words' scores, where it matches.
+            leaves.extend(Leaf(field, word, boost, gates=gates) for word, _offset in words)
+            return True
+        case And(children, boost):
+            if boost != 1.0:
                 return False
-        return True
-    if isinstance(q, wq.AndNot):
-        return _walk(q.a, leaves, under_or=False, gates=gates)
-    if isinstance(q, wq.AndMaybe):
-        return _walk(q.a, leaves, under_or=False, gates=gates) and _walk(
-            q.b, leaves, under_or=True, gates=gates
-        )
+            for child in children:
+                if isinstance(child, Not):
+                    # Whoosh scores `x NOT y` as `x` plus the inverse matcher's constant 1.
+                    leaves.append(Leaf("", "", child.boost, constant=child, gates=gates))
+                elif not _walk(child, leaves, under_or=False, gates=gates):
+                    return False
+            return True
+        case AndNot(positive, _negative):
+            return _walk(positive, leaves, under_or=False, gates=gates)
+        case AndMaybe(required, optional):
+            return _walk(required, leaves, under_or=False, gates=gates) and _walk(
+                optional, leaves, under_or=True, gates=gates
+            )
     return False
 
 
@@ -105,13 +119,16 @@ def top(
 ) -> list[tuple[int, float]]:
     """The best `want` of `matches` as (docnum, score): score descending, then docnum.
 
-    `members(q)` gives the match set of a constant-score clause. Ties go to the lower
-    docnum, as in Whoosh's collector, so pages are stable. Large match sets are summed with
-    numpy once it is loaded (the first phrase loads it), with the same arithmetic in the
-    same order, so both ways give the same floats; `vectorise` forces one way (for tests).
+    `members(q)` gives the match set of a query node (a gate, or a constant-score clause);
+    each distinct node is asked once a call, since the leaves of one gated AND or phrase
+    share its gate. Ties go to the lower docnum, as in Whoosh's collector, so pages are
+    stable. Large match sets are summed with numpy once it is loaded (the first phrase loads
+    it), with the same arithmetic in the same order, so both ways give the same floats;
+    `vectorise` forces one way (for tests).
     """
     if not matches or want <= 0:
         return []
+    members = _asked_once(members)
     np = vector.loaded() if vectorise is None else (vector.load() if vectorise else None)
     if np is not None and (vectorise or len(matches) >= VECTORISE_FROM):
         return _top_vectorised(np, postings, leaves, matches, want, doc_count_all, members)
@@ -191,7 +208,20 @@ def _top_vectorised(
     return list(zip(best.tolist(), acc[best].tolist(), strict=True))
 
 
-def _gate(gates: tuple[Any, ...], members: Any) -> set[int] | frozenset[int] | None:
+def _asked_once(members: Callable[[Node], Collection[int]]) -> Callable[[Node], Any]:
+    """`members`, remembering each node's answer (query nodes are frozen and hashable)."""
+    answers: dict[Node, Collection[int]] = {}
+
+    def member_set(q: Node) -> Collection[int]:
+        found = answers.get(q)
+        if found is None:
+            found = answers[q] = members(q)
+        return found
+
+    return member_set
+
+
+def _gate(gates: tuple[Node, ...], members: Any) -> set[int] | frozenset[int] | None:
     if not gates:
         return None
     sets = [members(g) for g in gates]

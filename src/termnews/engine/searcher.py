@@ -15,7 +15,6 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,13 +22,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import query as wq
-
 from termnews.article import Article
 from termnews.engine import ranking, vector
 from termnews.engine.highlight import lead_snippet, snippet
 from termnews.engine.highlight import spans as find_spans
+from termnews.engine.lru import LRU
 from termnews.engine.matching.matchsets import DocSets
+from termnews.engine.query.form import Every, Node, Nothing
 from termnews.engine.query.language import (
     MIN_PREFIX,
     ParsedQuery,
@@ -71,7 +70,7 @@ class _Entry:
     """A Results this Searcher returned, with what it takes to page through it."""
 
     results: Results
-    query: Any
+    parsed: ParsedQuery
     ranked: _Ranked
     generation: int
     complete: bool
@@ -86,6 +85,8 @@ class _Ranked:
     total: int
     rank_query: Any = None
     """What later relevance pages are scored with (see `ParsedQuery.rank_query`)."""
+    rank_form: Node | None = None
+    """`rank_query`'s form."""
     allow: Collection[int] | None = None
     """The exact match set that later relevance pages are picked from."""
 
@@ -109,7 +110,7 @@ class Searcher:
         self._text = text_analyzer()
         self._names = name_analyzer()
         # Results this reader generation produced: their docnums are valid for `hits`.
-        self._recent: OrderedDict[int, _Entry] = OrderedDict()
+        self._recent: LRU[int, _Entry] = LRU(_RECENT_RESULTS)
         self._generation = 0
 
     # -- context manager ---------------------------------------------------------------------
@@ -182,11 +183,11 @@ class Searcher:
         with self._lock:
             completer = self._complete if complete else None
             parsed = parse(self._parser, text, self._now(), completer)
-            if isinstance(parsed.query, wq.Every) and sort is SortOrder.RELEVANCE:
+            if isinstance(parsed.form, Every) and sort is SortOrder.RELEVANCE:
                 sort = SortOrder.NEWEST  # nothing to rank by: everything, newest first
-            ranked = self._run(parsed.query, sort, limit, parsed.rank_query)
+            ranked = self._run(parsed, sort, limit)
             reader = self._searcher.reader()
-            terms = frozenset(t for _f, t in positive_terms(parsed.query, reader))
+            terms = frozenset(t for _f, t in positive_terms(parsed.form, reader))
             suggestion = None if ranked.total else self._suggest(text, parsed)
             first = ranked.docnums[:limit]
             hits = self._materialise(first, [ranked.scores.get(d, 0.0) for d in first], terms)
@@ -201,28 +202,28 @@ class Searcher:
                 terms=terms,
                 docnums=tuple(ranked.docnums),
             )
-            self._recent[id(results)] = _Entry(
-                results, parsed.query, ranked, self._generation, complete
+            self._recent.put(
+                id(results), _Entry(results, parsed, ranked, self._generation, complete)
             )
-            while len(self._recent) > _RECENT_RESULTS:
-                self._recent.popitem(last=False)
             return results
 
-    def _run(self, q: Any, sort: SortOrder, want: int, rank_q: Any = None) -> _Ranked:
+    def _run(self, parsed: ParsedQuery, sort: SortOrder, want: int) -> _Ranked:
         """The matches in order: all of them for date orders, at least `want` for relevance.
 
         The exact total and the date orders come from set algebra (`DocSets`); relevance
         scores the match set over cached posting arrays (`ranking`), and later pages are
-        scored on demand by `hits`.
+        scored on demand by `hits`. All of them read the query's form; Whoosh gets the
+        parsed query itself when the form holds a part only it can match or score.
         """
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        q = parsed.form
+        if isinstance(q, Nothing):
             return _Ranked([], {}, 0)
         docsets = self._docsets
-        if isinstance(q, wq.Every):
+        if isinstance(q, Every) and q.field is None:
             order = docsets.everything(newest=sort is not SortOrder.OLDEST)
             return _Ranked(order, {}, len(order))
         if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q):
-            found = self._searcher.search(q, limit=None)
+            found = self._searcher.search(parsed.query, limit=None)
             ranked = found.top_n
             return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, len(ranked))
         matches = docsets.matches(q)
@@ -231,13 +232,13 @@ class Searcher:
             return _Ranked(order, {}, len(order))
         if not matches:
             return _Ranked([], {}, 0)
-        if rank_q is not None and docsets.is_cheap(rank_q):
-            return self._top(rank_q, max(want, 1), matches)
-        return self._top(q, max(want, 1), matches)
+        if parsed.rank_form is not None and docsets.is_cheap(parsed.rank_form):
+            return self._top(parsed.rank_query, parsed.rank_form, max(want, 1), matches)
+        return self._top(parsed.query, q, max(want, 1), matches)
 
-    def _top(self, q: Any, want: int, matches: Collection[int]) -> _Ranked:
-        """The best `want` of `matches` by `q`'s BM25F score."""
-        leaves = additive_leaves(q)
+    def _top(self, q: Any, form: Node, want: int, matches: Collection[int]) -> _Ranked:
+        """The best `want` of `matches` by the BM25F score of `q` (whose form is `form`)."""
+        leaves = additive_leaves(form)
         if leaves is not None:
             best = ranking.top(
                 self._docsets.postings,
@@ -251,7 +252,7 @@ class Searcher:
             allow = matches if isinstance(matches, set) else set(matches)
             found = self._searcher.search(q, limit=min(want, len(matches)), filter=allow)
             best = [(d, float(s)) for s, d in found.top_n]
-        return _Ranked([d for d, _s in best], dict(best), len(matches), q, matches)
+        return _Ranked([d for d, _s in best], dict(best), len(matches), q, form, matches)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
         """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
@@ -260,24 +261,27 @@ class Searcher:
             entry = self._recent.get(id(results))
             known = entry is not None and entry.results is results
             if known and entry.generation == self._generation:  # type: ignore[union-attr]
-                q, ranked = entry.query, entry.ranked  # type: ignore[union-attr]
+                parsed, ranked = entry.parsed, entry.ranked  # type: ignore[union-attr]
             else:
                 # Made before a refresh (document numbers may have moved): re-run it, the
                 # way it was first run (as typed, or completing the last word).
                 complete = known and entry.complete  # type: ignore[union-attr]
                 completer = self._complete if complete else None
                 parsed = parse(self._parser, results.query, self._now(), completer)
-                q = parsed.query
-                ranked = self._run(q, results.sort, stop, parsed.rank_query)
-                self._recent[id(results)] = _Entry(
-                    results, q, ranked, self._generation, bool(complete)
+                ranked = self._run(parsed, results.sort, stop)
+                self._recent.put(
+                    id(results), _Entry(results, parsed, ranked, self._generation, bool(complete))
                 )
             if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
                 # A relevance page past the ones scored so far: score further, in one go.
+                ranks_itself = ranked.rank_form is None
                 more = self._top(
-                    ranked.rank_query if ranked.rank_query is not None else q,
+                    parsed.query if ranks_itself else ranked.rank_query,
+                    parsed.form if ranks_itself else ranked.rank_form,  # type: ignore[arg-type]
                     max(stop, 2 * len(ranked.docnums)),
-                    ranked.allow if ranked.allow is not None else self._docsets.matches(q),
+                    ranked.allow
+                    if ranked.allow is not None
+                    else self._docsets.matches(parsed.form),
                 )
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]

@@ -3,9 +3,10 @@
 Whoosh's matchers walk a union or intersection one document at a time in Python, which is
 what makes counting the matches of a common word slow. Here each term's postings are read
 once into a frozenset (kept in a small LRU, so the words a person keeps while typing cost
-nothing on the next keystroke) and combined with C-speed set operations. Phrases are matched
-from the words' packed positions (`termnews.engine.matching.phrases`); anything that needs expansion
-(wildcards, fuzzy terms) falls back to Whoosh for that subtree.
+nothing on the next keystroke) and combined with C-speed set operations. Queries arrive in
+their internal form (`termnews.engine.query.form`). Phrases are matched from the words'
+packed positions (`termnews.engine.matching.phrases`); what the form leaves to Whoosh
+(`Opaque`: wildcards, fuzzy terms) is matched by Whoosh for that subtree.
 
 Postings are decoded once into arrays (`termnews.engine.storage.postings`) that relevance ranking
 (`termnews.engine.ranking`) shares; this module supplies the exact `total` and the full
@@ -15,14 +16,31 @@ newest/oldest orders, which only need membership and a date column.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from typing import Any
 
-from whoosh import query as wq
-
 from termnews.engine import vector
-from termnews.engine.matching.phrases import PhraseKey, matching_docs, phrase_key
-from termnews.engine.storage.postings import PostingCache
+from termnews.engine.lru import LRU
+from termnews.engine.matching.phrases import matching_docs
+from termnews.engine.query.form import (
+    And,
+    AndMaybe,
+    AndNot,
+    DateRange,
+    Every,
+    Filter,
+    FilterResolver,
+    Node,
+    Not,
+    Nothing,
+    Opaque,
+    Or,
+    Phrase,
+    PhraseKey,
+    Term,
+    UnsupportedFilter,
+    as_form,
+)
+from termnews.engine.storage.postings import PostingCache, field_lengths
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000
@@ -36,15 +54,16 @@ PHRASE_CACHE_MEMBERS = 400_000
 class DocSets:
     """Match sets and date orders for one reader generation (make a new one on refresh)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, filters: FilterResolver | None = None) -> None:
+        """`filters` answers state filters (`form.Filter`); without it they raise."""
         self._searcher = searcher
         self._reader = searcher.reader()
+        self._filters = filters
         self.postings = PostingCache(searcher)
-        self._terms: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
-        self._held = 0
-        self._phrases: OrderedDict[PhraseKey, frozenset[int]] = OrderedDict()
-        self._phrase_held = 0
-        self._ranges: dict[tuple[Any, ...], frozenset[int]] = {}
+        self._terms: LRU[tuple[str, str], frozenset[int]] = LRU(SET_CACHE_MEMBERS, len)
+        self._phrases: LRU[PhraseKey, frozenset[int]] = LRU(PHRASE_CACHE_MEMBERS, len)
+        self._ranges: LRU[DateRange, frozenset[int]] = LRU(RANGE_CACHE)
+        self._with_field: dict[str, frozenset[int]] = {}
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
@@ -68,97 +87,113 @@ class DocSets:
 
     def term(self, field: str, text: str) -> frozenset[int]:
         key = (field, text)
-        cached = self._terms.get(key)
-        if cached is not None:
-            self._terms.move_to_end(key)
-            return cached
-        found = frozenset(self.postings.get(field, text).ids)
-        if found and self.deleted:
-            found -= self.deleted
-        self._terms[key] = found
-        self._held += len(found)
-        while self._held > SET_CACHE_MEMBERS and len(self._terms) > 1:
-            _key, dropped = self._terms.popitem(last=False)
-            self._held -= len(dropped)
+        found = self._terms.get(key)
+        if found is None:
+            found = frozenset(self.postings.get(field, text).ids)
+            if found and self.deleted:
+                found -= self.deleted
+            self._terms.put(key, found)
         return found
 
     @staticmethod
-    def is_cheap(q: Any) -> bool:
-        """True if `q` is all terms, phrases, boolean operators and ranges.
+    def is_cheap(q: Node) -> bool:
+        """True unless `q` holds a part only Whoosh can match (`Opaque`).
 
         Fuzzy and wildcard terms need Whoosh's matchers; for those, one scored pass that
         yields the total too is cheaper than counting and then ranking.
         """
-        if isinstance(q, (wq.Term, wq.Every, wq.NumericRange)):
-            return True
-        if phrase_key(q) is not None:
-            return True
-        if isinstance(q, (wq.Or, wq.And, wq.AndNot, wq.Not, wq.AndMaybe)):
-            return all(DocSets.is_cheap(child) for child in q.children())
-        return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
+        match q:
+            case And(children) | Or(children):
+                return all(DocSets.is_cheap(child) for child in children)
+            case Not(child):
+                return DocSets.is_cheap(child)
+            case AndNot(first, second) | AndMaybe(first, second):
+                return DocSets.is_cheap(first) and DocSets.is_cheap(second)
+            case Opaque():
+                return False
+        return True
 
-    def matches(self, q: Any) -> frozenset[int] | set[int]:
-        """The exact set of live documents matching `q`."""
-        if isinstance(q, wq.Term):
-            return self.term(q.fieldname, str(q.text))
-        if isinstance(q, wq.Every):
-            return self.live
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return frozenset()
-        if isinstance(q, wq.Or):
-            out: set[int] = set()
-            for child in q.subqueries:
-                out |= self.matches(child)
-            return out
-        if isinstance(q, wq.And):
-            positives = [c for c in q.subqueries if not isinstance(c, wq.Not)]
-            negatives = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-            sets = sorted((self.matches(c) for c in positives), key=len)
-            result = set(sets[0]) if sets else set(self.live)
-            for other in sets[1:]:
-                result &= other
-            for negative in negatives:
-                result -= self.matches(negative)
-            return result
-        if isinstance(q, wq.AndNot):
-            return set(self.matches(q.a)) - self.matches(q.b)
-        if isinstance(q, wq.Not):
-            return set(self.live) - self.matches(q.query)
-        if isinstance(q, wq.AndMaybe):
-            return self.matches(q.a)
-        key = phrase_key(q)
-        if key is not None:
-            return self.phrase(key)
-        if isinstance(q, wq.NumericRange) and q.fieldname == "published":
-            return self.published_between(q)
-        return set(q.docs(self._searcher)) - self.deleted
+    def matches(self, q: Node | Any) -> frozenset[int] | set[int]:
+        """The exact set of live documents matching `q` (a Whoosh query is translated first)."""
+        return self._matches(as_form(q))
 
-    def published_between(self, q: Any) -> frozenset[int]:
+    def _matches(self, q: Node) -> frozenset[int] | set[int]:
+        match q:
+            case Term(field, text):
+                return self.term(field, text)
+            case Or(children):
+                out: set[int] = set()
+                for child in children:
+                    out |= self._matches(child)
+                return out
+            case And(children):
+                positives = [c for c in children if not isinstance(c, Not)]
+                negatives = [c.child for c in children if isinstance(c, Not)]
+                sets = sorted((self._matches(c) for c in positives), key=len)
+                result = set(sets[0]) if sets else set(self.live)
+                for other in sets[1:]:
+                    result &= other
+                for negative in negatives:
+                    result -= self._matches(negative)
+                return result
+            case Phrase():
+                return self.phrase(q.key)
+            case DateRange():
+                return self.published_between(q)
+            case Not(child):
+                return set(self.live) - self._matches(child)
+            case AndNot(positive, negative):
+                return set(self._matches(positive)) - self._matches(negative)
+            case AndMaybe(required, _optional):
+                return self._matches(required)
+            case Every(None):
+                return self.live
+            case Every(field):
+                return self.with_field(field)
+            case Nothing():
+                return frozenset()
+            case Filter(name, value):
+                if self._filters is None:
+                    raise UnsupportedFilter(q)
+                return self._filters.stories(name, value)
+            case Opaque(query):
+                return set(query.docs(self._searcher)) - self.deleted
+        raise TypeError(f"not a query form node: {q!r}")
+
+    def with_field(self, field: str) -> frozenset[int]:
+        """Live stories with something in `field`: those whose stored length of it is not 0.
+
+        Whoosh reads the posting list of every term in the field for this; the length
+        column answers it in one pass.
+        """
+        found = self._with_field.get(field)
+        if found is None:
+            lengths = field_lengths(self._reader, field)
+            found = frozenset(d for d, code in enumerate(lengths) if code) - self.deleted
+            self._with_field[field] = found
+        return found
+
+    def published_between(self, q: DateRange) -> frozenset[int]:
         """A `date:` range, filtered from the cached date column.
 
         Whoosh would expand the range into its numeric terms and union their postings (~9 ms
         at 20k stories); one pass over the column is ~1 ms. Ranking asks again for the same
         set (a range scores a constant), so the last few are kept.
         """
-        key = (q.start, q.end, q.startexcl, q.endexcl)
-        cached = self._ranges.get(key)
-        if cached is not None:
-            return cached
-        low = -math.inf if q.start is None else q.start + (1 if q.startexcl else 0)
-        high = math.inf if q.end is None else q.end - (1 if q.endexcl else 0)
-        found = frozenset(d for d, v in enumerate(self.dates()) if low <= v <= high)
-        if self.deleted:
-            found -= self.deleted
-        if len(self._ranges) >= RANGE_CACHE:
-            self._ranges.pop(next(iter(self._ranges)))
-        self._ranges[key] = found
+        found = self._ranges.get(q)
+        if found is None:
+            low = -math.inf if q.start is None else q.start
+            high = math.inf if q.end is None else q.end
+            found = frozenset(d for d, v in enumerate(self.dates()) if low <= v <= high)
+            if self.deleted:
+                found -= self.deleted
+            self._ranges.put(q, found)
         return found
 
     def phrase(self, key: PhraseKey) -> frozenset[int]:
         """Stories holding the phrase, found from its words' positions in bulk (`phrases`)."""
         cached = self._phrases.get(key)
         if cached is not None:
-            self._phrases.move_to_end(key)
             return cached
         field, words = key
         if len(words) == 1:
@@ -180,11 +215,7 @@ class DocSets:
                 found = frozenset(matching_docs(streams))
                 if found and self.deleted:
                     found -= self.deleted
-        self._phrases[key] = found
-        self._phrase_held += len(found)
-        while self._phrase_held > PHRASE_CACHE_MEMBERS and len(self._phrases) > 1:
-            _key, dropped = self._phrases.popitem(last=False)
-            self._phrase_held -= len(dropped)
+        self._phrases.put(key, found)
         return found
 
     def dates(self) -> list[int]:

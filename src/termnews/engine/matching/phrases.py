@@ -12,51 +12,18 @@ the bulk writer it halved the build rate (650 -> 315 stories/s on 3,000 stories)
 phrases are checked here instead.
 
 A phrase is a list of (word, offset): `"state of the art"` is state@0 art@3, because the
-analyzer keeps the gaps of dropped stop words (see `querylang._GapPhrasePlugin`).
+analyzer keeps the gaps of dropped stop words (see `query.language._GapPhrasePlugin`); the
+query's form (`query.form.Phrase`) carries those offsets.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.query.spans import SpanNear2
-
 from termnews.engine import vector
 
 #: Scales a docnum above any position in one story, so (docnum, position) is one int.
 KEY_SCALE = 1 << 24
-
-#: (field, ((word, offset), ...)): a phrase with each word's distance from the first.
-PhraseKey = tuple[str, tuple[tuple[str, int], ...]]
-
-
-def phrase_key(q: Any) -> PhraseKey | None:
-    """The words and offsets of an exact phrase query, or None for anything else."""
-    if isinstance(q, wq.Phrase):
-        if q.slop != 1 or not q.words:
-            return None
-        return q.fieldname, tuple((str(w), i) for i, w in enumerate(q.words))
-    if isinstance(q, SpanNear2) and q.ordered and q.slop == q.mindist and len(q.qs) == 2:
-        head, tail = q.qs
-        if not isinstance(tail, wq.Term):
-            return None
-        first = phrase_key(head) if not isinstance(head, wq.Term) else None
-        if isinstance(head, wq.Term):
-            first = (head.fieldname, ((str(head.text), 0),))
-        if first is None or first[0] != tail.fieldname:
-            return None
-        last = first[1][-1][1]
-        return first[0], (*first[1], (str(tail.text), last + q.slop))
-    return None
-
-
-def phrase_words(q: Any) -> list[wq.Term] | None:
-    """The phrase's words as terms (what Whoosh sums to score it), or None if not a phrase."""
-    key = phrase_key(q)
-    if key is None:
-        return None
-    return [wq.Term(key[0], word) for word, _offset in key[1]]
 
 
 def matching_docs(words: list[Occurrences]) -> list[int]:

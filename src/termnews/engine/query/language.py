@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import whoosh
 from whoosh import query as wq
 from whoosh.qparser import (
     FuzzyTermPlugin,
@@ -25,10 +28,22 @@ from whoosh.qparser import (
     PhrasePlugin,
     PlusMinusPlugin,
 )
+from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.plugins import FieldAliasPlugin
 from whoosh.query.spans import SpanNear2
 
 from termnews.engine.query.dates import DateSyntaxError, date_query
+from termnews.engine.query.form import (
+    And,
+    AndMaybe,
+    AndNot,
+    Node,
+    Opaque,
+    Or,
+    Phrase,
+    Term,
+    translate,
+)
 from termnews.engine.schema import DEFAULT_FIELDS
 
 #: Field names a person may type, and the index field each one means.
@@ -60,19 +75,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A Whoosh query plus what the engine did on the user's behalf."""
+    """A Whoosh query and its form (`query.form`), plus what the engine did on the user's
+    behalf. The form is what the engine's own paths read; the Whoosh query is what Whoosh
+    matches and scores when they cannot."""
 
     query: Any
+    form: Node
     notice: str | None
     words: tuple[str, ...]
     """The plain words typed (no operators or field names): the raw material for suggestions."""
-    completed: tuple[str, ...] = ()
-    """The words a partial last word was completed to, for the status line."""
     rank_query: Any = None
     """When a partial word was completed: the query without it, to rank by. Scoring the
     union of ten completions for every match is what makes typeahead slow; ranking by the
     complete words (among the stories that match everything) is cheap and orders the same
     stories almost the same way."""
+    rank_form: Node | None = None
+    """`rank_query`'s form."""
 
 
 #: (index field or None for the default fields, partial word) -> {index field: [terms]}
@@ -212,7 +230,6 @@ def parse(
 
     text = _DATE_CLAUSE.sub(replace_date, text)
 
-    completed: list[str] = []
     rank_text = ""
     if completer is not None and text and not text[-1].isspace() and text.count('"') % 2 == 0:
         match = _LAST_WORD.search(text)
@@ -226,8 +243,6 @@ def parse(
                     wq.Term(name, term) for name, terms in expansions.items() for term in terms
                 ]
                 if alternatives:
-                    for terms in expansions.values():
-                        completed.extend(t for t in terms if t not in completed)
                     rank_text = text[: match.start()]
                     text = (
                         text[: match.start()]
@@ -243,28 +258,60 @@ def parse(
     if not text.strip():
         parsed: Any = wq.Every()
     else:
-        try:
-            parsed = _substitute(parser.parse(text), replacements)
-        except Exception:  # Whoosh raises on a few odd inputs, e.g. `0(-)`
+        read = _whoosh_parse(parser, text)
+        if read is not None:
+            parsed = _substitute(read, replacements)
+        else:
             fallback = " ".join(plain_words(original))
             notices.append("could not read the query, so searched for the words instead")
-            parsed = parser.parse(fallback) if fallback else wq.NullQuery
+            parsed = (_whoosh_parse(parser, fallback) if fallback else None) or wq.NullQuery
     rank_query = None
     if rank_text.strip() and not notices:
-        try:
-            rank_query = _substitute(parser.parse(rank_text), replacements)
-        except Exception:  # ranking is an optimisation: fall back to the full query
-            rank_query = None
+        read = _whoosh_parse(parser, rank_text)
+        # Ranking by it is an optimisation: if it cannot be read, rank by the full query.
+        rank_query = None if read is None else _substitute(read, replacements)
     return ParsedQuery(
         query=parsed,
+        form=translate(parsed),
         notice="; ".join(notices) or None,
         words=words,
-        completed=tuple(completed),
         rank_query=rank_query,
+        rank_form=None if rank_query is None else translate(rank_query),
     )
 
 
-def positive_terms(q: Any, reader: Any, expand_limit: int = 50) -> set[tuple[str, str]]:
+#: What Whoosh's parser raises on the odd inputs it cannot read (`0(-)`, `(a'-)b`): its own
+#: error, or a builtin one from a parse step that assumed a shape the text does not have.
+_PARSER_FAILURES = (
+    QueryParserError,
+    IndexError,
+    NotImplementedError,
+    AssertionError,
+    AttributeError,
+)
+_WHOOSH_DIR = str(Path(whoosh.__file__).parent)
+
+
+def _whoosh_parse(parser: MultifieldParser, text: str) -> Any | None:
+    """Whoosh's query for `text`, or None when its parser fails on it.
+
+    Only a failure raised inside Whoosh's code counts as unreadable input; any other
+    exception is a bug of ours (a plugin, a placeholder) and propagates.
+    """
+    try:
+        return parser.parse(text)
+    except _PARSER_FAILURES as error:
+        if not _raised_in_whoosh(error):
+            raise
+        return None
+
+
+def _raised_in_whoosh(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(_WHOOSH_DIR)
+
+
+def positive_terms(q: Node, reader: Any, expand_limit: int = 50) -> set[tuple[str, str]]:
     """(field, text) of every term that makes a story match, for highlighting.
 
     Negated parts are skipped (highlighting a word the story must *not* contain would mislead)
@@ -272,30 +319,42 @@ def positive_terms(q: Any, reader: Any, expand_limit: int = 50) -> set[tuple[str
     """
     found: set[tuple[str, str]] = set()
 
-    def walk(node: Any) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        if isinstance(node, wq.Term):
-            if node.fieldname in TEXT_FIELDS:
-                found.add((node.fieldname, str(node.text)))
-            return
-        if isinstance(node, wq.Phrase):
-            found.update((node.fieldname, str(w)) for w in node.words)
-            return
-        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
-            if node.fieldname in TEXT_FIELDS:
-                for i, (_field, term) in enumerate(node.expanded_terms(reader)):
-                    if i >= expand_limit:
-                        break
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    found.add((node.fieldname, text))
-            return
-        children: Iterable[Any] = node.children() if not node.is_leaf() else ()
-        for child in children:
-            walk(child)
+    def walk(node: Node) -> None:
+        match node:
+            case Term(field, text):
+                if field in TEXT_FIELDS:
+                    found.add((field, text))
+            case Phrase(field, words):
+                found.update((field, word) for word, _offset in words)
+            case And(children) | Or(children):
+                for child in children:
+                    walk(child)
+            case AndNot(positive, _negative):
+                walk(positive)
+            case AndMaybe(required, optional):
+                walk(required)
+                walk(optional)
+            case Opaque(query):
+                for leaf in query.leaves():
+                    _whoosh_leaf_terms(leaf, reader, expand_limit, found)
 
     walk(q)
     return found
+
+
+def _whoosh_leaf_terms(
+    leaf: Any, reader: Any, expand_limit: int, found: set[tuple[str, str]]
+) -> None:
+    """The terms of a leaf Whoosh matches for us (`form.Opaque`): a sloppy phrase's words,
+    and the first `expand_limit` index terms a prefix, wildcard or fuzzy term stands for."""
+    if isinstance(leaf, wq.Term):
+        if leaf.fieldname in TEXT_FIELDS:
+            found.add((leaf.fieldname, str(leaf.text)))
+    elif isinstance(leaf, wq.Phrase):
+        found.update((leaf.fieldname, str(w)) for w in leaf.words)
+    elif isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and leaf.fieldname in TEXT_FIELDS:
+        for i, (_field, term) in enumerate(leaf.expanded_terms(reader)):
+            if i >= expand_limit:
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            found.add((leaf.fieldname, text))

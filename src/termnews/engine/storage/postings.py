@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from termnews.engine import vector
+from termnews.engine.lru import LRU
 from termnews.engine.storage.codec import (
     BlockValues,
     ListValues,
@@ -57,30 +57,44 @@ class BlockRef:
     stride: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TermPostings:
     """One term's live and deleted postings: ascending docnums and each one's weight.
 
-    The weights become BM25F scores (`PostingCache.scored`) the first time the term ranks
-    anything: most words a keystroke decodes only decide which stories match (the
+    Scores are computed from the weights (`PostingCache.scored`) only the first time the
+    term ranks anything: most words a keystroke decodes only decide which stories match (the
     completions of a partial word are ranked by the words before it), and never need them.
     """
 
     ids: array
     weights: array
-    scored: bool = False
     refs: list[BlockRef] | None = None
     """Where each block lies (None if any block is not packed): later reads of the term's
     positions or values go straight to the blocks they need, with no walk over headers."""
 
-    @property
-    def scores(self) -> array:
-        if not self.scored:
-            raise ValueError("not scored yet: use PostingCache.scored")
-        return self.weights
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPostings:
+    """A term's postings with each weight turned into its BM25F score.
+
+    Once a term is scored the cache holds this in its place (weights serve only to compute
+    scores), so a scored term costs no more memory than an unscored one; a `TermPostings`
+    someone still holds keeps its weights.
+    """
+
+    ids: array
+    scores: array
+    refs: list[BlockRef] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+#: What the cache holds for a term: its docnums and block places, weighted or scored.
+Postings = TermPostings | ScoredPostings
 
 
 class PostingCache:
@@ -89,42 +103,47 @@ class PostingCache:
     def __init__(self, searcher: Any, budget: int = CACHE_POSTINGS) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
-        self._budget = budget
-        self._held = 0
-        self._cache: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
+        self._cache: LRU[tuple[str, str], Postings] = LRU(budget, len)
         self._norms: dict[str, list[float]] = {}
         self._norm_arrays: dict[str, Any] = {}
 
-    def scored(self, field: str, text: str) -> TermPostings:
-        """Like `get`, with `scores` filled in (Whoosh's BM25F for each posting)."""
+    def scored(self, field: str, text: str) -> ScoredPostings:
+        """Like `get`, with Whoosh's BM25F score for each posting."""
         found = self.get(field, text)
-        if not found.scored:
-            if self._searcher.schema[field].scorable and len(found):
-                factor = self._factor(field, text)
-                norm = self._norm(field)
-                found.weights = array(
-                    "d",
-                    [
-                        factor * w / (w + norm[d])
-                        for d, w in zip(found.ids, found.weights, strict=True)
-                    ],
-                )
-            found.scored = True
-        return found
+        if isinstance(found, ScoredPostings):
+            return found
+        scores = found.weights
+        if self._searcher.schema[field].scorable and len(found):
+            factor = self._factor(field, text)
+            norm = self._norm(field)
+            scores = array(
+                "d",
+                [factor * w / (w + norm[d]) for d, w in zip(found.ids, found.weights, strict=True)],
+            )
+        return self._keep_scored((field, text), found, scores)
+
+    def _keep_scored(
+        self, key: tuple[str, str], found: TermPostings, scores: array
+    ) -> ScoredPostings:
+        scored = ScoredPostings(found.ids, scores, found.refs)
+        self._cache.put(key, scored)
+        return scored
 
     def scores_in(self, field: str, text: str, docnums: Iterable[int]) -> list[tuple[int, float]]:
         """(docnum, score) for those of `docnums` the term is in: for a few stories of a long
         posting list, a binary search each beats scoring the whole list."""
         found = self.get(field, text)
-        ids, weights = found.ids, found.weights
+        ids = found.ids
         size = len(ids)
         out = []
-        if found.scored or not self._searcher.schema[field].scorable:
+        if isinstance(found, ScoredPostings) or not self._searcher.schema[field].scorable:
+            ready = found.scores if isinstance(found, ScoredPostings) else found.weights
             for d in docnums:
                 i = bisect_left(ids, d)
                 if i < size and ids[i] == d:
-                    out.append((d, weights[i]))
+                    out.append((d, ready[i]))
             return out
+        weights = found.weights
         factor = self._factor(field, text)
         norm = self._norm(field)
         for d in docnums:
@@ -147,7 +166,7 @@ class PostingCache:
         if key not in self._cache:
             per_block: list[Any] = []
             found = self._load(field, text, per_block)
-            self._remember(key, found)
+            self._cache.put(key, found)
             if not per_block:
                 return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
             all_counts = _joined(np, [(code, counts) for code, counts, _posns in per_block])
@@ -180,38 +199,31 @@ class PostingCache:
         """
         found = self.get(field, text)
         ids = np.frombuffer(found.ids, dtype=np.int32)
-        if not found.scored:
+        if isinstance(found, TermPostings):
+            scores = found.weights
             if self._searcher.schema[field].scorable and len(found):
                 norms = self._norm_array(field, np)
                 weights = np.frombuffer(found.weights, dtype=np.float64)
-                scores = self._factor(field, text) * weights / (weights + norms[ids])
-                found.weights = array("d", scores.tobytes())
-            found.scored = True
-        return ids, np.frombuffer(found.weights, dtype=np.float64)
+                computed = self._factor(field, text) * weights / (weights + norms[ids])
+                scores = array("d", computed.tobytes())
+            found = self._keep_scored((field, text), found, scores)
+        return ids, np.frombuffer(found.scores, dtype=np.float64)
 
     def _factor(self, field: str, text: str) -> float:
         return self._searcher.idf(field, text) * (K1 + 1)
 
-    def peek(self, field: str, text: str) -> TermPostings | None:
+    def peek(self, field: str, text: str) -> Postings | None:
         """The term's postings if they are cached; never decodes."""
-        return self._cache.get((field, text))
+        return self._cache.peek((field, text))
 
-    def get(self, field: str, text: str) -> TermPostings:
+    def get(self, field: str, text: str) -> Postings:
         key = (field, text)
         found = self._cache.get(key)
         if found is not None:
-            self._cache.move_to_end(key)
             return found
         found = self._load(field, text)
-        self._remember(key, found)
+        self._cache.put(key, found)
         return found
-
-    def _remember(self, key: tuple[str, str], found: TermPostings) -> None:
-        self._cache[key] = found
-        self._held += len(found)
-        while self._held > self._budget and len(self._cache) > 1:
-            _key, dropped = self._cache.popitem(last=False)
-            self._held -= len(dropped)
 
     def _load(self, field: str, text: str, positions: list[Any] | None = None) -> TermPostings:
         """Decode the term's posting lists; with `positions`, also collect each block's
@@ -262,9 +274,7 @@ class PostingCache:
         """`_norm` as a numpy array, built from the length bytes with one lookup."""
         norm = self._norm_arrays.get(field)
         if norm is None:
-            codes = b"".join(
-                bytes(_length_bytes(leaf, field)) for leaf, _base in self._reader.leaf_readers()
-            )
+            codes = field_lengths(self._reader, field)
             norm = np.array(self._by_length(field))[np.frombuffer(codes, dtype=np.uint8)]
             self._norm_arrays[field] = norm
         return norm
@@ -311,6 +321,11 @@ def _append_segment(
     else:
         ids.frombytes(local.tobytes())  # the same width; docnums stay below 2**31
     weights.fromlist(local_weights.tolist())
+
+
+def field_lengths(reader: Any, field: str) -> bytes:
+    """The one-byte encoded length of `field` in every docnum of the reader (0: none)."""
+    return b"".join(bytes(_length_bytes(leaf, field)) for leaf, _base in reader.leaf_readers())
 
 
 def _length_bytes(leaf: Any, field: str) -> list[int] | bytes:
@@ -415,7 +430,7 @@ def _whole_list(matcher: Any, base: int, start: int, local: list[int] | None) ->
 
 
 def term_blocks(
-    reader: Any, field: str, text: str, wanted: Any, known: TermPostings | None
+    reader: Any, field: str, text: str, wanted: Any, known: Postings | None
 ) -> Iterator[Block]:
     """The blocks that may hold a wanted docnum (all, if `wanted` is None), read without their
     ids and weights.
@@ -460,7 +475,7 @@ def term_blocks(
 
 
 def values_for(
-    reader: Any, field: str, text: str, wanted: list[int], known: TermPostings | None = None
+    reader: Any, field: str, text: str, wanted: list[int], known: Postings | None = None
 ) -> dict[int, bytes]:
     """Raw posting values of `text` for the wanted docnums (sorted), where it occurs.
 
