@@ -1,11 +1,13 @@
 """Where termnews keeps its index and state, following the platform's conventions.
 
 Nothing here ever points inside the user's archive: the index for an archive lives in the
-user cache dir, keyed by the archive's absolute path, so a read-only archive works.
+user cache dir, keyed by the archive's absolute path, so a read-only archive works. The state
+dir remembers the last archive opened, so a bare `termnews` picks up where the person left off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -15,6 +17,7 @@ import platformdirs
 APP_NAME = "termnews"
 INDEX_DIR_ENV = "TERMNEWS_INDEX_DIR"
 STATE_DIR_ENV = "TERMNEWS_STATE_DIR"
+LAST_ARCHIVE_FILE = "last_archive"
 
 
 def cache_dir() -> Path:
@@ -25,6 +28,26 @@ def state_dir() -> Path:
     """The remembered last archive lives here; overridable so tests never touch $HOME."""
     override = os.environ.get(STATE_DIR_ENV)
     return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def last_archive_path() -> Path:
+    """The file that names the last archive browsed or indexed."""
+    return state_dir() / LAST_ARCHIVE_FILE
+
+
+def remember_archive(archive: Path) -> None:
+    """Best effort: an unwritable state dir must not stop the browser from opening."""
+    with contextlib.suppress(OSError):
+        write_atomically(last_archive_path(), str(archive).encode("utf-8"))
+
+
+def recall_archive() -> Path | None:
+    """The last archive remembered, or None (never remembered, or the file is unreadable)."""
+    try:
+        text = last_archive_path().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(text) if text else None
 
 
 def default_index_dir(archive: Path) -> Path:

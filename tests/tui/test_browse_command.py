@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from termnews import cli
-from termnews.commands import browse
+from termnews import cli, config
 from termnews.demo import sample_articles_dir
 
 
@@ -38,7 +37,7 @@ def test_no_argument_and_no_history_says_how_to_start(
 
 def test_the_last_archive_is_remembered(archive: Path, launched: list) -> None:
     assert cli.main([str(archive)]) == 0
-    assert browse.recall_archive() == archive.resolve()
+    assert config.recall_archive() == archive.resolve()
     assert cli.main([]) == 0
     assert launched[1]["archive"] == archive.resolve()
     assert launched[1]["sync"] is True

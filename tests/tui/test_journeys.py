@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 import sys
 from collections.abc import Callable
@@ -38,8 +39,17 @@ def row_text(results: ResultList, line: int) -> str:
     return results.render_line(line).text
 
 
+def match_total(app: TermnewsApp) -> int:
+    """How many matches the status line says the story on screen has."""
+    found = re.search(r"(\d+) matches|match \d+/(\d+)", status_text(app))
+    assert found is not None, status_text(app)
+    return int(found.group(1) or found.group(2))
+
+
 async def type_query(pilot, text: str) -> None:
-    await pilot.press("slash")
+    """Type `text` as a query: straight away from the search box, after `/` from elsewhere."""
+    if pilot.app.focused is not pilot.app.search_bar:
+        await pilot.press("slash")
     await pilot.press(*list(text))
     await settle(pilot)
 
@@ -72,20 +82,21 @@ async def test_search_open_next_match_back(make_app: MakeApp) -> None:
         await pilot.press("down")
         assert isinstance(app.focused, ResultList)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ArticleScreen)
         view = app.screen.query_one(ArticleView)
         assert view.article is not None
-        assert view.match_count >= 2
-        assert f"{view.match_count} matches" in status_text(app)
+        total = match_total(app)
+        assert total >= 2
+        assert f"{total} matches" in status_text(app)
 
         await pilot.press("n")
         assert view.current_match == 0
-        assert f"match 1/{view.match_count}" in status_text(app)
+        assert f"match 1/{total}" in status_text(app)
         await pilot.press("n")
-        assert f"match 2/{view.match_count}" in status_text(app)
+        assert f"match 2/{total}" in status_text(app)
         await pilot.press("N")
-        assert f"match 1/{view.match_count}" in status_text(app)
+        assert f"match 1/{total}" in status_text(app)
 
         await pilot.press("escape")
         assert not isinstance(app.screen, ArticleScreen)
@@ -96,6 +107,8 @@ async def test_search_open_next_match_back(make_app: MakeApp) -> None:
         await settle(pilot)
         assert app.search_bar.value == ""
         assert app.result_list.total == 8
+        await pilot.press("escape")  # nothing left to clear: the box keeps the focus
+        assert isinstance(app.focused, SearchBar)
 
 
 async def test_article_shows_byline_dateline_and_trailers(make_app: MakeApp) -> None:
@@ -104,7 +117,7 @@ async def test_article_shows_byline_dateline_and_trailers(make_app: MakeApp) -> 
         await settle(pilot)
         await type_query(pilot, "brindle")
         await pilot.press("enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(ArticleView)
         lines = [view.render_line(y).text.strip() for y in range(8)]
         assert lines[0] == "Ferry operator adds winter sailings to Brindle Island"
@@ -118,14 +131,16 @@ async def test_next_and_previous_result_from_the_article(make_app: MakeApp) -> N
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pilot.press("enter", "enter")  # to the list, then open its first story
+        await settle(pilot)
         view = app.screen.query_one(ArticleView)
         first = view.article
         await pilot.press("right_square_bracket")
+        await settle(pilot)
         assert view.article is not None and view.article.path != first.path
         assert app.result_list.cursor == 1
         await pilot.press("left_square_bracket")
+        await settle(pilot)
         assert view.article.path == first.path
 
 
@@ -155,14 +170,25 @@ async def test_help_is_generated_from_the_bindings(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("f1")  # `?` would be typed: the search box has the focus
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").content)
-        for description in ("Next match", "Copy", "Sort", "Quit (always)", "Command palette"):
+        for description in (
+            "Next match",
+            "Copy",
+            "Sort",
+            "Quit (always)",
+            "Command palette",
+            "Type into the search box",
+        ):
             assert description in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("down", "question_mark")  # from the list, `?` is the help key
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.search_bar.value == ""
 
 
 async def test_pager_receives_the_article(
@@ -181,9 +207,9 @@ async def test_pager_receives_the_article(
         await settle(pilot)
         await type_query(pilot, "brindle")
         await pilot.press("enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)
     text = record.read_text(encoding="utf-8")
     assert text.startswith("Ferry operator adds winter sailings to Brindle Island\n")
     assert "By Ana Ruiz and Ben Holt · The Canadian Press" in text
@@ -198,8 +224,8 @@ async def test_missing_pager_is_a_notification(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
-        await pilot.pause()
+        await pilot.press("down", "o")  # from the list: the highlighted story, read first
+        await settle(pilot)
         assert any("No pager found" in message for message in notifications(app))
         assert app.is_running
 
@@ -210,7 +236,7 @@ async def test_copy_puts_the_article_on_the_clipboard(make_app: MakeApp) -> None
         await settle(pilot)
         await type_query(pilot, "brindle")
         await pilot.press("enter", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert app.clipboard.startswith("Ferry operator adds winter sailings")
         assert "Residents had complained" in app.clipboard
 
@@ -219,10 +245,11 @@ async def test_q_types_in_the_search_box_and_quits_from_the_list(make_app: MakeA
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "q")
+        await pilot.press("q")
         assert app.search_bar.value == "q"
         assert app.is_running
-        await pilot.press("escape", "escape")  # clear, then to the list
+        await pilot.press("escape", "down")  # clear, then to the list
+        assert isinstance(app.focused, ResultList)
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
@@ -232,7 +259,7 @@ async def test_ctrl_q_quits_while_typing(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "a", "ctrl+q")
+        await pilot.press("a", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
 
@@ -246,7 +273,8 @@ async def test_wide_terminal_shows_list_and_article_side_by_side(make_app: MakeA
         assert app.result_list.region.x < pane.region.x
         assert pane.article is not None  # the highlighted story is previewed
         first = pane.article.path
-        await pilot.press("j")
+        await pilot.press("down", "j")
+        await settle(pilot)
         assert pane.article.path != first
         await pilot.press("enter")
         assert app.focused is pane
@@ -308,7 +336,7 @@ async def test_markup_in_a_headline_is_shown_literally(make_app: MakeApp) -> Non
         await type_query(pilot, "treasure")
         assert "[bold]x[/] marks the spot" in row_text(app.result_list, 0)
         await pilot.press("enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(ArticleView)
         assert view.render_line(0).text.strip().startswith("[bold]x[/] marks the spot")
 
@@ -319,19 +347,19 @@ def test_index_is_real(index_dir: Path, archive: Path) -> None:
     assert (report.new, report.changed, report.removed) == (0, 0, 0)
 
 
-async def test_numpy_loads_once_the_first_results_are_up(
+async def test_the_engine_warms_up_once_the_first_results_are_up(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from termnews.engine import vector
+    from termnews.engine.searcher import Searcher
 
     loads: list[str] = []
-    monkeypatch.setattr(vector, "load", lambda: loads.append(app.query_text))
+    monkeypatch.setattr(Searcher, "warm_up", lambda self: loads.append(app.query_text))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await app.workers.wait_for_complete()
         assert loads == [""]  # after the first (empty) query's results, before any typing
-        await pilot.press("slash", *"seawall")
+        await pilot.press(*"seawall")
         await settle(pilot)
         await app.workers.wait_for_complete()
         assert loads == [""]  # once is enough

@@ -19,9 +19,10 @@ MakeApp = Callable[..., TermnewsApp]
 
 
 async def _search(pilot, query: str) -> None:
+    """Type `query` straight after launch (the search box has the focus), wait for results."""
     await settle(pilot)
     if query:
-        await pilot.press("slash", *list(query))
+        await pilot.press(*list(query))
     await settle(pilot)
 
 
@@ -40,7 +41,9 @@ def test_search_results_80x24(snap_compare, make_app: MakeApp) -> None:
 def test_article_full_screen_80x24(snap_compare, make_app: MakeApp) -> None:
     async def run_before(pilot) -> None:
         await _search(pilot, "seawall")
-        await pilot.press("enter", "enter", "n")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("n")
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
@@ -50,7 +53,7 @@ def test_side_by_side_120x40(snap_compare, make_app: MakeApp) -> None:
     async def run_before(pilot) -> None:
         await _search(pilot, "quillmouth")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
@@ -60,7 +63,9 @@ def test_no_color_120x40(snap_compare, make_app: MakeApp, monkeypatch: pytest.Mo
 
     async def run_before(pilot) -> None:
         await _search(pilot, "brindle")
-        await pilot.press("enter", "enter", "n")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("n")
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
@@ -70,7 +75,7 @@ def test_markup_headline_is_literal_80x24(snap_compare, make_app: MakeApp) -> No
     async def run_before(pilot) -> None:
         await _search(pilot, "treasure")
         await pilot.press("enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
@@ -78,7 +83,7 @@ def test_markup_headline_is_literal_80x24(snap_compare, make_app: MakeApp) -> No
 def test_help_80x24(snap_compare, make_app: MakeApp) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

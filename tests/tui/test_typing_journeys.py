@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual import events
 
+from termnews.results import SortOrder
 from termnews.tui.app import TermnewsApp
 
 from .conftest import settle
@@ -26,6 +27,7 @@ async def test_slash_then_letters_in_one_read_all_reach_the_search_box(
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("down")
         assert app.focused is app.result_list
         deliver_at_once(app, "/ferry")
         await settle(pilot)
@@ -59,7 +61,7 @@ async def test_slash_and_letters_from_the_full_screen_article_reach_the_search_b
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")  # open the first story full screen
+        await pilot.press("enter", "enter")  # to the list, then its first story full screen
         await settle(pilot)
         assert app.screen is not app.screen_stack[0]
         deliver_at_once(app, "/ferry")
@@ -67,3 +69,57 @@ async def test_slash_and_letters_from_the_full_screen_article_reach_the_search_b
         assert app.screen is app.screen_stack[0]
         assert app.focused is app.search_bar
         assert app.search_bar.value == "ferry"
+
+
+async def test_a_word_typed_at_launch_is_a_query(make_app: Callable[..., TermnewsApp]) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"seawall")  # `s` would sort and `y`-like keys act in the list
+        await settle(pilot)
+        assert app.focused is app.search_bar
+        assert app.search_bar.value == "seawall"
+        assert app.sort == SortOrder.RELEVANCE
+        assert app.results is not None and app.results.query == "seawall"
+        assert 1 <= app.result_list.total < 8
+        headline = app.result_list.hit_at(0)
+        assert headline is not None and "seawall" in headline.headline.lower()
+        assert copied == []
+
+
+async def test_letters_typed_in_the_list_go_to_the_search_box_unless_bound_there(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "j")  # to the list; `j` is the list's own
+        assert app.focused is app.result_list
+        assert app.result_list.cursor == 1
+        await pilot.press("s")  # bound: sorts, and the list keeps the focus
+        await settle(pilot)
+        assert app.sort == SortOrder.NEWEST
+        assert app.focused is app.result_list
+        deliver_at_once(app, "ferry")  # `f` is bound to nothing: the word is a query
+        await settle(pilot)
+        assert app.focused is app.search_bar
+        assert app.search_bar.value == "ferry"
+        assert app.results is not None and app.results.query == "ferry"
+        await pilot.press("down", "escape")  # Esc from the list comes back to the box
+        assert app.focused is app.search_bar
+
+
+async def test_clearing_the_query_brings_the_focus_back_to_the_search_box(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"ferry", "enter")
+        await settle(pilot)
+        assert app.focused is app.result_list
+        app.search_bar.value = ""  # as the palette or a future key might
+        await settle(pilot)
+        assert app.focused is app.search_bar
+        assert app.result_list.total == 8

@@ -8,13 +8,10 @@ where the person left off.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
 from termnews import config
-
-LAST_ARCHIVE_FILE = "last_archive"
 
 HOW_TO_START = """\
 termnews: no archive yet. Start with one of:
@@ -39,24 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
 
-def last_archive_path() -> Path:
-    return config.state_dir() / LAST_ARCHIVE_FILE
-
-
-def remember_archive(archive: Path) -> None:
-    """Best effort: an unwritable state dir must not stop the browser from opening."""
-    with contextlib.suppress(OSError):
-        config.write_atomically(last_archive_path(), str(archive).encode("utf-8"))
-
-
-def recall_archive() -> Path | None:
-    try:
-        text = last_archive_path().read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return Path(text) if text else None
-
-
 def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
     """(archive, error): the demo, the given folder, or the remembered one."""
     if args.demo:
@@ -71,7 +50,7 @@ def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
         if not archive.is_dir():
             return None, f"termnews: {args.archive}: not a folder of stories."
         return archive.resolve(), None
-    remembered = recall_archive()
+    remembered = config.recall_archive()
     if remembered is None:
         if args.index_dir:
             return None, None  # an explicit index can be browsed without its archive
@@ -88,8 +67,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     index_dir = config.resolve_index_dir(archive, args.index_dir)
     if archive is not None:
-        remember_archive(archive)
+        config.remember_archive(archive)
 
+    from termnews.tui import prepare_textual
+
+    prepare_textual()  # before Textual is imported: it reads its settings once
     from termnews.tui.app import TermnewsApp, low_colour_terminal
 
     # 16-colour terminals (TERM=xterm, screen) get the ANSI theme, which stays legible there.

@@ -30,7 +30,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from termnews import config
-    from termnews.commands.browse import remember_archive
     from termnews.engine.sync import sync
     from termnews.errors import TermnewsError
 
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     except TermnewsError as error:
         print(f"termnews: {error}", file=sys.stderr)
         return 2
-    remember_archive(archive)
+    config.remember_archive(archive)
     print(report.summary())
     if args.verbose:
         for path, reason in report.skipped:

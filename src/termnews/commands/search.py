@@ -42,11 +42,10 @@ def add_index_options(parser: argparse.ArgumentParser) -> None:
 def locate_index(args: argparse.Namespace) -> Path | None:
     """--index-dir, $TERMNEWS_INDEX_DIR, --archive's index, then the last archive indexed."""
     from termnews import config
-    from termnews.commands.browse import recall_archive
 
     archive = Path(args.archive).expanduser().resolve() if args.archive else None
     if archive is None and not args.index_dir and not _env_index_dir():
-        archive = recall_archive()
+        archive = config.recall_archive()
         if archive is None:
             return None
     return config.resolve_index_dir(archive, args.index_dir)

@@ -2,9 +2,11 @@
 
 The app is deliberately thin. Everything it knows about stories comes from `termnews.engine`
 (`Searcher`) and `termnews.engine.store` (`sync`) as typed values (`Results`, `Hit`, `Article`); it
-never touches Whoosh. Blocking work runs in thread workers that talk back only through
-messages, and every failure becomes a notification instead of a traceback, because a browser
-used over SSH has no good place to show one.
+never touches Whoosh. Every call into the searcher runs in a thread worker and comes back as a
+message, so a key is handled and drawn at once even while the engine is busy: the searcher has
+one lock, and a search, a page of rows and a story take turns on it in the background. Every
+failure becomes a notification instead of a traceback, because a browser used over SSH has no
+good place to show one.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ import gc
 import os
 import shlex
 import subprocess
-import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
@@ -26,19 +27,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.article import Article
-from termnews.engine import vector
 from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
-from termnews.results import Results, SortOrder, Span
+from termnews.results import Results, SortOrder
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import HelpScreen
-from termnews.tui.widgets.article_view import MAX_TEXT_WIDTH, ArticleView
+from termnews.tui.story import Story, lay_out
+from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
@@ -52,8 +54,6 @@ if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
 
 
-T = TypeVar("T")
-
 #: Below this many columns the list fills the width and articles open full screen.
 WIDE_COLUMNS = 100
 #: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
@@ -61,53 +61,94 @@ WIDE_COLUMNS = 100
 FIRST_PAGE = 20
 #: Terminals that are known to have only 8/16 colours get the ANSI theme, which stays legible.
 LOW_COLOUR_TERMS = {"xterm", "screen", "linux", "vt100", "vt220", "ansi", "tmux", "rxvt"}
+#: How long a story may take before its pane says it is loading. A story usually arrives
+#: within a frame or two, and saying "loading" for that long would only make the pane flicker.
+QUIET_LOADING_DELAY = 0.15
+
+#: What a loaded story is for: the screen, or the clipboard or pager straight away.
+StoryUse = Literal["show", "copy", "pager"]
 
 
+class StoryUnavailable(TermnewsError):
+    """A story could not be read or parsed; the message names its file."""
+
+
+@dataclass
 class SearchDone(Message):
     """A search worker finished; `generation` lets the handler drop stale answers."""
 
-    def __init__(self, results: Results, generation: int, keep_path: str | None) -> None:
-        self.results = results
-        self.generation = generation
-        self.keep_path = keep_path
-        super().__init__()
+    results: Results
+    generation: int
+    keep_path: str | None
 
 
+@dataclass
 class IndexOpened(Message):
     """The searcher is ready (opened in a thread so the first frame never waits for it)."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-        super().__init__()
+    searcher: Searcher
 
 
+@dataclass
+class IndexRefreshed(Message):
+    """The searcher looked for a newer index generation; `changed` if it found one."""
+
+    changed: bool
+
+
+@dataclass
+class StoryLoaded(Message):
+    """A story worker finished: `story` is ready to show, copy or page, as `use` says."""
+
+    story: Story
+    use: StoryUse
+
+
+@dataclass
 class SyncProgress(Message):
     """`done` of `total` files looked at by the running sync."""
 
-    def __init__(self, done: int, total: int) -> None:
-        self.done = done
-        self.total = total
-        super().__init__()
+    done: int
+    total: int
 
 
+@dataclass
 class SyncDone(Message):
     """The sync finished; `summary` is the report's one-line summary."""
 
-    def __init__(self, summary: str, changed: bool) -> None:
-        self.summary = summary
-        self.changed = changed
-        super().__init__()
+    summary: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class _WantedStory:
+    """The story the app is waiting for, and whether it should take the focus on arrival."""
+
+    key: tuple[str, frozenset[str]]
+    focus: bool
 
 
 def freeze_startup_objects() -> None:
     """Exempt everything built at start-up (Textual, the index readers) from the collector.
 
-    A full collection walks every live object; with the browser loaded that took ~30 ms, and
-    it fell on a keystroke now and then. Frozen objects are never walked again, so the rare
-    full collection only sees what was made since. Called once the first results are on screen.
+    A full collection walks every live object, and with the browser loaded that is long
+    enough to land on a keystroke now and then. Frozen objects are never walked again, so the
+    rare full collection only sees what was made since. Called once the first results are up.
     """
     gc.collect()
     gc.freeze()
+
+
+def build_story(searcher: Searcher, path: str, terms: frozenset[str]) -> Story:
+    """Read and lay out the story at `path`, highlighted for `terms` (in a worker thread)."""
+    try:
+        article = searcher.article(path)
+    except (TermnewsError, OSError) as error:
+        raise StoryUnavailable(f"Cannot open {path}: {error}") from error
+    except Exception as error:  # a story that breaks the parser must not break the app
+        raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
+    spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
+    return lay_out(path, article, terms, spans_for)
 
 
 def low_colour_terminal(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -137,7 +178,9 @@ class TermnewsApp(App[None]):
         Binding("right_square_bracket", "next_result", "Next story", show=False),
         Binding("o", "open_pager", "Pager", show=False),
         Binding("y", "copy", "Copy", show=False),
-        Binding("question_mark", "help", "Help"),
+        # F1 too: `?` is typed like any letter while the search box has the focus, and the
+        # footer then shows the key that still works there.
+        Binding("question_mark,f1", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit (always)", priority=True, show=False),
@@ -171,14 +214,16 @@ class TermnewsApp(App[None]):
         self.sort = SortOrder.RELEVANCE
         self.results: Results | None = None
         self.searcher: Searcher | None = None
-        self._lock = threading.RLock()
+        """Set on the UI thread only; workers are handed the searcher they should use."""
         self._generation = 0
         self._last_change = 0.0
         self._syncing = False
-        self._article: Article | None = None
-        self._article_index: int | None = None
-        #: (path, results) of the story on screen: a new query re-shows it with new highlights.
-        self._article_shown: tuple[str, Results | None] | None = None
+        self._story: Story | None = None
+        """The last story shown, kept so that coming back to it needs no reload."""
+        self._story_wanted: _WantedStory | None = None
+        self._row_wanted: tuple[int, bool] | None = None
+        """(index, focus): a story to open once its row has arrived in the list."""
+        self._loading_timer: Timer | None = None
 
     # -- composition -----------------------------------------------------------------------
 
@@ -193,9 +238,8 @@ class TermnewsApp(App[None]):
     def on_mount(self) -> None:
         if self._start_theme:
             self.theme = self._start_theme
-        results = self.query_one(ResultList)
-        results.set_empty_message("Opening the index…")
-        results.focus()
+        self.result_list.set_empty_message("Opening the index…")
+        self.focus_now(self.search_bar)  # the first thing a person types is a query
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
@@ -213,18 +257,14 @@ class TermnewsApp(App[None]):
         return self.query_one("#status", StatusLine)
 
     @property
+    def article_pane(self) -> ArticleView:
+        """The side pane (shown only when wide)."""
+        return self.query_one("#article", ArticleView)
+
+    @property
     def wide(self) -> bool:
         """Side-by-side layout (the breakpoint class on the main screen)."""
         return self.size.width >= WIDE_COLUMNS
-
-    # -- the searcher, shared between the UI thread and the workers ----------------------------
-
-    def _locked(self, call: Callable[[Searcher], T]) -> T:
-        """Run `call` with the searcher under the lock (Whoosh readers are not thread-safe)."""
-        with self._lock:
-            if self.searcher is None:
-                raise IndexMissingError("The index is not open yet.")
-            return call(self.searcher)
 
     def _first_page(self) -> int:
         """Hits to build (with snippets) per keystroke: a screenful and a little more.
@@ -235,16 +275,7 @@ class TermnewsApp(App[None]):
         rows_on_screen = max(1, self.size.height // ROW_HEIGHT)
         return min(FIRST_PAGE, rows_on_screen + 2)
 
-    def _fetch_hits(self, results: Results, start: int, stop: int) -> list:
-        return self._locked(lambda searcher: searcher.hits(results, start, stop))
-
-    def _spans_for(self, results: Results | None) -> Callable[[str], list[Span]] | None:
-        if results is None or not results.terms:
-            return None
-        terms = results.terms
-        return lambda text: self._locked(lambda searcher: searcher.spans(text, terms))
-
-    # -- workers -------------------------------------------------------------------------------
+    # -- workers: every call into the searcher happens in one of these ----------------------
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_index(self, quiet_missing: bool = False) -> None:
@@ -259,20 +290,32 @@ class TermnewsApp(App[None]):
             raise
         self.post_message(IndexOpened(searcher))
 
-    @work(thread=True, exclusive=True, group="numpy", exit_on_error=False)
-    def _load_numpy(self) -> None:
-        """Load numpy once the first results are up, then exempt it from the collector.
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_index(self, searcher: Searcher) -> None:
+        """Pick up what a sync wrote; the searcher may be busy, so this waits in a thread."""
+        self.post_message(IndexRefreshed(searcher.refresh()))
 
-        Phrases need it, and long posting lists widen and sum faster with it (keystroke p95
-        40 against 48 ms at 20k). Loading it here, off the UI thread and after the first
-        results, keeps its 70-90 ms out of both the launch and the first phrase.
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self, searcher: Searcher) -> None:
+        """Let the engine do its one-off loading once the first results are up.
+
+        Doing it here, off the UI thread and after the first results, keeps it out of both the
+        launch and the first query that would need it (a phrase). The collector is told to
+        leave alone what that loaded, as it is for the rest of the start-up objects.
         """
-        vector.load()
+        searcher.warm_up()
         freeze_startup_objects()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
-        self, query: str, sort: SortOrder, generation: int, delay: float, keep_path: str | None
+        self,
+        searcher: Searcher,
+        query: str,
+        sort: SortOrder,
+        first_page: int,
+        generation: int,
+        delay: float,
+        keep_path: str | None,
     ) -> None:
         """Search as you type. Exclusive: a newer keystroke cancels this one.
 
@@ -284,12 +327,22 @@ class TermnewsApp(App[None]):
             time.sleep(delay)
         if worker.is_cancelled:
             return
-        with self._lock:
-            if worker.is_cancelled or self.searcher is None:
-                return
-            results = self.searcher.search_as_you_type(query, sort, self._first_page())
+        results = searcher.search_as_you_type(query, sort, first_page)
         if not worker.is_cancelled:
             self.post_message(SearchDone(results, generation, keep_path))
+
+    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
+    def _load_story(self, searcher: Searcher, path: str, terms: frozenset[str]) -> None:
+        """The story to show. Exclusive: moving the cursor on drops the story it left."""
+        story = build_story(searcher, path, terms)
+        if not get_current_worker().is_cancelled:
+            self.post_message(StoryLoaded(story, "show"))
+
+    @work(thread=True, exclusive=True, group="story-use", exit_on_error=False)
+    def _load_story_for(self, searcher: Searcher, path: str, use: StoryUse) -> None:
+        """A story for `o` or `y` that is not on screen; apart from `_load_story`, so it
+        neither cancels nor is cancelled by the side pane following the cursor."""
+        self.post_message(StoryLoaded(build_story(searcher, path, frozenset()), use))
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self, archive: Path) -> None:
@@ -312,40 +365,50 @@ class TermnewsApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported: as a notification, never a crash."""
         worker = event.worker
-        if event.state == WorkerState.ERROR:
-            error = worker.error
-            message = str(error) if isinstance(error, TermnewsError) else repr(error)
-            if worker.group == "sync":
-                self._syncing = False
-                self._refresh_status()
-                self.notify(f"Sync failed: {message}", severity="error", markup=False)
-            elif worker.group == "open":
-                self.result_list.set_empty_message("No index. Run `termnews PATH` to build one.")
-                self.notify(message, title="Index", severity="error", markup=False)
-            else:
-                self.notify(f"Search failed: {message}", severity="error", markup=False)
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        message = str(error) if isinstance(error, TermnewsError) else repr(error)
+        if worker.group == "sync":
+            self._syncing = False
+            self._refresh_status()
+            self.notify(f"Sync failed: {message}", severity="error", markup=False)
+        elif worker.group == "open":
+            self.result_list.set_empty_message("No index. Run `termnews PATH` to build one.")
+            self.notify(message, title="Index", severity="error", markup=False)
+        elif worker.group == "refresh":
+            self.notify(f"Could not reload the index: {message}", severity="error", markup=False)
+        elif worker.group == "rows":
+            self.notify(f"Could not load results: {message}", severity="error", markup=False)
+        elif worker.group in ("story", "story-use"):
+            if worker.group == "story":
+                self._story_wanted = None
+                self._stop_expecting_story()
+                self._show_in_story_view("Could not open this story.")
+            self.notify(message, severity="error", markup=False)
+        else:
+            self.notify(f"Search failed: {message}", severity="error", markup=False)
 
     # -- messages from the workers -------------------------------------------------------------
 
     def on_index_opened(self, message: IndexOpened) -> None:
-        with self._lock:
-            if self.searcher is not None:
-                self.searcher.close()
-            self.searcher = message.searcher
+        old, self.searcher = self.searcher, message.searcher
+        if old is not None:
+            old.close()
         self.result_list.set_empty_message("No stories match.")
         self.run_search(delay=0)
 
     def on_search_done(self, message: SearchDone) -> None:
-        if message.generation != self._generation:
+        if message.generation != self._generation or self.searcher is None:
             return  # a newer query is on its way; never flash stale rows
         first = self.results is None
         self.results = message.results
-        self.result_list.show(message.results, self._fetch_hits, keep_path=message.keep_path)
+        self.result_list.show(message.results, self.searcher.hits, keep_path=message.keep_path)
         self.search_bar.suggestion = message.results.suggestion
         self._refresh_status()
         if first:
             self.call_after_refresh(freeze_startup_objects)
-            self.call_after_refresh(self._load_numpy)
+            self.call_after_refresh(self._warm_up, self.searcher)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._syncing = message.done < message.total
@@ -362,15 +425,15 @@ class TermnewsApp(App[None]):
             self.notify(message.summary, title="Index", markup=False)
         if self.searcher is None:
             self._open_index(quiet_missing=False)
+        else:
+            self._refresh_index(self.searcher)
+
+    def on_index_refreshed(self, message: IndexRefreshed) -> None:
+        if not message.changed:
             return
-        try:
-            changed = self._locked(lambda searcher: searcher.refresh())
-        except Exception as error:  # a broken refresh must not take the app down
-            self.notify(f"Could not reload the index: {error}", severity="error", markup=False)
-            return
-        if changed:
-            hit = self.result_list.highlighted_hit
-            self.run_search(delay=0, keep_path=hit.path if hit else None)
+        self._story = None  # its file may have changed: read it again when it is next shown
+        hit = self.result_list.highlighted_hit
+        self.run_search(delay=0, keep_path=hit.path if hit else None)
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -385,11 +448,21 @@ class TermnewsApp(App[None]):
             # fast typing is coalesced into one search per `debounce` seconds.
             delay = 0.0 if now - self._last_change >= self.debounce else self.debounce
         self._last_change = now
-        self._search(self.query_text, self.sort, self._generation, delay, keep_path)
+        self._search(
+            self.searcher,
+            self.query_text,
+            self.sort,
+            self._first_page(),
+            self._generation,
+            delay,
+            keep_path,
+        )
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
+        if not event.value and self.screen is self.screen_stack[0]:
+            self.focus_now(self.search_bar)  # back to every story: ready for a new query
         self.run_search()
 
     @on(Input.Submitted, "#search")
@@ -420,49 +493,103 @@ class TermnewsApp(App[None]):
             return
         self.status.set_main(self._summary())
 
-    # -- articles ------------------------------------------------------------------------------
-
-    def _load_article(self, path: str) -> Article | None:
-        try:
-            return self._locked(lambda searcher: searcher.article(path))
-        except (TermnewsError, OSError) as error:
-            self.notify(f"Cannot open {path}: {error}", severity="error", markup=False)
-        except Exception as error:  # a story that breaks the parser must not break the app
-            self.notify(f"Cannot open {path}: {error!r}", severity="error", markup=False)
-        return None
+    # -- stories -------------------------------------------------------------------------------
 
     def on_result_list_selected(self, message: ResultList.Selected) -> None:
         self.open_result(message.index, focus=True)
 
     def on_result_list_highlighted(self, message: ResultList.Highlighted) -> None:
-        # Side by side, the article pane previews the highlighted story.
-        if self.wide and message.hit is not None and self.screen is self.screen_stack[0]:
+        wanted = self._row_wanted
+        if wanted is not None and wanted[0] == message.index and message.hit is not None:
+            self.open_result(message.index, focus=wanted[1])  # the row it waited for came
+        elif self.wide and self.screen is self.screen_stack[0]:
+            # Side by side, the article pane previews the highlighted story.
             self.open_result(message.index, focus=False)
 
     def open_result(self, index: int, *, focus: bool) -> None:
-        """Show story `index`: in the side pane when wide, on its own screen when narrow."""
+        """Show story `index`: in the side pane when wide, on its own screen when narrow.
+
+        The story is read by a worker. Until it arrives the pane keeps what it showed (and
+        says it is loading if that takes a while); the full screen opens at once, so Enter
+        always answers. A row that has not arrived yet is opened when the list has it.
+        """
         hit = self.result_list.hit_at(index)
-        if hit is None:
+        terms = self.results.terms if self.results is not None else frozenset()
+        key = (hit.path, terms) if hit is not None else None
+        ready = self._story if self._story is not None and self._story.key == key else None
+        if focus and not self.wide and not isinstance(self.screen, ArticleScreen):
+            self.push_screen(ArticleScreen(ready, self._summary()))
+        if hit is None or key is None:
+            self._row_wanted = (index, focus)
+            self._story_wanted = None
+            self._expect_story()
             return
-        shown = (hit.path, self.results)
-        if self._article is not None and self._article_shown == shown and not focus:
-            return  # the same story for the same query: already on screen, highlighted
-        article = self._load_article(hit.path)
-        if article is None:
+        self._row_wanted = None
+        if ready is not None:
+            self._story_wanted = None
+            self._stop_expecting_story()
+            self._present(ready, focus)
             return
-        self._article = article
-        self._article_index = index
-        self._article_shown = shown
-        spans_for = self._spans_for(self.results)
+        wanted = self._story_wanted
+        if wanted is not None and wanted.key == key:
+            self._story_wanted = _WantedStory(key, focus or wanted.focus)
+            return
+        if self.searcher is None:
+            return
+        self._story_wanted = _WantedStory(key, focus)
+        self._expect_story()
+        self._load_story(self.searcher, hit.path, terms)
+
+    def on_story_loaded(self, message: StoryLoaded) -> None:
+        story = message.story
+        if message.use == "copy":
+            self._copy(story.article)
+            return
+        if message.use == "pager":
+            self._page(story.article)
+            return
+        wanted = self._story_wanted
+        if wanted is None or wanted.key != story.key:
+            return  # the cursor has moved on, or the query changed its highlights
+        self._story_wanted = None
+        self._stop_expecting_story()
+        self._present(story, wanted.focus)
+
+    def _present(self, story: Story, focus: bool) -> None:
+        """Put a loaded story where the layout shows stories, focused if asked."""
+        self._story = story
         if isinstance(self.screen, ArticleScreen):
-            self.screen.show(article, spans_for)
+            self.screen.show(story)
         elif self.wide:
-            view = self.query_one("#article", ArticleView)
-            view.show(article, spans_for)
+            view = self.article_pane
+            if view.story is not story:
+                view.show(story)
             if focus:
                 self.focus_now(view)
         elif focus:
-            self.push_screen(ArticleScreen(article, spans_for, self._summary()))
+            self.push_screen(ArticleScreen(story, self._summary()))
+
+    def _expect_story(self) -> None:
+        """A story is on its way: say so in its pane if it is slow to come."""
+        if self._loading_timer is None:
+            self._loading_timer = self.set_timer(QUIET_LOADING_DELAY, self._story_is_slow)
+
+    def _stop_expecting_story(self) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+
+    def _story_is_slow(self) -> None:
+        self._loading_timer = None
+        if self._story_wanted is not None or self._row_wanted is not None:
+            self._show_in_story_view(LOADING_STORY)
+
+    def _show_in_story_view(self, message: str) -> None:
+        """A quiet line instead of a story, wherever the story would have gone."""
+        if isinstance(self.screen, ArticleScreen):
+            self.screen.show_message(message)
+        elif self.wide:
+            self.article_pane.show_message(message)
 
     def on_article_view_match_moved(self, message: ArticleView.MatchMoved) -> None:
         # Only the side pane's view reaches here; the article screen handles its own.
@@ -487,19 +614,36 @@ class TermnewsApp(App[None]):
         """`[`: the previous story in the results."""
         self._step_result(-1)
 
-    def _current_article(self) -> Article | None:
-        """The story being read, or else the highlighted one (so `o`/`y` work from the list)."""
-        focused_on_article = isinstance(self.screen, ArticleScreen) or isinstance(
-            self.focused, ArticleView
-        )
-        if focused_on_article and self._article is not None:
-            return self._article
+    def _article_at_hand(self) -> Article | None:
+        """The story being read, or the highlighted one if it is loaded already."""
+        reading: ArticleView | None = None
+        if isinstance(self.screen, ArticleScreen):
+            reading = self.screen.view
+        elif isinstance(self.focused, ArticleView):
+            reading = self.focused
+        if reading is not None and reading.article is not None:
+            return reading.article
         hit = self.result_list.highlighted_hit
-        if hit is None:
-            return self._article
-        if self._article is not None and self._article.path == hit.path:
-            return self._article
-        return self._load_article(hit.path)
+        story = self._story
+        if hit is not None and story is not None and story.path == hit.path:
+            return story.article
+        return None
+
+    def _use_story(self, use: StoryUse) -> None:
+        """`o`/`y` on the story at hand, or on the highlighted one once a worker has read it."""
+        article = self._article_at_hand()
+        if article is not None and use == "copy":
+            self._copy(article)
+            return
+        if article is not None:
+            self._page(article)
+            return
+        hit = self.result_list.highlighted_hit
+        if hit is None or self.searcher is None:
+            what = "copy" if use == "copy" else "open"
+            self.notify(f"No story to {what}.", severity="warning")
+            return
+        self._load_story_for(self.searcher, hit.path, use)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -507,7 +651,9 @@ class TermnewsApp(App[None]):
         """`/`: type a query (from any pane, or back from the full-screen article)."""
         if isinstance(self.screen, ArticleScreen):
             self.pop_screen()  # takes the screen off the stack at once; unmounting follows
-        self.focus_now(self.search_bar)
+        search = self.search_bar
+        self.focus_now(search)
+        search.cursor_position = len(search.value)
 
     def action_back(self) -> None:
         """Esc: article pane -> list -> search box."""
@@ -534,27 +680,28 @@ class TermnewsApp(App[None]):
         sections: list[tuple[str, list[BindingType]]] = [
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
             ("Search box", [*SearchBar.BINDINGS, Binding("enter", "", "Go to results")]),
-            ("Result list", list(ResultList.BINDINGS)),
+            (
+                "Result list",
+                [*ResultList.BINDINGS, Binding("other keys", "", "Type into the search box")],
+            ),
             ("Article", [*ArticleView.BINDINGS, *ArticleScreen.BINDINGS]),
         ]
         self.push_screen(HelpScreen(sections))
 
     def action_copy(self) -> None:
         """`y`: copy the story as plain text through OSC 52, which also works over SSH."""
-        article = self._current_article()
-        if article is None:
-            self.notify("No story to copy.", severity="warning")
-            return
+        self._use_story("copy")
+
+    def _copy(self, article: Article) -> None:
         text = article_as_text(article)
         self.copy_to_clipboard(text)
         self.notify(f"Copied {len(text):,} characters to the clipboard.", timeout=3)
 
     def action_open_pager(self) -> None:
         """`o`: read the story in `$PAGER` (then `less`), handing it the whole terminal."""
-        article = self._current_article()
-        if article is None:
-            self.notify("No story to open.", severity="warning")
-            return
+        self._use_story("pager")
+
+    def _page(self, article: Article) -> None:
         text = article_as_text(article, width=max(20, min(MAX_TEXT_WIDTH, self.size.width - 1)))
         try:
             with self.suspend():
@@ -591,18 +738,15 @@ class TermnewsApp(App[None]):
         """Crossing the breakpoint moves an open article between its screen and the pane."""
         if self.wide and isinstance(self.screen, ArticleScreen):
             self.pop_screen()
-            if self._article is not None:
-                self.query_one("#article", ArticleView).show(
-                    self._article, self._spans_for(self.results)
-                )
-                self.query_one("#article", ArticleView).focus()
+            if self._story is not None:
+                self.article_pane.show(self._story)
+                self.article_pane.focus()
 
     async def action_quit(self) -> None:
         """`q`/`ctrl+q`: close the searcher and leave."""
-        with self._lock:
-            if self.searcher is not None:
-                self.searcher.close()
-                self.searcher = None
+        searcher, self.searcher = self.searcher, None
+        if searcher is not None:
+            searcher.close()
         self.exit()
 
 

@@ -2,6 +2,8 @@
 
 Below that width the list and the article cannot sit side by side, so Enter pushes this screen
 and Esc pops it. `[` and `]` still step through the results: the app swaps the story in place.
+The screen opens at once, before its story has arrived from the searcher, so Enter always
+answers; the app fills it in (or says it is loading) as the story worker reports.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from termnews.article import Article
-from termnews.tui.widgets.article_view import ArticleView, SpansFor
+from termnews.tui.story import Story
+from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.status import StatusLine, match_counter
 
 
@@ -26,30 +28,45 @@ class ArticleScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(
-        self, article: Article, spans_for: SpansFor | None, summary: Content | None = None
-    ) -> None:
+    def __init__(self, story: Story | None, summary: Content | None = None) -> None:
         super().__init__()
-        self._article = article
-        self._spans_for = spans_for
+        self._story = story
+        self._message = ""
         self._summary = summary or Content("")
 
     def compose(self) -> ComposeResult:
-        yield ArticleView(id="article-full")
+        # Blank until the story arrives: a story that loads at once never flashes a message.
+        yield ArticleView(id="article-full", message="")
         yield StatusLine(id="article-status")
         yield Footer(show_command_palette=False)
 
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
     def on_mount(self) -> None:
         self.query_one(StatusLine).set_main(self._summary)
-        view = self.query_one(ArticleView)
-        view.show(self._article, self._spans_for)
-        view.focus()
+        self._update_view()
+        self.view.focus()
 
-    def show(self, article: Article, spans_for: SpansFor | None) -> None:
-        """Swap in another story (`[`/`]`) without popping and re-pushing the screen."""
-        self._article = article
-        self._spans_for = spans_for
-        self.query_one(ArticleView).show(article, spans_for)
+    def show(self, story: Story) -> None:
+        """Show `story`: the one Enter opened, or another (`[`/`]`) swapped in place."""
+        self._story = story
+        self._update_view()
+
+    def show_message(self, message: str) -> None:
+        """A quiet line instead of the story (loading, or it could not be opened)."""
+        self._story = None
+        self._message = message
+        self._update_view()
+
+    def _update_view(self) -> None:
+        # The app may answer before this screen has composed; mounting shows it then.
+        for view in self.query(ArticleView):
+            if self._story is None:
+                view.show_message(self._message)
+            elif view.story is not self._story:
+                view.show(self._story)
 
     def on_article_view_match_moved(self, message: ArticleView.MatchMoved) -> None:
         """This screen owns its status line, so the match counter is updated here."""

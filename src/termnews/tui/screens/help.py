@@ -31,6 +31,7 @@ KEY_NAMES = {
     "home": "Home",
     "end": "End",
     "tab": "Tab",
+    "f1": "F1",
 }
 
 
@@ -86,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
     """Every key, grouped by where it works. Esc, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
     ]
 
     def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:

@@ -11,7 +11,6 @@ text in a story is displayed literally.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -26,8 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from termnews.article import Article
-from termnews.formatting import byline_text, caption_line, contributors_line, dateline_text
-from termnews.results import Span
+from termnews.tui.story import RULE, Block, Story
 from termnews.tui.text import wrap_ranges
 from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 
@@ -35,17 +33,10 @@ from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 MAX_TEXT_WIDTH = 80
 RULE_CHAR = "─"
 
-SpansFor = Callable[[str], list[Span]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """One paragraph-like piece of the story, styled by `kind` (a component class)."""
-
-    text: str
-    kind: str
-    spans: tuple[Span, ...] = ()
-    space_before: bool = True
+#: What the view says before any story is chosen.
+CHOOSE_A_STORY = "Choose a story and press Enter to read it."
+#: What it says while a story is on its way from the searcher.
+LOADING_STORY = "Loading the story…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +77,23 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
     current_match: reactive[int | None] = reactive(None, init=False, repaint=False)
     """Which match `n`/`N` is on (index into the match list), or None before the first jump."""
 
+    @dataclass
     class MatchMoved(Message):
         """The match counter changed: `current` is 1-based, 0 when no match is selected."""
 
-        def __init__(self, current: int, total: int) -> None:
-            self.current = current
-            self.total = total
-            super().__init__()
+        current: int
+        total: int
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        message: str = CHOOSE_A_STORY,
+    ) -> None:
         super().__init__(id=id, classes=classes)
-        self.article: Article | None = None
-        self._blocks: list[_Block] = []
+        self.story: Story | None = None
+        self._blocks: tuple[Block, ...] = ()
         self._matches: list[tuple[int, int, int]] = []
         """(block, start, end) for every highlighted term, in reading order."""
         self._lines: list[_Line] = []
@@ -105,14 +101,29 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
         self._wrapped_width = -1
         self._left_pad = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
-        self.empty_message = "Choose a story and press Enter to read it."
+        self.empty_message = message
+        """What the view says when it has no story (shown dim on its second line)."""
 
     # -- content -----------------------------------------------------------------------------
 
-    def show(self, article: Article | None, spans_for: SpansFor | None = None) -> None:
-        """Lay out `article`, highlighting whatever `spans_for(text)` says matches the query."""
-        self.article = article
-        self._blocks = self._build_blocks(article, spans_for) if article else []
+    @property
+    def article(self) -> Article | None:
+        """The article on show, if any."""
+        return self.story.article if self.story is not None else None
+
+    def show(self, story: Story) -> None:
+        """Lay out `story` from the top, its matches highlighted."""
+        self.story = story
+        self._lay_out(story.blocks)
+
+    def show_message(self, message: str) -> None:
+        """No story, just a quiet line: while one loads, or when it could not be opened."""
+        self.story = None
+        self.empty_message = message
+        self._lay_out(())
+
+    def _lay_out(self, blocks: tuple[Block, ...]) -> None:
+        self._blocks = blocks
         self._matches = [
             (index, start, end)
             for index, block in enumerate(self._blocks)
@@ -125,52 +136,6 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self.post_message(self.MatchMoved(0, len(self._matches)))
-
-    @staticmethod
-    def _build_blocks(article: Article, spans_for: SpansFor | None) -> list[_Block]:
-        def spans(text: str) -> tuple[Span, ...]:
-            if spans_for is None or not text:
-                return ()
-            try:
-                return tuple(sorted(spans_for(text)))
-            except Exception:  # highlighting is a nicety; the story must still show
-                return ()
-
-        blocks = [
-            _Block(
-                article.headline or "(no headline)",
-                "article--headline",
-                spans(article.headline),
-                False,
-            )
-        ]
-        if line := byline_text(article.authors, article.agency):
-            blocks.append(_Block(line, "article--byline", spans(line)))
-        if line := dateline_text(article.dateline, article.published):
-            blocks.append(
-                _Block(
-                    line,
-                    "article--dateline",
-                    (),
-                    space_before=not bool(byline_text(article.authors, article.agency)),
-                )
-            )
-        if article.summary:
-            blocks.append(_Block(article.summary, "article--muted", spans(article.summary)))
-        if line := caption_line(article):
-            blocks.append(_Block(line, "article--muted", spans(line)))
-        blocks.append(_Block("", "article--rule"))
-        for paragraph in article.paragraphs:
-            blocks.append(_Block(paragraph, "article--body", spans(paragraph)))
-        if line := contributors_line(article):
-            blocks.append(_Block(line, "article--muted", spans(line)))
-        for note in article.notes:
-            blocks.append(_Block(note, "article--muted", spans(note)))
-        return blocks
-
-    @property
-    def match_count(self) -> int:
-        return len(self._matches)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -189,7 +154,7 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
         for block_index, block in enumerate(self._blocks):
             if block.space_before and lines:
                 lines.append(_Line(-1, 0, 0))
-            if block.kind == "article--rule":
+            if block.kind == RULE:
                 lines.append(_Line(block_index, 0, 0))
                 continue
             for start, end in wrap_ranges(block.text, text_width):
@@ -222,7 +187,7 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
             self._rewrap()
         base = self.get_visual_style()
         line_no = self.scroll_offset.y + y
-        if self.article is None:
+        if self.story is None:
             if y == 1:
                 message = Content(self.empty_message).stylize(
                     self.get_visual_style("article--empty", partial=True)
@@ -257,7 +222,7 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
             return Strip.blank(width, base.rich_style)
         block = self._blocks[line.block]
         pad = Content(" " * self._left_pad)
-        if block.kind == "article--rule":
+        if block.kind == RULE:
             rule = Content(RULE_CHAR * min(12, max(1, width - self._left_pad))).stylize(
                 self.get_visual_style("article--rule", partial=True)
             )

@@ -7,6 +7,11 @@ on demand, a page at a time, through the `fetch` callable (`Searcher.hits`), and
 on screen are ever rendered. Moving the cursor refreshes just the six lines of the old and new
 rows, so one row down costs a few hundred bytes over SSH instead of a full repaint.
 
+Rows are never fetched on the UI thread: the searcher may be busy with a search for another
+thread, and drawing must not wait for it. A row that is not loaded yet is drawn as a dim `…`
+placeholder and its page is fetched by a worker (the way Toolong's `LogLines` draws lines its
+reader thread has not delivered); the rows repaint when the page arrives.
+
 Story text is untrusted: rows are built as `Content` from plain strings, with highlight spans
 added by offset, so a headline like `[bold]x[/]` is shown exactly as written.
 """
@@ -15,9 +20,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
@@ -26,6 +32,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.formatting import row_meta
 from termnews.results import Hit, Results, Span
@@ -41,6 +48,8 @@ HIT_CACHE_SIZE = 2000
 #: The cursor marker; a glyph as well as a colour so the cursor survives NO_COLOR.
 GUTTER_CURSOR = "▌ "
 GUTTER_BLANK = "  "
+#: What a row says until its page has arrived.
+PLACEHOLDER = "…"
 
 Fetch = Callable[[Results, int, int], list[Hit]]
 
@@ -60,7 +69,10 @@ def _with_spans(text: str, base: object, match: object, spans: tuple[Span, ...])
 class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     """Every story that matches the query, drawn three lines per story, rendered lazily."""
 
+    TYPE_TO_SEARCH = True
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "results--loading",
         "results--headline",
         "results--meta",
         "results--snippet",
@@ -84,21 +96,30 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False, repaint=False)
     """Index of the highlighted story in the whole result set (not just the screen)."""
 
+    @dataclass
     class Highlighted(Message):
-        """The cursor moved to another story (the side pane previews it)."""
+        """The cursor moved to another story, or its row arrived (the side pane previews it).
 
-        def __init__(self, index: int, hit: Hit | None) -> None:
-            self.index = index
-            self.hit = hit
-            super().__init__()
+        `hit` is None while the row is still loading; another `Highlighted` follows with it.
+        """
 
+        index: int
+        hit: Hit | None
+
+    @dataclass
     class Selected(Message):
         """The person chose a story (Enter or a click on the highlighted row)."""
 
-        def __init__(self, index: int, hit: Hit) -> None:
-            self.index = index
-            self.hit = hit
-            super().__init__()
+        index: int
+        hit: Hit
+
+    @dataclass
+    class PageLoaded(Message, bubble=False):
+        """The row worker fetched `hits`, rows `start` onwards of `results`."""
+
+        results: Results
+        start: int
+        hits: tuple[Hit, ...]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -108,6 +129,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._render_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._empty_message = "Loading…"
         self._fetch_failed = False
+        self._loading_pages: set[int] = set()
+        """Pages the running row worker was asked for and has not delivered yet."""
+        self._load_scheduled = False
 
     # -- data ----------------------------------------------------------------------------
 
@@ -120,11 +144,14 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Display new results; keep the cursor on `keep_path` when it is still in the page.
 
         The first page that came with `results` is seeded into the cache, so the common case
-        (a fresh query, cursor near the top) never calls back into the searcher.
+        (a fresh query, cursor near the top) never calls back into the searcher. `fetch`
+        (`Searcher.hits`) is called from the row worker only, never on the UI thread.
         """
+        self.workers.cancel_group(self, "rows")  # rows of the old results are not wanted
         self.results = results
         self._fetch = fetch
         self._fetch_failed = False
+        self._loading_pages.clear()
         self._hits.clear()
         for index, hit in enumerate(results.hits):
             self._hits[index] = hit
@@ -150,10 +177,10 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             self.refresh()
 
     def hit_at(self, index: int) -> Hit | None:
-        """The story at `index`, fetching its page from the searcher when not cached.
+        """The story at `index` if its row has arrived; None while it is being fetched.
 
-        A failed fetch (an index swapped underneath us) returns None and the row renders
-        blank; the app refreshes the results when the index changes, so this is transient.
+        A missing row asks the row worker for its page, and a `Highlighted` message follows
+        when the cursor's row arrives, so callers wanting the cursor's story can wait for it.
         """
         if self.results is None or not 0 <= index < self.results.total:
             return None
@@ -161,21 +188,81 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         if hit is not None:
             self._hits.move_to_end(index)
             return hit
-        if self._fetch is None or self._fetch_failed:
-            return None
-        start = index - index % PAGE_SIZE
-        stop = min(self.results.total, start + PAGE_SIZE)
-        try:
-            fetched = self._fetch(self.results, start, stop)
-        except Exception as error:  # the row must never take the app down
-            self._fetch_failed = True
-            self.notify(f"Could not load results: {error}", severity="error")
-            return None
-        for offset, fetched_hit in enumerate(fetched):
-            self._hits[start + offset] = fetched_hit
+        self._schedule_loading()
+        return None
+
+    # -- loading rows ----------------------------------------------------------------------
+
+    def _schedule_loading(self) -> None:
+        """Fetch the missing rows once this round of drawing is over (once, however many)."""
+        if self._load_scheduled or self._fetch is None or self._fetch_failed:
+            return
+        self._load_scheduled = True
+        self.call_later(self._load_missing_pages)
+
+    def _missing_pages(self) -> list[int]:
+        """Pages with a row under the cursor or on screen that has not arrived, cursor's first."""
+        total = self.total
+        if not total:
+            return []
+        top = round(self.scroll_offset.y)
+        first = top // ROW_HEIGHT
+        last = min(total - 1, (top + self.scrollable_content_region.height) // ROW_HEIGHT)
+        pages: list[int] = []
+        for row in (self.cursor, *range(first, last + 1)):
+            page = row // PAGE_SIZE
+            if page not in pages and row not in self._hits:
+                pages.append(page)
+        return pages
+
+    def _load_missing_pages(self) -> None:
+        """Start a row worker for what the screen lacks now, unless one is already on it.
+
+        Pages asked for earlier and scrolled past are dropped: the new worker replaces the
+        old one, so holding PageDown through a long list fetches only where it stops.
+        """
+        self._load_scheduled = False
+        if self.results is None or self._fetch is None or self._fetch_failed:
+            return
+        pages = self._missing_pages()
+        if not pages or self._loading_pages.issuperset(pages):
+            return
+        self._loading_pages = set(pages)
+        self._load_pages(self.results, self._fetch, pages)
+
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def _load_pages(self, results: Results, fetch: Fetch, pages: list[int]) -> None:
+        """Fetch `pages` of `results` in a thread and post each one as it is ready."""
+        worker = get_current_worker()
+        for page in pages:
+            if worker.is_cancelled:
+                return
+            start = page * PAGE_SIZE
+            hits = fetch(results, start, min(results.total, start + PAGE_SIZE))
+            self.post_message(self.PageLoaded(results, start, tuple(hits)))
+
+    def on_result_list_page_loaded(self, message: PageLoaded) -> None:
+        """Keep the page, repaint its rows, and tell the app if the cursor's row came."""
+        if message.results is not self.results:
+            return  # the query changed while the page was on its way
+        self._loading_pages.discard(message.start // PAGE_SIZE)
+        for offset, hit in enumerate(message.hits):
+            self._hits[message.start + offset] = hit
         while len(self._hits) > HIT_CACHE_SIZE:
             self._hits.popitem(last=False)
-        return self._hits.get(index)
+        self.refresh_lines(message.start * ROW_HEIGHT, len(message.hits) * ROW_HEIGHT)
+        if message.start <= self.cursor < message.start + len(message.hits):
+            self.post_message(self.Highlighted(self.cursor, self._hits.get(self.cursor)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed fetch (an index swapped underneath) stops fetching until new results.
+
+        The message goes on to the app, which tells the person; the rows stay placeholders
+        until the app shows new results, which it does when the index changes.
+        """
+        if event.worker.group == "rows" and event.state == WorkerState.ERROR:
+            self._fetch_failed = True
+            self._loading_pages.clear()
 
     @property
     def highlighted_hit(self) -> Hit | None:
@@ -216,15 +303,16 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         cached = self._render_cache.get(key)
         if cached is not None:
             return cached
-        strip = self._render_row_line(index, part, selected, focused, width)
-        self._render_cache[key] = strip
+        hit = self.hit_at(index)
+        strip = self._render_row_line(hit, part, selected, focused, width)
+        if hit is not None:  # a placeholder is drawn again when its row arrives
+            self._render_cache[key] = strip
         return strip
 
     def _render_row_line(
-        self, index: int, part: int, selected: bool, focused: bool, width: int
+        self, hit: Hit | None, part: int, selected: bool, focused: bool, width: int
     ) -> Strip:
         """Build one of the three lines of a row as Content, then as a Strip."""
-        hit = self.hit_at(index)
         if selected:
             row_class = "results--cursor" if focused else "results--cursor-blurred"
             base = self.get_visual_style(row_class)
@@ -232,7 +320,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             base = self.get_visual_style()
         match_style = self.get_visual_style("results--match", partial=True)
         if hit is None:
-            text = Content("…") if part == 0 else Content("")
+            text = Content(PLACEHOLDER if part == 0 else "").stylize(
+                self.get_visual_style("results--loading", partial=True)
+            )
         elif part == 0:
             text = _with_spans(
                 hit.headline or "(no headline)",

@@ -14,16 +14,35 @@ from termnews.results import Results
 PROGRESS_WIDTH = 20
 
 
+#: After the count while the last word is still being typed (the results leave it out).
+TYPING_MARKER = "typing…"
+
+
+def _stories(count: int) -> str:
+    return f"{count:,} stor{'ies' if count != 1 else 'y'}"
+
+
 def results_summary(results: Results, *, show_timing: bool = True) -> Content:
-    """`37 results · newest first · 4 ms`, with the suggestion or notice when there is one."""
+    """`37 results · newest first · 4 ms`, with the suggestion or notice when there is one.
+
+    While the engine holds back a last word that is still being typed, a dim `typing…`
+    follows the count, so the person knows the list is not the answer to every word yet.
+    """
     count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
-    parts = [count, results.sort.label]
+    content = Content(count)
+    if getattr(results, "pending_word", None):
+        content += Content(" ") + Content(TYPING_MARKER).stylize("dim")
+    tail = [results.sort.label]
     if show_timing:
-        parts.append(f"{results.elapsed_ms:.0f} ms")
-    content = Content(" · ".join(parts))
+        tail.append(f"{results.elapsed_ms:.0f} ms")
+    content += Content(" · " + " · ".join(tail))
     if results.suggestion:
         content += Content(" · did you mean ") + Content(results.suggestion).stylize("bold")
-        content += Content("? (Tab)")
+        content += Content("?")
+        suggestion_total = getattr(results, "suggestion_total", 0)
+        if suggestion_total:
+            content += Content(f" {_stories(suggestion_total)}")
+        content += Content(" (Tab)")
     if results.notice:
         content += Content(" · ") + Content(results.notice).stylize("italic")
     return content
