@@ -1,20 +1,24 @@
 """The browser's benchmark: `benchmarks/bench.py ui` calls `main(argv)`.
 
-Figures, each next to its target and baseline (issue 4):
+Figures, each next to its target and baseline:
 
-* first frame with a 20k-story index, and a minimal Textual app measured in the same run;
-* keystroke to updated results, p95 over real typing through the pilot on 20k stories;
+* first frame with the corpus's index, and a minimal Textual app measured in the same run;
+* keystroke to updated results, p95 over real typing through the pilot: the typed words are
+  real words of the index being measured, drawn by `bench_queries.typing_words` (seeded by
+  `--seed`), so an archive is typed at in its own words;
 * bytes over a pty at 80x24: one row down, one page of an article, a full repaint, idle/s;
-* RSS (peak) while browsing at 20k and 100k stories.
+* RSS (peak) while browsing the corpus and, if given, a 100k-story corpus.
 
 The pty figures come from `pty_ui_bytes.py`, our own counterpart of the shared
-`pty_bytes.py` tool. Indexes are built once with the real `termnews.engine.store.sync` and reused.
+`pty_bytes.py` tool. Indexes are built once per corpus with the real
+`termnews.engine.sync.sync` and reused (one folder per corpus under `--index-root`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import statistics
@@ -27,6 +31,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PTY_SCRIPT = HERE / "pty_ui_bytes.py"
+if str(HERE) not in sys.path:  # run as a script, or imported by bench.py
+    sys.path.insert(0, str(HERE))
+
+import bench_queries  # noqa: E402
 
 MINIMAL_APP = """
 from textual.app import App
@@ -48,16 +56,26 @@ BASELINES = {
 }
 
 
+def index_folder(index_root: Path, corpus: Path) -> Path:
+    """One index folder per corpus, so two corpora never rebuild each other's index."""
+    resolved = corpus.resolve()
+    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
+    return index_root / f"index-{resolved.name}-{digest}"
+
+
 def ensure_index(corpus: Path, index_dir: Path) -> dict[str, Any]:
     """Build (or bring up to date) the index for `corpus`; reports what sync did."""
+    from termnews.engine.store import open_index
     from termnews.engine.sync import sync
 
     started = time.perf_counter()
     report = sync(corpus, index_dir)
+    seconds = time.perf_counter() - started
     return {
         "index_dir": str(index_dir),
         "summary": report.summary(),
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(seconds, 2),
+        "stories": open_index(index_dir).doc_count(),
     }
 
 
@@ -128,7 +146,7 @@ def first_frames(index_dir: Path, runs: int, state_dir: str) -> dict[str, Any]:
     }
 
 
-async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]:
+async def _keystrokes(index_dir: Path, queries: list[str], gap: float) -> dict[str, Any]:
     # First, as in `termnews` itself: importing termnews.tui sets Textual's frame rate.
     import termnews.tui  # noqa: F401
 
@@ -144,13 +162,6 @@ async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]
     async with app.run_test(size=(80, 24)) as pilot:
         while app.results is None:
             await asyncio.sleep(0.01)
-        vocabulary: list[str] = []
-        for hit in app.results.hits:
-            for word in hit.headline.lower().split():
-                word = "".join(ch for ch in word if ch.isalpha())
-                if len(word) >= 5 and word not in vocabulary:
-                    vocabulary.append(word)
-        queries = vocabulary[:words]
         await pilot.press("slash")
         for query in queries:
             app.search_bar.value = ""
@@ -194,9 +205,10 @@ async def _keystrokes(index_dir: Path, words: int, gap: float) -> dict[str, Any]
     }
 
 
-def browsing_run(index_dir: Path, state_dir: str, size: str = "80x24") -> dict[str, Any]:
-    """One pty session: idle, row down, open, page, back, end of list, repaint, typing."""
-    keys = "down=j,open=\\r,page=\\x20,back=\\x1b,end=G,repaint=,search=/,type=council"
+def browsing_run(index_dir: Path, state_dir: str, word: str, size: str = "80x24") -> dict[str, Any]:
+    """One pty session: idle, into the list, row down, open, page, back, end of list, repaint,
+    typing `word`. The browser starts in the search box; its down arrow moves to the list."""
+    keys = f"list=\\x1b[B,down=j,open=\\r,page=\\x20,back=\\x1b,end=G,repaint=,search=/,type={word}"
     return run_pty(
         browse_command(index_dir),
         keys=keys,
@@ -212,14 +224,19 @@ def _kb(value: float) -> str:
     return f"{value:,.0f} B" if value < 1024 else f"{value / 1024:.1f} KB"
 
 
+def _stories(count: int) -> str:
+    return f"{count / 1000:.1f}k" if count % 1000 else f"{count // 1000}k"
+
+
 def table(data: dict[str, Any]) -> str:
     ff = data["first_frame"]
     ks = data["keystroke"]
-    b = data["bytes_20k"]
+    b = data["bytes"]
+    size = _stories(data["index"]["stories"])
     rows = [
         ("figure", "termnews", "target", "baseline"),
         (
-            "first frame, 20k index",
+            f"first frame, {size} index",
             f"{ff['termnews_s']:.2f} s ({ff['ratio']:.2f}×)",
             "≤ 0.4 s and ≤ 1.75×",
             f"minimal Textual app {ff['minimal_textual_s']:.2f} s",
@@ -231,7 +248,7 @@ def table(data: dict[str, Any]) -> str:
             "—",
         ),
         (
-            "keystroke → results, p95 (20k)",
+            f"keystroke → results, p95 ({size})",
             f"{ks['p95_ms']:.0f} ms (p50 {ks['p50_ms']:.0f})",
             "≤ 50 ms",
             "newsboat 65–100 ms",
@@ -262,12 +279,17 @@ def table(data: dict[str, Any]) -> str:
             BASELINES["idle"][0],
             BASELINES["idle"][2],
         ),
-        ("peak RSS browsing, 20k", f"{b['peak_rss_mb']:.0f} MB", "≤ 130 MB", "newsboat 130 MB"),
+        (
+            f"peak RSS browsing, {size}",
+            f"{b['peak_rss_mb']:.0f} MB",
+            "≤ 130 MB (20k)",
+            "newsboat 130 MB",
+        ),
     ]
     if data.get("bytes_100k"):
         rows.append(
             (
-                "peak RSS browsing, 100k",
+                f"peak RSS browsing, {_stories(data['index_100k']['stories'])}",
                 f"{data['bytes_100k']['peak_rss_mb']:.0f} MB",
                 "≤ 250 MB",
                 "—",
@@ -290,7 +312,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus-100k", type=Path, default=Path("/tmp/termnews-corpus-100k"))
     parser.add_argument("--index-root", type=Path, default=Path("/tmp/termnews-ui-bench"))
     parser.add_argument("--runs", type=int, default=5, help="first-frame launches per app")
-    parser.add_argument("--words", type=int, default=12, help="queries typed for latency")
+    parser.add_argument("--words", type=int, default=12, help="words typed for latency")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=bench_queries.DEFAULT_SEED,
+        help="seed for drawing the typed words from the index",
+    )
     parser.add_argument("--gap", type=float, default=0.15, help="seconds between keystrokes")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--skip-100k", action="store_true")
@@ -305,15 +333,20 @@ def main(argv: list[str]) -> int:
     data: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="termnews-ui-state-") as state_dir:
         os.environ["TERMNEWS_STATE_DIR"] = state_dir
-        index_20k = args.index_root / "index-20k"
-        data["index_20k"] = ensure_index(args.corpus, index_20k)
-        data["first_frame"] = first_frames(index_20k, args.runs, state_dir)
-        data["keystroke"] = asyncio.run(_keystrokes(index_20k, args.words, args.gap))
-        data["bytes_20k"] = browsing_run(index_20k, state_dir)
+        index_dir = index_folder(args.index_root, args.corpus)
+        data["index"] = ensure_index(args.corpus, index_dir)
+        words = bench_queries.typing_words(index_dir, args.words, seed=args.seed)
+        if not words:
+            print(f"no words to type: the index of {args.corpus} holds none", file=sys.stderr)
+            return 2
+        data["typed_words"] = {"seed": args.seed, "words": words}
+        data["first_frame"] = first_frames(index_dir, args.runs, state_dir)
+        data["keystroke"] = asyncio.run(_keystrokes(index_dir, words, args.gap))
+        data["bytes"] = browsing_run(index_dir, state_dir, words[0])
         if not args.skip_100k and args.corpus_100k.is_dir():
-            index_100k = args.index_root / "index-100k"
+            index_100k = index_folder(args.index_root, args.corpus_100k)
             data["index_100k"] = ensure_index(args.corpus_100k, index_100k)
-            data["bytes_100k"] = browsing_run(index_100k, state_dir)
+            data["bytes_100k"] = browsing_run(index_100k, state_dir, words[0])
     print(table(data))
     if args.json:
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -24,6 +24,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -31,6 +32,8 @@ import sys
 import termios
 import time
 
+#: CSI and OSC sequences (colours, cursor moves, window titles), to find text on screen.
+_ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 DEFAULT_KEYS = "down=\\x1b[B,open=\\r,page=\\x20,back=\\x1b,end=G,repaint=,search=/,type=council"
 
 
@@ -90,16 +93,21 @@ class Terminal:
         return chunk
 
     def wait_for(self, marker: bytes, timeout: float) -> float | None:
-        """Seconds since launch when `marker` first appeared in the output, or None."""
+        """Seconds since launch when `marker` first appeared on screen, or None.
+
+        The text is matched with escape sequences taken out: a styled letter inside the
+        marker (the cursor sitting on the first letter of a focused input's placeholder)
+        splits it in the raw bytes. Output already read counts too.
+        """
         deadline = time.monotonic() + timeout
+        chunk: bytes | None = b"?"  # look at what is already buffered first
         while time.monotonic() < deadline:
+            if chunk and marker in _ESCAPES.sub(b"", self.buffer):
+                return time.monotonic() - self.started
             chunk = self._read(0.01)
             if chunk is None:
                 return None
-            if chunk:
-                self.buffer += chunk
-                if marker in self.buffer:
-                    return time.monotonic() - self.started
+            self.buffer += chunk
         return None
 
     def count_until_quiet(self, quiet: float, limit: float = 5.0) -> int:
