@@ -33,6 +33,7 @@ from termnews.engine.whoosh_adapter import (
     close_segment,
     commit_with_segments,
     field_length_bytes,
+    field_term_frequencies,
     latest_generation,
     posting_extent,
     unlocked_writer,
@@ -212,6 +213,46 @@ def test_field_length_bytes_leaves_other_readers_to_the_caller() -> None:
             return 3
 
     assert field_length_bytes(NotASegment(), "body") is None
+
+
+# -- the terms file: field_term_frequencies --------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    stories=stories,
+    commits=st.integers(1, 3),
+    deleted=st.sets(st.integers(0, 29), max_size=5),
+)
+def test_field_term_frequencies_equal_whooshs_term_iteration(
+    stories: list[tuple[str, str]], commits: int, deleted: set[int]
+) -> None:
+    ix = RamStorage().create_index(build_schema())
+    write_segments(ix, stories, commits, PackedCodec())
+    if deleted:
+        writer = ix.writer(codec=PackedCodec())
+        for i in deleted:
+            writer.delete_by_term("path", f"d{i}")
+        writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        for leaf, _base in searcher.reader().leaf_readers():
+            for field in ("body", "headline", "path", "caption"):
+                got = field_term_frequencies(leaf, field)
+                assert got is not None, "the one-read path no longer applies to W3 segments"
+                want = []
+                if field in leaf.indexed_field_names():
+                    want = [
+                        (text.decode("utf-8"), info.doc_frequency())
+                        for text, info in leaf.iter_field(field)
+                    ]
+                assert got == want
+
+
+def test_field_term_frequencies_leaves_other_readers_to_the_caller() -> None:
+    class NotASegment:
+        pass
+
+    assert field_term_frequencies(NotASegment(), "body") is None
 
 
 # -- writing and committing: unlocked_writer, close_segment, commit_with_segments ----------

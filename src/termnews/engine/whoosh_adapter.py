@@ -13,6 +13,8 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
+- `field_term_frequencies`: a field's terms and their frequencies, from one read of the
+  terms file.
 - `unlocked_writer`, `commit_with_segments`, `close_segment`: a commit that takes segments
   written by our worker processes, under our own lock.
 - `latest_generation`: the newest table-of-contents generation in a folder.
@@ -20,6 +22,7 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -241,6 +244,57 @@ def field_length_bytes(leaf: Any, field: str) -> bytes | None:
     stored = min(column._count, count)
     raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
     return raw + bytes([column._default]) * (count - stored)
+
+
+# -- the terms file ---------------------------------------------------------------------------
+
+#: A record of Whoosh's ordered hash file: key length, value length, then key and value. A W3
+#: term's key is its field number (2 bytes) and the term's bytes; its W3TermInfo value starts
+#: with a flags byte and the total weight (4 bytes), then the document frequency.
+_RECORD_LENGTHS = struct.Struct("!ii")
+_FIELD_NUMBER = struct.Struct("!H")
+_DOC_FREQUENCY = struct.Struct("!I")
+_DOC_FREQUENCY_AT = 1 + 4
+
+
+def field_term_frequencies(leaf: Any, field: str) -> list[tuple[str, int]] | None:
+    """(term, document frequency, deletions included) of every term of a text `field` in
+    one segment, in term order; None when the segment's terms are not a W3 terms file (the
+    caller then iterates `leaf.iter_field`).
+
+    Whoosh hands out a field's terms one generator step and one TermInfo object at a time,
+    far too slow to repeat for completion or spelling suggestion; here the field's stretch
+    of the terms file is read with one call and unpacked in a tight loop. Relies on
+    SegmentReader (2.7.5) keeping its W3TermsReader in `_terms`, which keeps the field
+    numbers in `_fieldmap` and the OrderedHashReader in `_tindex` (whose `closest_key_pos`,
+    `endofdata` and `dbfile` are public), and on the record layout above.
+    """
+    terms = getattr(leaf, "_terms", None)
+    fieldmap = getattr(terms, "_fieldmap", None)
+    table = getattr(terms, "_tindex", None)
+    if fieldmap is None or table is None:
+        return None
+    number = fieldmap.get(field)
+    if number is None:
+        return []
+    start = table.closest_key_pos(_FIELD_NUMBER.pack(number))
+    if start is None:
+        return []
+    stop = table.closest_key_pos(_FIELD_NUMBER.pack(number + 1)) if number < 0xFFFF else None
+    stop = table.endofdata if stop is None else stop
+    data = bytes(table.dbfile.get(start, stop - start))
+    found = []
+    unpack_lengths = _RECORD_LENGTHS.unpack_from
+    unpack_frequency = _DOC_FREQUENCY.unpack_from
+    offset, end, head = 0, len(data), _RECORD_LENGTHS.size
+    while offset < end:
+        key_length, value_length = unpack_lengths(data, offset)
+        key_start = offset + head
+        value_start = key_start + key_length
+        term = data[key_start + _FIELD_NUMBER.size : value_start].decode("utf-8")
+        found.append((term, unpack_frequency(data, value_start + _DOC_FREQUENCY_AT)[0]))
+        offset = value_start + value_length
+    return found
 
 
 # -- writing and committing ----------------------------------------------------------------
