@@ -262,7 +262,8 @@ def character_spans(value: bytes) -> list[tuple[int, int]]:
 
 
 class PackedPostingsWriter(BlockPostingsWriter):
-    """W3's writer with the packed block body (see the module docstring)."""
+    """W3's writer with the packed block body (see the module docstring); the adapter's base
+    class hands over each full block, so this module needs none of W3's internals."""
 
     def encode_block(self, block: BlockToWrite) -> bytes:
         ids = block.ids
@@ -316,7 +317,8 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
 
 
 class PackedLeafMatcher(BlockLeafMatcher):
-    """Reads packed blocks; the values are inflated only when one is asked for."""
+    """Reads packed blocks; the values are inflated only when one is asked for. The adapter's
+    base class calls `parse_header` once a block and `parse_block` when a posting is read."""
 
     block_header_size = _BLOCK.size
     block_compression = PACKED
