@@ -318,7 +318,7 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
 
 class PackedLeafMatcher(BlockLeafMatcher):
     """Reads packed blocks; the values are inflated only when one is asked for. The adapter's
-    base class calls `parse_header` once a block and `parse_block` when a posting is read."""
+    base class calls `parse_header` on reaching a block, `parse_block` on first reading it."""
 
     block_header_size = _BLOCK.size
     block_compression = PACKED
