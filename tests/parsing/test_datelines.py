@@ -90,6 +90,9 @@ def test_datelines(
         ("MILLBECK, Md., - March 4 - Acme", "MILLBECK, Md.", "March 4", None, "Acme"),
         ("TARNWICK, MINN.,March 13 - X", "TARNWICK, MINN.", "March 13", None, "X"),
         ("FENWICK, March 4, - Net", "FENWICK", "March 4", None, "Net"),
+        ("HAVERTON, March 5- Net", "HAVERTON", "March 5", None, "Net"),
+        ("HAVERTON- Crews", "HAVERTON", None, None, "Crews"),
+        ("Velm-Ashby – The", "Velm-Ashby", None, None, "The"),
     ],
 )
 def test_title_case_and_old_wire_datelines(
@@ -133,6 +136,8 @@ def test_title_case_and_old_wire_datelines(
         "It was, March 2 – the",
         "Vasquella-Mora, who spoke, said",
         "WAL-TON 44.0 885",
+        "TELL-ANY nil 7,500",
+        "Quorvale-The vote",
         "Brantmoor said – The",
     ],
 )

@@ -27,7 +27,10 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ž"
 #: A place word in capitals (`ST.`, `TROIS-RIVIÈRES`) or in title case (`St.`, `O'Hare`,
 #: `Saint-Jean-sur-Richelieu`); which of the two the place is, is decided after the match.
-_PLACE_WORD = rf"[{_UPPER}][{_LETTER}.'’-]*"
+#: Words are matched possessively (`*+`), which keeps a sentence that is no dateline from
+#: costing the regex engine thousands of steps; so a hyphen belongs to a word only between
+#: letters (`TROIS-RIVIÈRES`), and one before a space or the text (`OTTAWA- The`) is the dash.
+_PLACE_WORD = rf"[{_UPPER}](?:[{_LETTER}.'’]|-(?=[{_LETTER}]))*+"
 #: Lower-case words that join the words of a place name: `Rio de Janeiro`, `Stratford upon Avon`.
 _CONNECTORS = _word_set(
     "de la le les los las del della da do dos das du des di el es en e y sur upon on of am an "
@@ -42,9 +45,11 @@ _MONTH_DAY = (
     rf"(?:{_MONTH_NAME}\.?\s+\d{{1,2}}(?:,?\s+(?:19|20)\d\d)?|\d{{1,2}}\s+{_MONTH_NAME}\.?)"
 )
 _NOT_DATE = rf"(?!{_MONTH_DAY}\b)"
-_PLACE = rf"{_PLACE_WORD}(?:(?:[ /]|\s(?=[a-z]))(?:{_NOT_DATE}{_PLACE_WORD}|[a-z][a-z'’-]*)){{0,5}}"
+_CONNECTOR_WORD = r"[a-z](?:[a-z'’]|-(?=[a-z]))*+"
+_PLACE = rf"{_PLACE_WORD}(?:[ /](?:{_NOT_DATE}{_PLACE_WORD}|{_CONNECTOR_WORD})){{0,5}}"
 #: `Vt.`, `Ont.`, `N.S.`, `New Mexico`
-_REGION = rf"(?:[{_UPPER}][\w.'’-]*\.?(?: [{_UPPER}][\w.'’-]*\.?){{0,3}})"
+_REGION_WORD = rf"[{_UPPER}](?:[\w.'’]|-(?=\w))*+"
+_REGION = rf"(?:{_REGION_WORD}(?: {_REGION_WORD}){{0,3}})"
 _DASH = r"(?:--|[–—―‒_-])"
 DATELINE_PATTERN = re.compile(
     rf"^(?P<place>{_PLACE}(?:\s*,\s*{_NOT_DATE}{_REGION}){{0,2}})"
@@ -54,6 +59,9 @@ DATELINE_PATTERN = re.compile(
     rf"(?:\s*\((?P<tag>[A-Za-z][A-Za-z .&/-]{{0,30}})\))?"
     rf"(?P<dash>\s*{_DASH}\s*)(?=\S)"
 )
+#: The characters a dateline's dash is made of, and how far into a paragraph it may stand.
+_DASH_CHARS = ("-", "–", "—", "_", "―", "‒")
+_MAX_DATELINE = 160
 #: Agency tags as they appear in datelines, mapped to the agency's usual name.
 AGENCY_TAGS: dict[str, str] = {
     "ap": "Associated Press",
@@ -175,10 +183,9 @@ class Dateline:
     """Offset in the paragraph where the story text begins."""
 
 
-def _capital_share(place: str) -> float:
-    head = place.split(",")[0]
-    letters = [ch for ch in head if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+def _in_capitals(head: str) -> bool:
+    """`ST. JOHN'S`, `MONTRÉAL`: letters, none of them lower case."""
+    return head.upper() == head and head.lower() != head
 
 
 #: `(Bloomberg) -- Text`: an agency tag with no place, as some services open their copy.
@@ -242,6 +249,9 @@ def match_dateline(paragraph: str) -> Dateline | None:
     A tag with no place gives a Dateline whose `place` is empty: the tag still names the
     agency and still comes off the body.
     """
+    start = paragraph[:_MAX_DATELINE]
+    if not any(dash in start for dash in _DASH_CHARS):
+        return None  # most paragraphs: no dash near the start, so no dateline to look for
     match = DATELINE_PATTERN.match(paragraph)
     if not match:
         tag_only = TAG_ONLY_PATTERN.match(paragraph)
@@ -256,9 +266,9 @@ def match_dateline(paragraph: str) -> Dateline | None:
     date, tag, bare_tag = match.group("date"), match.group("tag"), match.group("bare_tag")
     backed = date is not None or tag is not None or bare_tag is not None
     dash = match.group("dash")
-    if not backed and dash.strip() in "-_" and not dash[:1].isspace():
+    if not backed and dash.strip() in "-_" and dash == dash.strip():
         return None  # `Vasquez-Moreau, who`, `WAL-MART 44.0`: a hyphen inside a name
-    if _capital_share(place) >= 0.99:
+    if _in_capitals(head):
         if head in NOT_PLACES:
             return None
     else:
