@@ -10,7 +10,8 @@ in title case (`San Francisco –`, `Salvador, Feb 26 -`), and so do sentences: 
 the vote`, `The minister – who`. A wrong guess there costs the reader the story's first words,
 while a missed dateline only leaves the place in front of the first paragraph, so a title-case
 place must pass every test in `_title_place_ok` and, when no date or agency tag backs it up,
-must be followed by what starts a sentence and not by an aside that a second dash closes.
+must be followed by what starts a sentence (and, if it has two words or more, not by an aside
+that a second dash closes: `Jo Lee – Ottawa's mayor – said`).
 """
 
 from __future__ import annotations
