@@ -58,25 +58,28 @@ def test_each_way_ranks_as_whoosh_scores(
     vector.load()  # as after a phrase, or a pause in the browser
 
     monkeypatch.setattr(ranking, "VECTORISE_FROM", 0 if vectorised else 10**9)
-    assert searcher._searcher.reader().has_deletions()
+    assert searcher._gen.searcher.reader().has_deletions()
     for text in QUERIES:
-        parsed = parse(searcher._parser, text, searcher._now())
-        whoosh = searcher._searcher.search(parsed.query, limit=None).top_n
+        parsed = parse(searcher._gen.parser, text, searcher._now())
+        whoosh = searcher._gen.searcher.search(parsed.query, limit=None).top_n
         expected = sorted(((d, round(s, 9)) for s, d in whoosh), key=lambda x: (-x[1], x[0]))
         results = searcher.search(text, limit=20)
-        got = [(d, round(h.score, 9)) for d, h in zip(results.docnums, results.hits, strict=True)]
+        got = [
+            (d, round(h.score, 9))
+            for d, h in zip(results.handle.docnums, results.hits, strict=True)
+        ]
         assert results.total == len(expected), text
         assert got == expected[:20], text
 
 
 def test_the_two_ways_give_the_same_floats(searcher: Searcher) -> None:
-    docsets = searcher._docsets
+    docsets = searcher._gen.docsets
     for text in QUERIES:
-        query = parse(searcher._parser, text, searcher._now()).query
+        query = parse(searcher._gen.parser, text, searcher._now()).query
         leaves = ranking.additive_leaves(query)
         assert leaves is not None, text
         matches = docsets.matches(query)
-        count = searcher._searcher.reader().doc_count_all()
+        count = searcher._gen.searcher.reader().doc_count_all()
         ways = [
             ranking.top(docsets.postings, leaves, matches, 50, count, docsets.matches, vectorise=v)
             for v in (False, True)

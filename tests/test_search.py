@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from termnews.engine import complete
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
 from termnews.errors import IndexMissingError
-from termnews.results import SortOrder
+from termnews.results import Results, SortOrder
 
 STORIES = Path(__file__).parent / "data" / "search" / "stories"
 NOW = datetime(2024, 2, 14, 15, 30)  # a Wednesday
@@ -176,12 +177,54 @@ def test_an_empty_query_lists_every_story_newest_first(searcher: Searcher) -> No
     assert searcher.search("", SortOrder.OLDEST).sort == SortOrder.OLDEST
 
 
-@pytest.mark.parametrize("typed", ["s", "se", "clearing s", "clearing OR s"])
-def test_one_or_two_letters_wait_for_the_next_keystroke(searcher: Searcher, typed: str) -> None:
-    """Too short to complete and not a word of its own: results stay those of the rest."""
-    before = typed.rstrip("se").removesuffix(" OR").strip()
+def docnums(results: Results) -> list[int]:
+    """The ranked matches behind `results` (the Searcher's paging handle knows them)."""
+    return list(results.handle.docnums)  # type: ignore[attr-defined]
 
-    assert searcher.search_as_you_type(typed).docnums == searcher.search(before).docnums
+
+def test_one_letter_is_a_prefix_too(searcher: Searcher) -> None:
+    """A small index can afford every word that begins `s`: the list narrows at once."""
+    results = searcher.search_as_you_type("clearing s")
+
+    assert results.pending_word is None
+    assert docnums(results) == docnums(searcher.search("clearing snow"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "before", "pending"),
+    [
+        ("clearing s", "clearing", "s"),
+        ("clearing OR s", "clearing", "s"),
+        ("s", "", "s"),
+        ("rebuild -fer", "rebuild", "-fer"),
+        ("rebuild NOT fer", "rebuild", "fer"),
+        ("clearing by:", "clearing", "by:"),
+        ('clearing in:"', "clearing", 'in:"'),
+    ],
+)
+def test_a_word_not_applied_yet_keeps_the_results_of_the_words_before_it(
+    searcher: Searcher,
+    typed: str,
+    before: str,
+    pending: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Too many completions to apply, a negated prefix, or a field with no value yet."""
+    monkeypatch.setattr(complete, "MAX_COMPLETIONS", 1)  # every `s` word is too many
+    results = searcher.search_as_you_type(typed)
+
+    assert results.pending_word == pending
+    assert docnums(results) == docnums(searcher.search(before))
+    assert searcher.search(typed).pending_word is None
+
+
+def test_a_word_that_may_become_a_field_does_not_empty_the_list(searcher: Searcher) -> None:
+    assert searcher.search("library by").total == 0  # `by` is a stop word, `bylaw` is no story
+    results = searcher.search_as_you_type("library by")
+
+    assert results.pending_word == "by"
+    assert docnums(results) == docnums(searcher.search("library"))
+    assert names(searcher, "library by:okafor") == ["council"]
 
 
 def test_ranking_matches_whoosh_scoring_every_match(searcher: Searcher) -> None:
@@ -191,11 +234,11 @@ def test_ranking_matches_whoosh_scoring_every_match(searcher: Searcher) -> None:
     shapes += ["headline:seawall ferry", '"winter sailings"', '"state of the art" OR ferry']
     shapes += ['"winter sailings" -snow', "(winter sailings) OR seawall", 'by:"lena okafor"']
     for text in shapes:
-        parsed = parse(searcher._parser, text, searcher._now())
-        whoosh = searcher._searcher.search(parsed.query, limit=None).top_n
+        parsed = parse(searcher._gen.parser, text, searcher._now())
+        whoosh = searcher._gen.searcher.search(parsed.query, limit=None).top_n
         expected = sorted(((d, round(s, 9)) for s, d in whoosh), key=lambda x: (-x[1], x[0]))
         results = searcher.search(text)
-        got = [(d, round(h.score, 9)) for d, h in zip(results.docnums, results.hits, strict=True)]
+        got = [(d, round(h.score, 9)) for d, h in zip(docnums(results), results.hits, strict=True)]
         assert got == expected, text
 
 

@@ -67,9 +67,15 @@ class Results:
     hits: tuple[Hit, ...]
     elapsed_ms: float
     suggestion: str | None = None
-    """A corrected query ("seawall") when nothing matched and a spelling fits."""
+    """A respelled query ("coffee") when nothing matched and a respelling finds stories."""
+    suggestion_total: int = 0
+    """How many stories `suggestion` finds (0 when there is none)."""
     notice: str | None = None
     """What the engine did on the user's behalf, e.g. fell back to plain terms."""
     terms: frozenset[str] = frozenset()
-    docnums: tuple[int, ...] = field(default=(), repr=False)
-    """Engine-private: the ordered matches, so later pages need no re-search."""
+    pending_word: str | None = None
+    """The last word while it is still being typed, not applied yet (it begins too many
+    words, is negated, or is a field with no value): the hits are those of the words
+    before it. Only `search_as_you_type` sets it."""
+    handle: object = field(default=None, compare=False, repr=False)
+    """Opaque to front ends: what `Searcher.hits` pages through these results with."""

@@ -61,14 +61,11 @@ FIELD_NAMES: dict[str, str] = {
 }
 TEXT_FIELDS = frozenset({"headline", "body", "caption", "authors", "agency", "dateline"})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
-#: A partial last word shorter than this is not completed: one or two letters begin
-#: thousands of words, so it would match nearly every story and rank them by noise. Such
-#: a word counts only if the index holds it as a whole word (`eu`); else it waits for
-#: the next keystroke, and the results stay those of the words before it.
-MIN_PREFIX = 3
 
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
 _FIELD_PREFIX = re.compile(r"(?<![\w:])[-+]?([A-Za-z_]+):(\S?)")
+#: A field name with no value yet (`by:`, `by:"`): while typing, it waits for its value.
+_OPEN_CLAUSE = re.compile(r'(?<![^\s(])[-+]?[A-Za-z]+:"?$')
 _LAST_WORD = re.compile(r"(?<![^\s(])(?P<sign>[-+]?)(?:(?P<field>[A-Za-z]+):)?(?P<word>[^\W_]+)$")
 _WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
 
@@ -91,10 +88,15 @@ class ParsedQuery:
     stories almost the same way."""
     rank_form: Node | None = None
     """`rank_query`'s form."""
+    pending: str | None = None
+    """The last word (or field) as typed, when it is not applied yet: the completer found
+    too many words it may become (`p`), it is negated (excluding every word that begins
+    `-co` would drop stories the finished word keeps), or it is a field with no value."""
 
 
-#: (index field or None for the default fields, partial word) -> {index field: [terms]}
-Completer = Callable[[str | None, str], dict[str, list[str]]]
+#: (index field or None for the default fields, partial word) -> {index field: [terms]},
+#: {} when no term begins so, None when there are too many to apply on this keystroke.
+Completer = Callable[[str | None, str], dict[str, list[str]] | None]
 
 
 class _GapPhrasePlugin(PhrasePlugin):
@@ -206,6 +208,11 @@ def parse(
 ) -> ParsedQuery:
     """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`."""
     notices: list[str] = []
+    pending: str | None = None
+    if completer is not None and (open_clause := _OPEN_CLAUSE.search(text)):
+        pending = open_clause.group().strip()
+        text = _without_dangling_operator(text[: open_clause.start()])
+        completer = None  # the words before it are finished
     original = text
     problem = syntax_problem(text)
     if problem:
@@ -238,19 +245,24 @@ def parse(
         if match and word not in OPERATORS and (field_typed is None or field_typed in FIELD_NAMES):
             field = FIELD_NAMES[field_typed] if field_typed else None
             if field in (None, *TEXT_FIELDS):
-                expansions = completer(field, word)
+                before = text[: match.start()]
+                negated = match.group("sign") == "-" or before.split()[-1:] == ["NOT"]
+                expansions = None if negated else completer(field, word)
                 alternatives = [
-                    wq.Term(name, term) for name, terms in expansions.items() for term in terms
+                    wq.Term(name, term)
+                    for name, terms in (expansions or {}).items()
+                    for term in terms
                 ]
-                if alternatives:
+                if expansions is None:
+                    pending = match.group().strip()
+                    text = _without_dangling_operator(before)
+                elif alternatives:
                     rank_text = text[: match.start()]
                     text = (
                         text[: match.start()]
                         + match.group("sign")
                         + placeholder(wq.Or(alternatives))
                     )
-                elif len(word) < MIN_PREFIX:
-                    text = _without_dangling_operator(text[: match.start()])
 
     words = tuple(
         w.lower() for w in plain_words(re.sub(r"path:__tn\d+__", " ", text)) if len(w) > 1
@@ -277,6 +289,7 @@ def parse(
         words=words,
         rank_query=rank_query,
         rank_form=None if rank_query is None else translate(rank_query),
+        pending=pending,
     )
 
 

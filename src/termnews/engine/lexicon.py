@@ -1,0 +1,96 @@
+"""Each field's term list, in memory: what completion and spelling suggestion look words up in.
+
+Whoosh hands out a field's terms one generator step and one `TermInfo` object at a time,
+merged across segments in Python, which at tens of microseconds a term is far too slow to
+do per keystroke. Here each segment's terms are read in one go
+(`whoosh_adapter.field_term_frequencies`), once per index generation; afterwards a prefix
+is two binary searches and a document frequency one.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from typing import Any
+
+from termnews.engine.schema import name_analyzer
+from termnews.engine.whoosh_adapter import field_term_frequencies
+
+#: Past every character: `prefix + _LAST` bounds the terms that begin with `prefix`.
+_LAST = "\U0010ffff"
+
+_names = name_analyzer()
+
+
+def fold(word: str) -> str:
+    """The word as name fields index it (lowercased, accents folded); '' if no word."""
+    tokens = [token.text for token in _names(word)]
+    return tokens[0] if tokens else ""
+
+
+class FieldTerms:
+    """One field's terms in order, with each one's document frequency (deletions included)."""
+
+    def __init__(self, frequencies: dict[str, int]) -> None:
+        self.terms: list[str] = sorted(frequencies)
+        self.frequencies = array("l", (frequencies[t] for t in self.terms))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def frequency(self, term: str) -> int:
+        """How many stories hold `term` (0 if none)."""
+        i = bisect_left(self.terms, term)
+        if i < len(self.terms) and self.terms[i] == term:
+            return self.frequencies[i]
+        return 0
+
+    def with_prefix(self, prefix: str, limit: int) -> list[tuple[str, int]] | None:
+        """(term, frequency) of every term beginning with `prefix`; None if over `limit`."""
+        start = bisect_left(self.terms, prefix)
+        stop = bisect_left(self.terms, prefix + _LAST, start)
+        if stop - start > limit:
+            return None
+        return list(zip(self.terms[start:stop], self.frequencies[start:stop], strict=True))
+
+
+class Lexicon:
+    """The term lists of one reader, each read the first time it is asked for.
+
+    Not thread-safe on its own: it reads through the reader's files, so call it under the
+    lock that guards the reader (the Searcher's).
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._fields: dict[str, FieldTerms] = {}
+
+    def terms(self, field: str) -> FieldTerms:
+        found = self._fields.get(field)
+        if found is None:
+            found = self._fields[field] = FieldTerms(_read_field(self._reader, field))
+        return found
+
+    def loaded(self, field: str) -> bool:
+        return field in self._fields
+
+
+def _read_field(reader: Any, field: str) -> dict[str, int]:
+    frequencies: dict[str, int] = {}
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    for leaf, _base in leaves:
+        found = field_term_frequencies(leaf, field)
+        if found is None:  # not a W3 terms file: the slow way
+            found = _iterate_segment(leaf, field)
+        for term, frequency in found:
+            frequencies[term] = frequencies.get(term, 0) + frequency
+    return frequencies
+
+
+def _iterate_segment(leaf: Any, field: str) -> list[tuple[str, int]]:
+    if field not in leaf.indexed_field_names():
+        return []
+    return [
+        (text.decode("utf-8") if isinstance(text, bytes) else text, info.doc_frequency())
+        for text, info in leaf.iter_field(field)
+    ]
