@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from termnews.engine.sync import sync
 from termnews.tui.app import TermnewsApp
@@ -70,7 +70,7 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(10):
         # A failed worker is reported to the person as a notification; here it only means
         # "finished", so its exception is not re-raised into the test.
-        with contextlib.suppress(WorkerFailed):
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers):

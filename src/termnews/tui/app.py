@@ -581,6 +581,8 @@ class TermnewsApp(App[None]):
 
     def _story_is_slow(self) -> None:
         self._loading_timer = None
+        if not self.is_running:
+            return  # the timer outlived the app
         if self._story_wanted is not None or self._row_wanted is not None:
             self._show_in_story_view(LOADING_STORY)
 

@@ -1,11 +1,12 @@
 """The result list: a virtualised, three-lines-per-story view of a `Results` value.
 
 Why a `ScrollView` with `render_line` and not an `OptionList`: an OptionList builds an option
-(and measures it) for every row, which is 100,000 objects and several seconds for a query that
-matches everything. Here the virtual height is simply `total * 3`; a row's `Hit` is fetched
-on demand, a page at a time, through the `fetch` callable (`Searcher.hits`), and only the rows
-on screen are ever rendered. Moving the cursor refreshes just the six lines of the old and new
-rows, so one row down costs a few hundred bytes over SSH instead of a full repaint.
+(and measures it) for every row, which is 100,000 objects, each with its stored fields and
+snippet read, for a query that matches everything. Here the virtual height is simply
+`total * 3`; a row's `Hit` is fetched on demand, a page at a time, through the `fetch` callable
+(`Searcher.hits`), and only the rows on screen are ever rendered. Moving the cursor refreshes
+just the six lines of the old and new rows, so one row down sends a few lines over SSH instead
+of a full repaint.
 
 Rows are never fetched on the UI thread: the searcher may be busy with a search for another
 thread, and drawing must not wait for it. A row that is not loaded yet is drawn as a dim `…`

@@ -30,7 +30,7 @@ def results_summary(results: Results, *, show_timing: bool = True) -> Content:
     """
     count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
     content = Content(count)
-    if getattr(results, "pending_word", None):
+    if results.pending_word:
         content += Content(" ") + Content(TYPING_MARKER).stylize("dim")
     tail = [results.sort.label]
     if show_timing:
@@ -39,9 +39,8 @@ def results_summary(results: Results, *, show_timing: bool = True) -> Content:
     if results.suggestion:
         content += Content(" · did you mean ") + Content(results.suggestion).stylize("bold")
         content += Content("?")
-        suggestion_total = getattr(results, "suggestion_total", 0)
-        if suggestion_total:
-            content += Content(f" {_stories(suggestion_total)}")
+        if results.suggestion_total:
+            content += Content(f" {_stories(results.suggestion_total)}")
         content += Content(" (Tab)")
     if results.notice:
         content += Content(" · ") + Content(results.notice).stylize("italic")

@@ -1,0 +1,120 @@
+"""The real `termnews` in a real terminal (tmux): a word typed at launch is a query.
+
+The pilot tests drive the app inside the test process; this one runs the installed command
+the way a person does, with its own tmux server (a socket in the test's temporary dir, so a
+tmux the developer has open is never touched) and every cache and state path pointed into
+the temporary dir. The screen is polled until the results show; the timeout is generous
+because it only bounds a failure, it does not measure anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+TERMNEWS = Path(sys.executable).with_name("termnews")
+#: Long enough for a cold start and the first sync on a slow, busy machine.
+TIMEOUT = 60.0
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)"),
+    pytest.mark.skipif(not TERMNEWS.exists(), reason=f"{TERMNEWS} is not installed"),
+]
+
+
+class Tmux:
+    """One detached tmux session on a private server."""
+
+    def __init__(self, socket: Path, env: dict[str, str]) -> None:
+        self.socket = socket
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        assert TMUX is not None
+        result = subprocess.run(
+            [TMUX, "-S", str(self.socket), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return result.stdout
+
+    def alive(self) -> bool:
+        assert TMUX is not None
+        result = subprocess.run(
+            [TMUX, "-S", str(self.socket), "has-session", "-t", "termnews"],
+            env=self.env,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "termnews")
+
+    def wait_for(self, what: str, condition) -> str:  # type: ignore[no-untyped-def]
+        """Poll the screen until `condition(screen)` holds; fail with the last screen."""
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            time.sleep(0.1)
+        pytest.fail(f"no {what} after {TIMEOUT:.0f} s; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Tmux:
+    env = dict(os.environ)
+    for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        env[name] = str(tmp_path / "xdg" / name.lower())
+    env["TERMNEWS_STATE_DIR"] = str(tmp_path / "state")
+    env["TERMNEWS_INDEX_DIR"] = str(tmp_path / "index")
+    env.pop("NO_COLOR", None)
+    session = Tmux(tmp_path / "tmux.sock", env)
+    yield session
+    subprocess.run(
+        [str(TMUX), "-S", str(session.socket), "kill-server"],
+        env=env,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_a_word_typed_at_launch_finds_stories(tmux: Tmux, archive: Path) -> None:
+    command = f"{shlex.quote(str(TERMNEWS))} {shlex.quote(str(archive))}"
+    tmux.run("new-session", "-d", "-s", "termnews", "-x", "80", "-y", "24", command)
+    tmux.wait_for("first frame", lambda screen: "Search:" in screen)
+
+    tmux.run("send-keys", "-t", "termnews", "-l", "seawall")
+    # Counts go by as the word is typed (a half-typed word can match nothing): wait for one.
+    screen = tmux.wait_for(
+        "results for seawall",
+        lambda screen: re.search(r"[1-9]\d* results? · best match", screen),
+    )
+    lines = screen.splitlines()
+    assert "seawall" in lines[0]  # the word went into the search box...
+    count = re.search(r"(\d+) results? · best match", screen)
+    assert count is not None and 1 <= int(count.group(1)) < 8  # ...and narrowed the list
+    assert "Quillmouth council approves seawall" in screen
+    assert "newest first" not in screen  # `s` was typed, not taken as the sort key
+
+    tmux.run("send-keys", "-t", "termnews", "C-q")
+    deadline = time.monotonic() + TIMEOUT
+    while tmux.alive():  # the session ends with the program
+        assert time.monotonic() < deadline, "termnews did not quit on ctrl+q"
+        time.sleep(0.1)
