@@ -92,7 +92,7 @@ def test_search_uses_the_last_indexed_archive_and_exits_0_with_or_without_hits(
 
     nothing = termnews("search", "sewall", env=env)
     assert nothing.returncode == 0
-    assert "No stories match. Did you mean: seawall?" in nothing.stderr
+    assert "No stories match. Did you mean: seawall? (1 story)" in nothing.stderr
 
 
 def test_search_json_prints_one_object_per_line(
@@ -199,6 +199,16 @@ def test_show_of_an_unknown_story_fails_cleanly(
 
     assert result.returncode == 1
     assert "not in the index" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_show_without_an_index_is_an_index_error(
+    archive: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Exit 2 comes from the error's type (an index that cannot be used), not its name."""
+    result = termnews("show", "council.txt", "--index-dir", str(tmp_path / "none"), env=env)
+
+    assert result.returncode == 2
+    assert "termnews index" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_core_and_these_commands_never_import_textual() -> None:

@@ -35,3 +35,16 @@ def test_unwrapped_for_the_clipboard_keeps_one_line_per_paragraph() -> None:
     assert paragraphs[0].splitlines()[0] == STORY.headline
     assert STORY.body.split("\n\n")[0] in paragraphs
     assert "With files from Sam Lee" in paragraphs
+
+
+def test_a_result_row_credits_people_as_the_byline_does() -> None:
+    from termnews.formatting import join_names, row_meta
+
+    names = ("Ana Ruiz", "Ben Holt", "Cy Dorn")
+    assert join_names(names) == "Ana Ruiz, Ben Holt and Cy Dorn"
+    assert row_meta("2024-01-25", False, names, "HALIFAX") == (
+        "Jan 25, 2024 · Ana Ruiz, Ben Holt and Cy Dorn · HALIFAX"
+    )
+    assert (
+        row_meta(None, False, ("Ana Ruiz", "Ben Holt"), None) == "undated · Ana Ruiz and Ben Holt"
+    )

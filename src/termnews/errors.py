@@ -16,13 +16,25 @@ class ParseError(TermnewsError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
-class IndexMissingError(TermnewsError):
+class IndexUnusableError(TermnewsError):
+    """The index itself cannot be used as asked (the subclasses say why).
+
+    Commands exit 2 for these, as for a usage error: the fix is to run or point at an
+    index, not to change the story asked for.
+    """
+
+
+class IndexMissingError(IndexUnusableError):
     """No index exists yet where one was expected; the message says what to run."""
 
 
-class IndexBusyError(TermnewsError):
+class IndexBusyError(IndexUnusableError):
     """Another process holds the index's write lock and did not release it in time."""
 
 
-class IndexUnwritableError(TermnewsError):
+class IndexUnwritableError(IndexUnusableError):
     """The index directory cannot be created or written (permissions, read-only disk)."""
+
+
+class StoryNotFoundError(TermnewsError):
+    """A story asked for by path is neither a readable file nor in the index."""

@@ -79,10 +79,10 @@ def dateline_text(dateline: str | None, published: str | None) -> str:
 def row_meta(
     published: str | None, estimated: bool, authors: Sequence[str], dateline: str | None
 ) -> str:
-    """Line two of a result row: `Jan 25, 2024 · Ana Ruiz, Ben Holt · OTTAWA`."""
+    """Line two of a result row: `Jan 25, 2024 · Ana Ruiz and Ben Holt · OTTAWA`."""
     parts = [short_date(published, estimated)]
     if authors:
-        parts.append(", ".join(authors))
+        parts.append(join_names(authors))
     if dateline:
         parts.append(dateline)
     return " · ".join(parts)

@@ -92,9 +92,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_table(results)
     if results.total == 0:
-        hint = f" Did you mean: {results.suggestion}?" if results.suggestion else ""
-        print(f"No stories match.{hint}", file=sys.stderr)
+        print(f"No stories match.{suggestion_hint(results)}", file=sys.stderr)
     return 0
+
+
+def suggestion_hint(results: Any) -> str:
+    """` Did you mean: coffee? (196 stories)`, or '' when there is no suggestion."""
+    if not results.suggestion:
+        return ""
+    count = results.suggestion_total
+    return f" Did you mean: {results.suggestion}? ({count} {'story' if count == 1 else 'stories'})"
 
 
 def hit_record(hit: Any) -> dict[str, Any]:

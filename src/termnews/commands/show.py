@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from termnews.commands.search import NO_INDEX, locate_index
-    from termnews.errors import ParseError, TermnewsError
+    from termnews.errors import IndexUnusableError, ParseError, TermnewsError
     from termnews.formatting import article_as_text
     from termnews.parsing import parse_file
 
@@ -51,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
     except ParseError as error:
         print(f"termnews: {args.path}: {error.reason}", file=sys.stderr)
         return 1
-    except TermnewsError as error:
+    except IndexUnusableError as error:
         print(f"termnews: {error}", file=sys.stderr)
-        return 2 if "index" in type(error).__name__.lower() else 1
+        return 2
+    except TermnewsError as error:  # e.g. StoryNotFoundError
+        print(f"termnews: {error}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(article.to_dict(), ensure_ascii=False))
     else:

@@ -38,7 +38,7 @@ from termnews.engine.schema import AUTHOR_SEPARATOR
 from termnews.engine.storage.codec import character_spans
 from termnews.engine.storage.postings import values_for
 from termnews.engine.store import open_index
-from termnews.errors import TermnewsError
+from termnews.errors import StoryNotFoundError
 from termnews.results import Hit, Results, SortOrder, Span
 
 #: A bare last word that may still become a field name (`b` -> `by:`).
@@ -372,7 +372,7 @@ class Searcher:
         with self._lock:
             docnum = self._gen.searcher.document_number(path=rel)
             if docnum is None:
-                raise TermnewsError(f"{path}: not in the index")
+                raise StoryNotFoundError(f"{path}: not in the index")
             stored = self._gen.searcher.reader().stored_fields(docnum)
         authors = stored.get("authors") or ""
         return Article(
