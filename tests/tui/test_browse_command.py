@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +19,18 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     from termnews.tui.app import TermnewsApp
 
     calls: list[dict[str, object]] = []
+    # The command sets the frame rate for Textual; this test process gets its own back after.
+    monkeypatch.setenv("TEXTUAL_FPS", "unset")
+    monkeypatch.delenv("TEXTUAL_FPS")
 
     def fake_run(self: TermnewsApp) -> None:
         calls.append(
-            {"archive": self.archive, "index_dir": self.index_dir, "sync": self.sync_on_start}
+            {
+                "archive": self.archive,
+                "index_dir": self.index_dir,
+                "sync": self.sync_on_start,
+                "frame_rate": os.environ.get("TEXTUAL_FPS"),
+            }
         )
 
     monkeypatch.setattr(TermnewsApp, "run", fake_run)
@@ -53,9 +64,30 @@ def test_demo_opens_the_bundled_samples(launched: list) -> None:
     assert samples is not None and any(samples.glob("*.txt"))
     assert cli.main(["--demo"]) == 0
     assert launched[0]["archive"] == samples
+    assert launched[0]["frame_rate"] == "120"
 
 
 def test_explicit_index_dir_without_archive(tmp_path: Path, launched: list) -> None:
     assert cli.main(["browse", "--index-dir", str(tmp_path / "ix")]) == 0
     assert launched[0]["index_dir"] == tmp_path / "ix"
     assert launched[0]["archive"] is None
+
+
+def test_the_frame_rate_is_set_before_textual_loads_and_a_user_setting_wins() -> None:
+    from termnews.tui import FRAME_RATE, prepare_textual
+
+    environ: dict[str, str] = {}
+    prepare_textual(environ)
+    assert environ == {"TEXTUAL_FPS": str(FRAME_RATE)}
+    mine = {"TEXTUAL_FPS": "30"}
+    prepare_textual(mine)
+    assert mine == {"TEXTUAL_FPS": "30"}
+
+
+def test_importing_the_browser_sets_no_environment_variable() -> None:
+    code = "import os, termnews.tui, termnews.tui.app; print(os.environ.get('TEXTUAL_FPS'))"
+    env = {key: value for key, value in os.environ.items() if key != "TEXTUAL_FPS"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.stdout.strip() == "None", result.stderr
