@@ -209,7 +209,7 @@ def vocabulary(searcher: Searcher) -> Vocabulary:
     return Vocabulary(body=body, headline=headline, pairs=pairs, dates=dates)
 
 
-def whoosh_queries(vocabulary: Vocabulary) -> st.SearchStrategy[Any]:
+def whoosh_queries(vocabulary: Vocabulary, and_maybe: bool = True) -> st.SearchStrategy[Any]:
     dates = vocabulary["dates"]
     leaves = st.one_of(
         st.sampled_from(vocabulary["body"]).map(lambda w: wq.Term("body", w)),
@@ -219,17 +219,17 @@ def whoosh_queries(vocabulary: Vocabulary) -> st.SearchStrategy[Any]:
             lambda ends: wq.NumericRange("published", min(ends), max(ends))
         ),
         st.just(wq.Every()),
+        st.sampled_from(["headline", "dateline", "authors"]).map(wq.Every),
     )
 
     def compounds(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         some = st.lists(children, min_size=1, max_size=3)
-        return st.one_of(
-            some.map(wq.And),
-            some.map(wq.Or),
-            children.map(wq.Not),
-            st.tuples(children, children).map(lambda ab: wq.AndNot(*ab)),
-            st.tuples(children, children).map(lambda ab: wq.AndMaybe(*ab)),
-        )
+        pairs = st.tuples(children, children)
+        shapes = [some.map(wq.And), some.map(wq.Or), children.map(wq.Not)]
+        shapes.append(pairs.map(lambda ab: wq.AndNot(*ab)))
+        if and_maybe:
+            shapes.append(pairs.map(lambda ab: wq.AndMaybe(*ab)))
+        return st.one_of(shapes)
 
     return st.recursive(leaves, compounds, max_leaves=6)
 
@@ -280,7 +280,10 @@ def and_nots_match_exactly(searcher: Searcher, q: Any) -> bool:
 def test_the_form_scores_as_whoosh_scores(
     searcher: Searcher, vocabulary: Vocabulary, data: st.DataObject
 ) -> None:
-    q = data.draw(whoosh_queries(vocabulary))
+    # Whoosh's AndMaybeMatcher.skip_to moves its optional side to the target, not to where
+    # the required side landed, so inside an AND it misses optional scores; the sums here
+    # count them, as Whoosh does when it walks an ANDMAYBE on its own (tested below).
+    q = data.draw(whoosh_queries(vocabulary, and_maybe=False))
     assume(and_nots_match_exactly(searcher, q))
     form = translate(q)
     leaves = ranking.additive_leaves(form)
@@ -292,6 +295,21 @@ def test_the_form_scores_as_whoosh_scores(
     got = ranking.top(docsets.postings, leaves, matches, len(matches), count, docsets.matches)
     whoosh = {d: round(s, 9) for s, d in searcher._gen.searcher.search(q, limit=None).top_n}
     assert {d: round(s, 9) for d, s in got} == {d: whoosh.get(d) for d in matches}
+
+
+def test_andmaybe_scores_as_whoosh_scores_it(searcher: Searcher, vocabulary: Vocabulary) -> None:
+    docsets = searcher._gen.docsets
+    count = searcher._gen.searcher.reader().doc_count_all()
+    first, second, *_rest = vocabulary["body"]
+    q = wq.AndMaybe(wq.Term("body", first), wq.Or([wq.Term("body", second), wq.Every()]))
+    form = translate(q)
+    leaves = ranking.additive_leaves(form)
+    assert leaves is not None
+    matches = docsets.matches(form)
+    got = ranking.top(docsets.postings, leaves, matches, len(matches), count, docsets.matches)
+    whoosh = searcher._gen.searcher.search(q, limit=None).top_n
+
+    assert {d: round(s, 9) for d, s in got} == {d: round(s, 9) for s, d in whoosh}
 
 
 # -- state filters: a node and a protocol, resolved only when a resolver is given ------------
