@@ -276,7 +276,8 @@ def parse(
         else:
             fallback = " ".join(plain_words(original))
             notices.append("could not read the query, so searched for the words instead")
-            parsed = (_whoosh_parse(parser, fallback) if fallback else None) or wq.NullQuery
+            read = _whoosh_parse(parser, fallback) if fallback else None
+            parsed = wq.NullQuery if read is None else read
     rank_query = None
     if rank_text.strip() and not notices:
         read = _whoosh_parse(parser, rank_text)
