@@ -4,9 +4,10 @@
   bare word through its stem in the headline and body and its folded form in the name
   fields, so `coffe` (whose stem `coff` is in no story) is a miss even though it is the
   stem of `coffee`.
-- A word is respelled from the terms of the field it was searched in: a bare word from the
-  headline, body and caption terms, `by:` from the authors' name tokens, `in:` from the
-  datelines', `agency:` from the agencies'. A body word is never offered for a name.
+- A word is respelled from the terms of the fields it was searched in: a bare word from the
+  headline, body and caption terms and the author and dateline names (a bare word finds
+  those too), `by:` only from the authors' name tokens, `in:` the datelines', `agency:`
+  the agencies'. A body word is never offered for a name.
 - Candidates come from rapidfuzz's optimal-string-alignment distance over the field's term
   list (`Lexicon`), in C: no index to build beyond the term list the completer already
   reads. They rank by distance, then by how many stories hold them.
@@ -140,17 +141,31 @@ class Suggester:
     # -- candidates ------------------------------------------------------------------------
 
     def _respellings(self, miss: _Miss) -> list[str]:
-        """Surface words for `miss`, best first: fewest edits, then most stories."""
+        """Surface words for `miss`, best first: fewest edits, then most stories.
+
+        A bare word searches the headline, body and the name fields, so it may become any
+        of their words; a field's word only one of that field's.
+        """
         folded = fold(miss.word)
         limit = 1 if len(folded) <= 4 else 2
-        if miss.field in NAME_FIELDS:
-            terms = self._lexicon.terms(miss.field)
-            near = sorted(_within(terms, folded, limit))
-            return [
-                _cased(self._name_surface(miss.field, term) or term, miss.word)
-                for _edits, _frequency, term in near[:CANDIDATES]
-            ]
-        terms = self._words() if miss.field is None else self._lexicon.terms(miss.field)
+        best: dict[str, tuple[int, int]] = {}
+        if miss.field is None or miss.field not in NAME_FIELDS:
+            best.update(self._text_respellings(folded, limit, miss.field))
+        names = NAME_FIELDS & set(DEFAULT_FIELDS) if miss.field is None else {miss.field}
+        for field in sorted(names & NAME_FIELDS):
+            near = sorted(_within(self._lexicon.terms(field), folded, limit))
+            for edits, more_stories_first, term in near[:CANDIDATES]:
+                surface = self._name_surface(field, term) or term
+                if surface not in best or best[surface] > (edits, more_stories_first):
+                    best[surface] = (edits, more_stories_first)
+        ranked = sorted(best, key=lambda word: best[word])[:CANDIDATES]
+        return [_cased(word, miss.word) for word in ranked]
+
+    def _text_respellings(
+        self, folded: str, limit: int, field: str | None
+    ) -> dict[str, tuple[int, int]]:
+        """Words of the stemmed fields near `folded`: (edits, -stories) by surface word."""
+        terms = self._words() if field is None else self._lexicon.terms(field)
         stems = {token.text for token in self._stem(folded)} - {folded}
         near = _within(terms, folded, limit)
         for stem in stems:
@@ -159,14 +174,13 @@ class Suggester:
         for _edits, more_stories_first, stem in sorted(near):
             if len(best) >= CANDIDATES:
                 break
-            surface = self._text_surface(stem, folded, miss.field)
+            surface = self._text_surface(stem, folded, field)
             if surface is None or surface in best:
                 continue
             edits = _distance(folded, fold(surface))
             if edits <= limit:  # `offer` is near `coffe`, but `offered` is not a respelling
                 best[surface] = (edits, more_stories_first)
-        ranked = sorted(best, key=lambda word: best[word])
-        return [_cased(word, miss.word) for word in ranked]
+        return best
 
     def _words(self) -> FieldTerms:
         """The headline, body and caption terms together: what a bare word is respelled from."""
