@@ -501,7 +501,11 @@ class TermnewsApp(App[None]):
     def on_result_list_highlighted(self, message: ResultList.Highlighted) -> None:
         wanted = self._row_wanted
         if wanted is not None and wanted[0] == message.index and message.hit is not None:
-            self.open_result(message.index, focus=wanted[1])  # the row it waited for came
+            self._row_wanted = None
+            index, focus = wanted
+            if focus and not self.wide and not isinstance(self.screen, ArticleScreen):
+                return  # the screen opened for this story was closed before its row came
+            self.open_result(index, focus=focus)
         elif self.wide and self.screen is self.screen_stack[0]:
             # Side by side, the article pane previews the highlighted story.
             self.open_result(message.index, focus=False)
@@ -556,7 +560,11 @@ class TermnewsApp(App[None]):
         self._present(story, wanted.focus)
 
     def _present(self, story: Story, focus: bool) -> None:
-        """Put a loaded story where the layout shows stories, focused if asked."""
+        """Put a loaded story where the layout shows stories, focused if asked.
+
+        Narrow, that is the article screen `open_result` pushed; if it has been closed since,
+        the person has moved on and the story is only kept.
+        """
         self._story = story
         if isinstance(self.screen, ArticleScreen):
             self.screen.show(story)
@@ -566,8 +574,6 @@ class TermnewsApp(App[None]):
                 view.show(story)
             if focus:
                 self.focus_now(view)
-        elif focus:
-            self.push_screen(ArticleScreen(story, self._summary()))
 
     def _expect_story(self) -> None:
         """A story is on its way: say so in its pane if it is slow to come."""

@@ -132,6 +132,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._fetch_failed = False
         self._loading_pages: set[int] = set()
         """Pages the running row worker was asked for and has not delivered yet."""
+        self._delivered_pages: set[int] = set()
+        """Pages a worker delivered for these results (a short one is never asked for again)."""
+        self._rows_worker: Worker[None] | None = None
         self._load_scheduled = False
 
     # -- data ----------------------------------------------------------------------------
@@ -153,6 +156,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._fetch = fetch
         self._fetch_failed = False
         self._loading_pages.clear()
+        self._delivered_pages.clear()
         self._hits.clear()
         for index, hit in enumerate(results.hits):
             self._hits[index] = hit
@@ -212,7 +216,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         pages: list[int] = []
         for row in (self.cursor, *range(first, last + 1)):
             page = row // PAGE_SIZE
-            if page not in pages and row not in self._hits:
+            if page not in pages and page not in self._delivered_pages and row not in self._hits:
                 pages.append(page)
         return pages
 
@@ -229,7 +233,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         if not pages or self._loading_pages.issuperset(pages):
             return
         self._loading_pages = set(pages)
-        self._load_pages(self.results, self._fetch, pages)
+        self._rows_worker = self._load_pages(self.results, self._fetch, pages)
 
     @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
     def _load_pages(self, results: Results, fetch: Fetch, pages: list[int]) -> None:
@@ -246,24 +250,32 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Keep the page, repaint its rows, and tell the app if the cursor's row came."""
         if message.results is not self.results:
             return  # the query changed while the page was on its way
-        self._loading_pages.discard(message.start // PAGE_SIZE)
+        page = message.start // PAGE_SIZE
+        self._loading_pages.discard(page)
+        self._delivered_pages.add(page)
         for offset, hit in enumerate(message.hits):
             self._hits[message.start + offset] = hit
         while len(self._hits) > HIT_CACHE_SIZE:
-            self._hits.popitem(last=False)
+            evicted, _ = self._hits.popitem(last=False)
+            self._delivered_pages.discard(evicted // PAGE_SIZE)  # fetched again if need be
         self.refresh_lines(message.start * ROW_HEIGHT, len(message.hits) * ROW_HEIGHT)
         if message.start <= self.cursor < message.start + len(message.hits):
             self.post_message(self.Highlighted(self.cursor, self._hits.get(self.cursor)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed fetch (an index swapped underneath) stops fetching until new results.
+        """The row worker is done: what it did not deliver may be asked for again.
 
-        The message goes on to the app, which tells the person; the rows stay placeholders
-        until the app shows new results, which it does when the index changes.
+        A failed fetch (an index swapped underneath) stops fetching until new results. The
+        message goes on to the app, which tells the person; the rows stay placeholders until
+        the app shows new results, which it does when the index changes.
         """
-        if event.worker.group == "rows" and event.state == WorkerState.ERROR:
+        finished = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+        if event.worker is not self._rows_worker or event.state not in finished:
+            return
+        self._rows_worker = None
+        self._loading_pages.clear()
+        if event.state == WorkerState.ERROR:
             self._fetch_failed = True
-            self._loading_pages.clear()
 
     @property
     def highlighted_hit(self) -> Hit | None:
