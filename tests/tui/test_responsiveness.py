@@ -21,6 +21,8 @@ from textual import events
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
 from termnews.tui.app import TermnewsApp
+from termnews.tui.screens.article import ArticleScreen
+from termnews.tui.widgets.article_view import LOADING_STORY
 from termnews.tui.widgets.results import GUTTER_CURSOR, PAGE_SIZE, PLACEHOLDER, ROW_HEIGHT
 
 from .conftest import settle
@@ -182,3 +184,22 @@ async def test_rows_arrive_after_a_jump_to_the_end(
         oldest = row_line(app, STORIES - 1)
         assert "Lantern walk number 0 crosses" in oldest
         assert PLACEHOLDER not in oldest.split("Lantern")[0]
+
+
+async def test_a_slow_story_says_it_is_loading_and_esc_still_closes_it(
+    long_index: Path, slow_engine: SlowEngine
+) -> None:
+    app = TermnewsApp(long_index, None, sync=False, show_timing=False, debounce=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the article screen opens before its story
+        assert isinstance(app.screen, ArticleScreen)
+        view = app.screen.view
+        await until(lambda: LOADING_STORY in view.render_line(1).text)
+        assert slow_engine.busy and view.article is None
+
+        await pilot.press("escape")  # closed while the story is still on its way
+        assert not isinstance(app.screen, ArticleScreen)
+        await settle(pilot)
+        assert not isinstance(app.screen, ArticleScreen)  # its arrival did not reopen it
+        assert app.focused is app.result_list
