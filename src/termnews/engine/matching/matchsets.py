@@ -176,9 +176,9 @@ class DocSets:
     def published_between(self, q: DateRange) -> frozenset[int]:
         """A `date:` range, filtered from the cached date column.
 
-        Whoosh would expand the range into its numeric terms and union their postings (~9 ms
-        at 20k stories); one pass over the column is ~1 ms. Ranking asks again for the same
-        set (a range scores a constant), so the last few are kept.
+        Whoosh would expand the range into its numeric terms and union their postings; one
+        pass over the column costs a fraction of that. Ranking asks again for the same set (a
+        range scores a constant), so the last few are kept.
         """
         found = self._ranges.get(q)
         if found is None:
