@@ -181,9 +181,10 @@ def as_form(q: Any) -> Node:
 def translate(q: Any) -> Node:
     """The form of a parsed Whoosh query.
 
-    Compound classes are matched exactly (a subclass such as `Ordered` or `DisjunctionMax`
-    means something else, so it stays `Opaque`); an `Or` that needs a minimum number of
-    matches or scales its scores does too.
+    Classes are matched exactly: a subclass means something else (`Ordered` is an `And`
+    that also wants its words in order), so it stays `Opaque`, as do classes the form has
+    no node for (`DisjunctionMax`) and an `Or` that needs a minimum number of matches or
+    scales its scores.
     """
     kind = type(q)
     if kind is wq.Term:
