@@ -4,7 +4,9 @@ Prints one JSON object (and, without --json, a readable table on stderr):
 
 - `index_docs_per_s`: a full `termnews.engine.store.sync` (walk, parse, index, commit);
 - `baseline_docs_per_s`: bare Whoosh (`MpWriter`, same schema and writer settings) indexing
-  the same documents already parsed, in the same run;
+  the same documents already parsed, in the same run; `build_vs_baseline` is the median of
+  `--build-rounds` ratios, each of a baseline measured just before a build (`build_rounds`
+  lists them; the rates shown are the medians);
 - `noop_sync_s`, `add_one_s`: an unchanged re-sync, and a re-sync after one new story;
 - `open_first_query_ms`, `rss_mb` and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
   many distinct queries ran (`<type>_n`) and their mean hit count (`<type>_mean_hits`),
@@ -44,6 +46,8 @@ from bench_queries import QUERY_TYPES  # noqa: E402
 WRITER = {"procs": 2, "limitmb": 256, "multisegment": True, "compound": False}
 #: Timed runs per query type when --queries is not given.
 ROUNDS = 60
+#: Baseline-then-build pairs measured; the build ratio is the median of the pairs' ratios.
+BUILD_ROUNDS = 3
 
 
 # -- building ----------------------------------------------------------------------------
@@ -91,19 +95,47 @@ def baseline(corpus: Path, workdir: Path) -> tuple[float, float]:
     return parse_rate, rate
 
 
-def build(corpus: Path, workdir: Path) -> dict[str, Any]:
+def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
+    """Build rates against the baseline, then the re-sync figures on the first round's index.
+
+    Each round measures the baseline and then our build, one right after the other, and the
+    ratio is taken within the round: on a shared machine the speed drifts between minutes,
+    and the median of the rounds' ratios is steadier than one pair. Later rounds build into a
+    scratch folder that is deleted afterwards.
+    """
     from termnews.engine.sync import sync
 
     view = workdir / "archive"
     held_back = symlink_view(corpus, view)
     index_dir = workdir / "index"
-    report = sync(view, index_dir, procs=2)
+    runs: list[dict[str, float]] = []
+    first = None
+    for number in range(rounds):
+        parse_rate, base_rate = baseline(corpus, workdir)
+        target = index_dir if number == 0 else workdir / "index-again"
+        report = sync(view, target, procs=2)
+        first = first or report
+        rate = report.new / report.seconds
+        runs.append(
+            {
+                "baseline_docs_per_s": round(base_rate, 1),
+                "index_docs_per_s": round(rate, 1),
+                "ratio": round(rate / base_rate, 3),
+                "parse_docs_per_s": round(parse_rate, 1),
+            }
+        )
+        if number:
+            shutil.rmtree(target)
+    assert first is not None
     figures: dict[str, Any] = {
-        "docs": report.new + 1,
-        "skipped": len(report.skipped),
-        "index_s": round(report.seconds, 2),
-        "index_docs_per_s": round(report.new / report.seconds, 1),
+        "docs": first.new + 1,
+        "skipped": len(first.skipped),
+        "index_s": round(first.seconds, 2),
     }
+    for key in ("index_docs_per_s", "baseline_docs_per_s", "parse_docs_per_s"):
+        figures[key] = round(statistics.median(run[key] for run in runs), 1)
+    figures["build_vs_baseline"] = round(statistics.median(run["ratio"] for run in runs), 2)
+    figures["build_rounds"] = runs
     started = time.perf_counter()
     noop = sync(view, index_dir)
     figures["noop_sync_s"] = round(time.perf_counter() - started, 3)
@@ -286,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="replay the query set of an earlier run's JSON output instead of drawing one",
     )
+    parser.add_argument(
+        "--build-rounds",
+        type=int,
+        default=BUILD_ROUNDS,
+        help=f"baseline-then-build pairs; the median ratio is reported ({BUILD_ROUNDS})",
+    )
     parser.add_argument("--merge", action="store_true", help="also measure a merge afterwards")
     parser.add_argument("--_search", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -299,11 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="termnews-bench-") as tmp:
         workdir = Path(tmp)
         os.environ.pop("TERMNEWS_INDEX_DIR", None)
-        parse_rate, base_rate = baseline(corpus, workdir)
-        figures: dict[str, Any] = build(corpus, workdir)
-        figures["baseline_docs_per_s"] = round(base_rate, 1)
-        figures["parse_docs_per_s"] = round(parse_rate, 1)
-        figures["build_vs_baseline"] = round(figures["index_docs_per_s"] / base_rate, 2)
+        figures: dict[str, Any] = build(corpus, workdir, args.build_rounds)
         started = time.perf_counter()
         drawn = query_set(workdir / "index", args)
         figures["draw_queries_s"] = round(time.perf_counter() - started, 2)
