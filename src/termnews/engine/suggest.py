@@ -18,8 +18,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +35,14 @@ from termnews.engine.schema import DEFAULT_FIELDS, text_analyzer
 #: Fields whose terms are stems; a bare word is respelled from these.
 STEMMED_FIELDS = ("headline", "body", "caption")
 NAME_FIELDS = frozenset({"authors", "dateline", "agency"})
+#: A word this long or shorter may be one edit off; a longer one two.
+SHORT_WORD = 4
 #: How many candidates per word are turned into surface words and tried.
 CANDIDATES = 4
+#: How many stories a stem's spellings are read from.
+SURFACE_STORIES = 5
+#: How many spelled-out candidates to remember (a person retypes the same miss).
+SPELLINGS_KEPT = 512
 #: How many respelled queries are counted before giving up.
 ATTEMPTS = 4
 
@@ -51,6 +60,17 @@ class Suggestion:
 
     text: str
     total: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _Candidate:
+    """An index term a missed word may have meant; orders best first."""
+
+    edits: int
+    fewer_stories: int
+    """Minus the stories holding it, so that more stories sort first."""
+    term: str
+    field: str  # "": a term of the headline, body and caption together
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,38 +92,41 @@ class Suggester:
         self._reader = reader
         self._holders = holders
         self._stem = text_analyzer()
-        self._text_terms: FieldTerms | None = None
+        self._nearby_terms: dict[str | None, _Nearby] = {}
+        self._spellings: dict[tuple[str, str, str], str | None] = {}
 
     def warm_up(self) -> None:
         """Import rapidfuzz and read every term list a suggestion may need, so the first
         miss does not wait for them."""
         _distance("", "")
-        self._words()
-        for field in NAME_FIELDS:
-            self._lexicon.terms(field)
+        for field in (None, *NAME_FIELDS):
+            self._nearby(field)
 
     def suggest(self, text: str, count: Callable[[str], int]) -> Suggestion | None:
-        """The closest respelling of `text` that `count` finds stories for, or None."""
+        """The closest respelling of `text` that `count` finds stories for, or None.
+
+        The best respelling of every missed word is tried first, then the next ones of each
+        word in turn; candidates are spelled out only as they are reached.
+        """
         misses = [miss for miss in self._misses(text) if miss.word]
         if not misses:
             return None
-        options = [self._respellings(miss) for miss in misses]
-        if not all(options):
+        streams = [self._respellings(miss) for miss in misses]
+        firsts = [next(stream, None) for stream in streams]
+        if None in firsts:
             return None
-        tried = 0
-        for varied in range(len(misses)):
-            for choice in options[varied]:
-                chosen = [opts[0] for opts in options]
-                chosen[varied] = choice
-                if varied and choice == options[varied][0]:
-                    continue  # the all-first combination is tried once, on the first pass
-                candidate = _replace(text, misses, chosen)
-                total = count(candidate)
-                tried += 1
-                if total:
-                    return Suggestion(candidate, total)
-                if tried >= ATTEMPTS:
-                    return None
+        chosen: list[str] = firsts  # type: ignore[assignment]
+        others = (
+            [*chosen[:i], word, *chosen[i + 1 :]]
+            for i, stream in enumerate(streams)
+            for word in stream
+        )
+        tries = itertools.chain([chosen], others)  # lazy: a word is spelled when reached
+        for words in itertools.islice(tries, ATTEMPTS):
+            candidate = _replace(text, misses, words)
+            total = count(candidate)
+            if total:
+                return Suggestion(candidate, total)
         return None
 
     # -- which words find nothing ----------------------------------------------------------
@@ -140,82 +163,108 @@ class Suggester:
 
     # -- candidates ------------------------------------------------------------------------
 
-    def _respellings(self, miss: _Miss) -> list[str]:
-        """Surface words for `miss`, best first: fewest edits, then most stories.
+    def _candidates(self, miss: _Miss) -> list[_Candidate]:
+        """Index terms `miss` may have meant, best first: fewest edits, then most stories.
 
         A bare word searches the headline, body and the name fields, so it may become any
-        of their words; a field's word only one of that field's.
+        of their words; a field's word only one of that field's. A stem is as near as the
+        typed word or its own stem is to it (`goverments`, stem `gover`, is one edit from
+        `govern`).
         """
         folded = fold(miss.word)
-        limit = 1 if len(folded) <= 4 else 2
-        best: dict[str, tuple[int, int]] = {}
+        limit = 1 if len(folded) <= SHORT_WORD else 2
+        near: list[_Candidate] = []
         if miss.field is None or miss.field not in NAME_FIELDS:
-            best.update(self._text_respellings(folded, limit, miss.field))
+            terms = self._nearby(miss.field)
+            forms = {folded} | {token.text for token in self._stem(folded)}
+            for form in forms:
+                near += [
+                    _Candidate(edits, fewer, term, miss.field or "")
+                    for edits, fewer, term in terms.within(form, limit)
+                ]
         names = NAME_FIELDS & set(DEFAULT_FIELDS) if miss.field is None else {miss.field}
         for field in sorted(names & NAME_FIELDS):
-            near = sorted(_within(self._lexicon.terms(field), folded, limit))
-            for edits, more_stories_first, term in near[:CANDIDATES]:
-                surface = self._name_surface(field, term) or term
-                if surface not in best or best[surface] > (edits, more_stories_first):
-                    best[surface] = (edits, more_stories_first)
-        ranked = sorted(best, key=lambda word: best[word])[:CANDIDATES]
-        return [_cased(word, miss.word) for word in ranked]
+            near += [
+                _Candidate(edits, fewer, term, field)
+                for edits, fewer, term in self._nearby(field).within(folded, limit)
+            ]
+        best: dict[tuple[str, str], _Candidate] = {}
+        for candidate in sorted(near):
+            best.setdefault((candidate.term, candidate.field), candidate)
+        return list(best.values())[:CANDIDATES]
 
-    def _text_respellings(
-        self, folded: str, limit: int, field: str | None
-    ) -> dict[str, tuple[int, int]]:
-        """Words of the stemmed fields near `folded`: (edits, -stories) by surface word."""
-        terms = self._words() if field is None else self._lexicon.terms(field)
-        stems = {token.text for token in self._stem(folded)} - {folded}
-        near = _within(terms, folded, limit)
-        for stem in stems:
-            near += _within(terms, stem, limit)
-        best: dict[str, tuple[int, int]] = {}
-        for _edits, more_stories_first, stem in sorted(near):
-            if len(best) >= CANDIDATES:
-                break
-            surface = self._text_surface(stem, folded, field)
-            if surface is None or surface in best:
-                continue
-            edits = _distance(folded, fold(surface))
-            if edits <= limit:  # `offer` is near `coffe`, but `offered` is not a respelling
-                best[surface] = (edits, more_stories_first)
-        return best
+    def _respellings(self, miss: _Miss) -> Iterator[str]:
+        """`miss` respelled, best first, as words within its edit limit of what was typed
+        (a stem near the typed word's stem can spell far from it: `aper`, `per`)."""
+        folded = fold(miss.word)
+        limit = 1 if len(folded) <= SHORT_WORD else 2
+        for candidate in self._candidates(miss):
+            word = self._spelled(candidate, miss)
+            if word is not None and _distance(folded, fold(word)) <= limit:
+                yield word
 
-    def _words(self) -> FieldTerms:
-        """The headline, body and caption terms together: what a bare word is respelled from."""
-        if self._text_terms is None:
-            merged: dict[str, int] = {}
-            for field in STEMMED_FIELDS:
-                terms = self._lexicon.terms(field)
-                for term, frequency in zip(terms.terms, terms.frequencies, strict=True):
-                    merged[term] = max(merged.get(term, 0), frequency)
-            self._text_terms = FieldTerms(merged)
-        return self._text_terms
+    def _spelled(self, candidate: _Candidate, miss: _Miss) -> str | None:
+        """The candidate as a word a person types, in the case `miss` was typed in."""
+        key = (candidate.term, candidate.field, miss.word)
+        if key not in self._spellings:
+            if candidate.field in NAME_FIELDS:
+                word = self._name_surface(candidate.field, candidate.term) or candidate.term
+            else:
+                field = candidate.field or None
+                word = self._text_surface(candidate.term, fold(miss.word), field)
+            if len(self._spellings) >= SPELLINGS_KEPT:
+                self._spellings.clear()
+            self._spellings[key] = None if word is None else _cased(word, miss.word)
+        return self._spellings[key]
+
+    def _nearby(self, field: str | None) -> _Nearby:
+        """A field's terms to look near in; None: the headline, body and caption terms
+        together, which a bare word is respelled from."""
+        found = self._nearby_terms.get(field)
+        if found is None:
+            if field is not None:
+                found = _Nearby(self._lexicon.terms(field))
+            else:
+                merged: dict[str, int] = {}
+                for name in STEMMED_FIELDS:
+                    terms = self._lexicon.terms(name)
+                    for term, frequency in zip(terms.terms, terms.frequencies, strict=True):
+                        merged[term] = max(merged.get(term, 0), frequency)
+                found = _Nearby(FieldTerms(merged))
+            self._nearby_terms[field] = found
+        return found
 
     # -- surface words ---------------------------------------------------------------------
 
     def _text_surface(self, stem: str, folded: str, field: str | None) -> str | None:
-        """A word stories spell that stems to `stem`, the one closest to what was typed."""
+        """A word stories spell that stems to `stem`, the one closest to what was typed,
+        from the first few stories that hold it (one story may only say `reports`)."""
+        words: set[str] = set()
         for name in (field,) if field else ("body", "headline"):
             if not self._holders(name, stem):
                 continue
             if name == "body":  # the body's postings say where each word is
                 matcher = self._reader.postings(name, stem)
-                stored = self._reader.stored_fields(matcher.id()).get(name) or ""
-                spans = matcher.value_as("characters")
-                words = {stored[start:end].lower() for _pos, start, end in spans}
+                for _story in range(SURFACE_STORIES):
+                    if not matcher.is_active():
+                        break
+                    stored = self._reader.stored_fields(matcher.id()).get(name) or ""
+                    spans = matcher.value_as("characters")
+                    words |= {stored[start:end].lower() for _pos, start, end in spans}
+                    if any(_distance(folded, fold(word)) <= 1 for word in words):
+                        break
+                    matcher.next()
             else:  # a headline is short enough to read word by word
                 docnum = min(self._holders(name, stem))
                 stored = self._reader.stored_fields(docnum).get(name) or ""
-                words = {
+                words |= {
                     token.text.lower()
                     for token in _TOKENS(stored)
                     if [t.text for t in self._stem(token.text)] == [stem]
                 }
             if words:
-                return min(words, key=lambda w: (_distance(folded, fold(w)), w))
-        return None
+                break
+        return min(words, key=lambda w: (_distance(folded, fold(w)), w)) if words else None
 
     def _name_surface(self, field: str, term: str) -> str | None:
         """The name token as a story spells it (`montréal` for the term `montreal`)."""
@@ -229,16 +278,62 @@ class Suggester:
         return None
 
 
-def _within(terms: FieldTerms, word: str, limit: int) -> list[tuple[int, int, str]]:
-    """(distance, -frequency, term) of every term within `limit` edits of `word`.
+class _Ordered:
+    """Terms ordered by a key whose last part is the length, so a lookup slices out the
+    terms of about the typed length (and, ordered by first letter, of the same letter)."""
 
-    Distance 0 counts: a typed word with no hits can still be a stem (`coffe`, of coffee).
+    def __init__(self, terms: FieldTerms, key: Callable[[str], tuple[str, int]]) -> None:
+        order = sorted(range(len(terms)), key=lambda i: key(terms.terms[i]))
+        self.terms = [terms.terms[i] for i in order]
+        self.frequencies = array("l", (terms.frequencies[i] for i in order))
+        self.keys = [key(term) for term in self.terms]
+
+    def within(self, word: str, limit: int, group: str) -> list[tuple[int, int, str]]:
+        """(edits, -stories, term) of the terms of `group` within `limit` edits of `word`.
+
+        Edits count a swap of neighbours as one (`cofefe` is one from `coffee`). Levenshtein
+        distance, which counts a swap as two, picks the candidates, being twice as quick:
+        within `limit` for long words, one more for short ones, whose limit is 1. Distance
+        0 counts: a typed word with no hits can still be a stem (`coffe`, of coffee).
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        start = bisect_left(self.keys, (group, len(word) - limit))
+        stop = bisect_right(self.keys, (group, len(word) + limit), start)
+        found = process.extract(
+            word,
+            self.terms[start:stop],
+            scorer=Levenshtein.distance,
+            score_cutoff=limit if len(word) > SHORT_WORD else limit + 1,
+            limit=None,
+        )
+        near = []
+        for term, _levenshtein, i in found:
+            edits = _distance(word, term)
+            if edits <= limit:
+                near.append((edits, -self.frequencies[start + i], term))
+        return near
+
+
+class _Nearby:
+    """Where a field's terms near a typed word are looked for.
+
+    Most misspellings keep the first letter, so the terms that share it are compared first
+    (a twentieth of the list); the whole list, cut to about the word's length, only when
+    they hold nothing within one edit.
     """
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
 
-    found = process.extract(word, terms.terms, scorer=OSA.distance, score_cutoff=limit, limit=None)
-    return [(distance, -terms.frequencies[i], term) for term, distance, i in found]
+    def __init__(self, terms: FieldTerms) -> None:
+        self._by_letter = _Ordered(terms, lambda term: (term[:1], len(term)))
+        self._by_length = _Ordered(terms, lambda term: ("", len(term)))
+
+    def within(self, word: str, limit: int) -> list[tuple[int, int, str]]:
+        """(edits, -stories, term) of terms within `limit` edits of `word` (see `_Ordered`)."""
+        near = self._by_letter.within(word, limit, word[:1])
+        if any(edits <= 1 for edits, _f, _t in near):
+            return near
+        return self._by_length.within(word, limit, "")
 
 
 def _distance(a: str, b: str) -> int:
