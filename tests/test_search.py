@@ -373,3 +373,41 @@ def test_typeahead_results_still_page_after_a_refresh(tmp_path: Path) -> None:
         assert opened.refresh()
 
         assert [Path(h.path).stem for h in opened.hits(partial, 0, 5)] == ["seawall"]
+
+
+def test_every_public_method_may_be_called_from_several_threads(tmp_path: Path) -> None:
+    """The browser calls from workers and its UI thread at once, with no lock of its own."""
+    import threading
+
+    archive = tmp_path / "archive"
+    shutil.copytree(STORIES, archive)
+    sync(archive, tmp_path / "index")
+    failures: list[BaseException] = []
+    with Searcher(tmp_path / "index") as opened:
+        stop = threading.Event()
+
+        def keep_calling(typed: str) -> None:
+            try:
+                while not stop.is_set():
+                    results = opened.search_as_you_type(typed, limit=1)
+                    opened.hits(results, 0, 5)
+                    opened.search(typed + "x")  # a miss: its suggestion reads term lists
+                    opened.warm_up()
+                    opened.article("ferry.txt")
+            except BaseException as error:  # reported by the assertion below
+                failures.append(error)
+
+        workers = [threading.Thread(target=keep_calling, args=(t,)) for t in ("sea", "win")]
+        for worker in workers:
+            worker.start()
+        for round_ in range(8):
+            (archive / f"extra{round_}.txt").write_text(
+                "Seawall talks resume\n\nBy Nell Harrow on March 1, 2024.\n\nORVELLE – Talks.\n"
+            )
+            sync(archive, tmp_path / "index")
+            assert opened.refresh()
+        stop.set()
+        for worker in workers:
+            worker.join()
+        assert opened._gen.warmed  # a warmed generation's successor is warmed before use
+    assert failures == []

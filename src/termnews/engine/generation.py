@@ -23,7 +23,8 @@ from termnews.engine.suggest import Suggester
 class Generation:
     """The open reader of one index generation, its caches, and what is built from it.
 
-    Not thread-safe: the Searcher holds its lock around every use.
+    Not thread-safe: the Searcher holds its lock around every use once it is shared (a new
+    one is opened and warmed by one thread before it is).
     """
 
     def __init__(self, ix: Any, index_dir: Path, number: int) -> None:
@@ -36,6 +37,7 @@ class Generation:
         self.lexicon = Lexicon(self.reader)
         self.completer = Completer(self.lexicon, self.reader.doc_count_all())
         self.suggester = Suggester(self.lexicon, self.reader, self.docsets.term)
+        self.warmed = False
 
     def up_to_date(self) -> bool:
         return bool(self.searcher.up_to_date())
@@ -43,6 +45,7 @@ class Generation:
     def warm_up(self) -> None:
         """Read the term lists typeahead and suggestions use, ahead of the first need."""
         self.suggester.warm_up()
+        self.warmed = True
 
     def close(self) -> None:
         self.searcher.close()

@@ -118,18 +118,27 @@ class Searcher:
     def refresh(self) -> bool:
         """Pick up a newer index generation (written by a sync); True if there was one.
 
-        Cheap when nothing changed. Results from before a refresh still work with `hits`:
-        they are re-run transparently, since their document numbers may have moved.
+        Cheap when nothing changed. The new generation is opened (and warmed, if the old one
+        was) outside the lock, so searches go on meanwhile with the old one. Results from
+        before a refresh still work with `hits`: they are re-run transparently, since their
+        document numbers may have moved.
         """
         with self._lock:
-            if self._gen.up_to_date():
-                return False
-            # A whole new searcher, not `searcher.refresh()`: that reuses the readers of
-            # unchanged segments, which keep the segment's *old* deletions.
             old = self._gen
-            self._gen = Generation(self._ix, self._index_dir, old.number + 1)
+            if old.up_to_date():
+                return False
+        # A whole new searcher, not `searcher.refresh()`: that reuses the readers of
+        # unchanged segments, which keep the segment's *old* deletions.
+        new = Generation(self._ix, self._index_dir, old.number + 1)
+        if old.warmed:
+            new.warm_up()
+        with self._lock:
+            if self._gen is not old:  # another thread refreshed meanwhile
+                new.close()
+                return True
+            self._gen = new
             old.close()
-            return True
+        return True
 
     def warm_up(self) -> None:
         """Do once, off the UI thread, what the first phrase, keystroke or miss would pay for.
