@@ -8,6 +8,7 @@ query, and on an empty box does nothing, so pressing it again is never destructi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -26,6 +27,7 @@ class SearchBar(Input):
         Binding("tab", "accept_suggestion", "Accept suggestion", show=False),
     ]
 
+    @dataclass
     class Leave(Message):
         """The person wants the result list (Down)."""
 
