@@ -82,6 +82,7 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
         ("coffe", "coffee"),  # ... which is also the stem of `coffee`, yet finds nothing
         ("cofffee", "coffee"),  # a letter doubled
         ("cofefe", "coffee"),  # two letters swapped
+        ("ocffee", "coffee"),  # ... the first two
         ("coffie", "coffee"),  # a letter replaced
         ("Cofee", "Coffee"),  # as it was typed: capitalised
         ("harbuor", "harbour"),
