@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import string
 from collections.abc import Callable
 
 from textual import events
@@ -123,3 +125,31 @@ async def test_clearing_the_query_brings_the_focus_back_to_the_search_box(
         await settle(pilot)
         assert app.focused is app.search_bar
         assert app.result_list.total == 8
+
+
+async def test_every_printable_key_in_the_list_is_either_bound_or_typed_into_the_box(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    """All of printable ASCII, one key at a time: none is silently lost in the list."""
+    from textual.keys import _character_to_key
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        typed = []
+        for char in string.printable.strip() + " ":
+            key = _character_to_key(char)
+            app.search_bar.value = ""
+            app.focus_now(app.result_list)
+            if key in app.screen.active_bindings:
+                continue  # `j`, `s`, `?`... keep their meaning (tested on their own)
+            app.post_message(events.Key(key, char))
+            for _ in range(1000):  # until handled; a lost key fails below
+                if app.search_bar.value:
+                    break
+                await asyncio.sleep(0.001)
+            assert app.focused is app.search_bar, repr(char)
+            assert app.search_bar.value == char, repr(char)
+            typed.append(char)
+        assert "a" in typed and "7" in typed and "," in typed
+        assert not {"j", "k", "g", "G", "s", "y", "o", "q", "?", "/", "[", "]"} & set(typed)

@@ -262,6 +262,12 @@ class TermnewsApp(App[None]):
         return self.query_one("#article", ArticleView)
 
     @property
+    def on_main_screen(self) -> bool:
+        """No article, help or palette over the list (and the app is not shutting down)."""
+        stack = self.screen_stack
+        return bool(stack) and stack[-1] is stack[0]
+
+    @property
     def wide(self) -> bool:
         """Side-by-side layout (the breakpoint class on the main screen)."""
         return self.size.width >= WIDE_COLUMNS
@@ -461,7 +467,7 @@ class TermnewsApp(App[None]):
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        if not event.value and self.screen is self.screen_stack[0]:
+        if not event.value and self.on_main_screen:
             self.focus_now(self.search_bar)  # back to every story: ready for a new query
         self.run_search()
 
@@ -506,7 +512,7 @@ class TermnewsApp(App[None]):
             if focus and not self.wide and not isinstance(self.screen, ArticleScreen):
                 return  # the screen opened for this story was closed before its row came
             self.open_result(index, focus=focus)
-        elif self.wide and self.screen is self.screen_stack[0]:
+        elif self.wide and self.on_main_screen:
             # Side by side, the article pane previews the highlighted story.
             self.open_result(message.index, focus=False)
 
