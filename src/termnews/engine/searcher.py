@@ -6,7 +6,9 @@ costs a directory listing. Queries return `Results` whose `hits` hold only the f
 snippets are the expensive part, and a list of 100,000 matches must not pay for them all).
 
 Everything read from the index lives in one `Generation`, swapped whole by `refresh`.
-Completion is `engine.complete`, "did you mean" `engine.suggest`.
+Completion is `engine.complete`, "did you mean" `engine.suggest`, result rows and their
+snippets `engine.rows`, whole stories `engine.stories`; the Searcher parses, runs, ranks
+and pages, and holds the lock.
 
 Every public method takes the one lock: the browser calls from worker threads while its UI
 thread asks for rows, and Whoosh readers are not safe to share between threads unguarded.
@@ -17,32 +19,33 @@ from __future__ import annotations
 import re
 import threading
 import time
-from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from termnews.archive import resolve_in
 from termnews.article import Article
-from termnews.engine import ranking, vector
+from termnews.engine import ranking, stories, vector
 from termnews.engine.generation import Generation
-from termnews.engine.highlight import lead_snippet, snippet
 from termnews.engine.highlight import spans as find_spans
 from termnews.engine.query.form import Every, Node, Nothing
 from termnews.engine.query.language import FIELD_NAMES, ParsedQuery, parse, positive_terms
 from termnews.engine.ranking import additive_leaves
-from termnews.engine.schema import AUTHOR_SEPARATOR
-from termnews.engine.storage.codec import character_spans
-from termnews.engine.storage.postings import values_for
+from termnews.engine.rows import hit_rows
 from termnews.engine.store import open_index
-from termnews.errors import StoryNotFoundError
 from termnews.results import Hit, Results, SortOrder, Span
 
 #: A bare last word that may still become a field name (`b` -> `by:`).
 _LAST_BARE_WORD = re.compile(r"(?<![^\s(])[-+]?([A-Za-z]+)$")
+
+
+def _order_for(parsed: ParsedQuery, sort: SortOrder) -> SortOrder:
+    """The order results come in: with nothing to rank by, everything is newest first."""
+    if isinstance(parsed.form, Every) and sort is SortOrder.RELEVANCE:
+        return SortOrder.NEWEST
+    return sort
 
 
 def _not_yet(_field: str | None, _word: str) -> None:
@@ -178,17 +181,15 @@ class Searcher:
             gen = self._gen
             paging = self._resolve(gen, text, SortOrder(sort), limit, as_you_type)
             parsed, ranked = paging.parsed, paging.ranked
-            if isinstance(parsed.form, Every) and sort is SortOrder.RELEVANCE:
-                sort = SortOrder.NEWEST  # nothing to rank by: everything, newest first
             terms = frozenset(t for _f, t in positive_terms(parsed.form, gen.reader))
             suggestion = None
             if not ranked.total:
                 suggestion = gen.suggester.suggest(text, lambda respelled: self._count(respelled))
             first = ranked.docnums[:limit]
-            hits = self._materialise(first, [ranked.scores.get(d, 0.0) for d in first], terms)
+            hits = hit_rows(gen, first, [ranked.scores.get(d, 0.0) for d in first], terms)
             return Results(
                 query=text,
-                sort=SortOrder(sort),
+                sort=_order_for(parsed, SortOrder(sort)),
                 total=ranked.total,
                 hits=tuple(hits),
                 elapsed_ms=(time.perf_counter() - started) * 1000,
@@ -205,16 +206,14 @@ class Searcher:
     ) -> _Paging:
         """Parse and run `text`, completing its last word if `as_you_type`."""
         parsed = parse(gen.parser, text, self._now(), gen.completer if as_you_type else None)
-        if isinstance(parsed.form, Every) and sort is SortOrder.RELEVANCE:
-            sort = SortOrder.NEWEST
-        ranked = self._run(parsed, sort, want)
+        ranked = self._run(parsed, _order_for(parsed, sort), want)
         if as_you_type and not ranked.total and parsed.pending is None:
             bare = _LAST_BARE_WORD.search(text)
             if bare and any(name.startswith(bare.group(1).lower()) for name in FIELD_NAMES):
                 # `council by` may yet be `council by:okafor`: wait for the word, do not
                 # show what no story has.
                 parsed = parse(gen.parser, text, self._now(), _not_yet)
-                ranked = self._run(parsed, sort, want)
+                ranked = self._run(parsed, _order_for(parsed, sort), want)
         return _Paging(as_you_type, gen.number, parsed, ranked)
 
     def _count(self, text: str) -> int:
@@ -302,64 +301,7 @@ class Searcher:
                 )
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]
-            return self._materialise(page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
-
-    def _materialise(
-        self, docnums: list[int], scores: list[float], terms: frozenset[str]
-    ) -> list[Hit]:
-        if not docnums:
-            return []
-        reader = self._gen.searcher.reader()
-        ranges = self._body_ranges(reader, docnums, terms)
-        hits = []
-        for docnum, score in zip(docnums, scores, strict=True):
-            stored = reader.stored_fields(docnum)
-            body = stored.get("body") or ""
-            if ranges.get(docnum):
-                text, marks = snippet(body, ranges[docnum])
-            else:
-                text, marks = lead_snippet(body, terms)
-            headline = stored.get("headline") or ""
-            authors = stored.get("authors") or ""
-            hits.append(
-                Hit(
-                    path=self._display_path(stored["path"]),
-                    headline=headline,
-                    authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
-                    agency=stored.get("agency"),
-                    dateline=stored.get("dateline"),
-                    published=stored.get("pub"),
-                    date_estimated=bool(stored.get("est")),
-                    score=score,
-                    snippet=text,
-                    headline_spans=tuple(find_spans(headline, terms)),
-                    snippet_spans=tuple(marks),
-                )
-            )
-        return hits
-
-    def _body_ranges(
-        self, reader: Any, docnums: Iterable[int], terms: frozenset[str]
-    ) -> dict[int, list[Span]]:
-        """Character offsets of query terms in each body, straight from the postings.
-
-        A term whose postings are cached is looked for only in the hits that hold it: the
-        ten completions of a partial word are each in few of the hits, and every block read
-        for nothing costs a decompression.
-        """
-        wanted = sorted(set(docnums))
-        ranges: dict[int, list[Span]] = {}
-        postings = self._gen.docsets.postings
-        for term in terms:
-            known = postings.peek("body", term)
-            holding = wanted if known is None else _members(known.ids, wanted)
-            for docnum, value in values_for(reader, "body", term, holding, known).items():
-                ranges.setdefault(docnum, []).extend(character_spans(value))
-        return ranges
-
-    def _display_path(self, rel: str) -> str:
-        archive = self._gen.archive
-        return rel if archive is None else str(resolve_in(archive, rel))
+            return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
 
     # -- whole articles ----------------------------------------------------------------------
 
@@ -368,56 +310,15 @@ class Searcher:
 
         `path` is a hit's path (absolute) or a path relative to the archive.
         """
-        from termnews.errors import ParseError
-        from termnews.parsing import parse_file
-
         with self._lock:
-            rel, full = self._locate(path)
-        if full is not None:
-            try:
-                return parse_file(full)
-            except (ParseError, OSError):
-                pass
+            rel, full = stories.locate(self._gen.archive, path)
+        article = stories.from_file(full) if full is not None else None
+        if article is not None:
+            return article
         with self._lock:
-            docnum = self._gen.searcher.document_number(path=rel)
-            if docnum is None:
-                raise StoryNotFoundError(f"{path}: not in the index")
-            stored = self._gen.searcher.reader().stored_fields(docnum)
-        authors = stored.get("authors") or ""
-        return Article(
-            path=str(full) if full else rel,
-            headline=stored.get("headline") or "",
-            authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
-            agency=stored.get("agency"),
-            published=None if stored.get("est") else stored.get("pub"),
-            dateline=stored.get("dateline"),
-            body=stored.get("body") or "",
-            warnings=("the file could not be read; this is the copy in the index",),
-        )
-
-    def _locate(self, path: str) -> tuple[str, Path | None]:
-        candidate = Path(path)
-        archive = self._gen.archive
-        if candidate.is_absolute():
-            if archive is not None:
-                try:
-                    return candidate.relative_to(archive).as_posix(), candidate
-                except ValueError:
-                    pass
-            return candidate.as_posix(), candidate
-        full = archive.joinpath(*candidate.parts) if archive is not None else None
-        return candidate.as_posix(), full
+            stored = stories.stored_copy(self._gen.searcher, rel, path)
+        return stories.from_index(stored, str(full) if full else rel)
 
     def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
         """Highlight spans for `terms` (from `Results.terms`) in any text, e.g. a whole body."""
         return find_spans(text, terms)
-
-
-def _members(ids: Any, wanted: list[int]) -> list[int]:
-    """The wanted docnums present in the ascending array `ids` (a binary search each)."""
-    found = []
-    for docnum in wanted:
-        i = bisect_left(ids, docnum)
-        if i < len(ids) and ids[i] == docnum:
-            found.append(docnum)
-    return found

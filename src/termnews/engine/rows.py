@@ -1,0 +1,88 @@
+"""Result rows: a page of matches turned into `Hit`s with their snippets and highlights.
+
+Rows are the expensive part of a result (a stored-field read and a snippet each), so they
+are built only for the page on screen. A snippet centres on the query's words, whose
+character offsets come straight from the body's postings instead of re-analysing the body.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from typing import Any
+
+from termnews.archive import resolve_in
+from termnews.engine.generation import Generation
+from termnews.engine.highlight import lead_snippet, snippet
+from termnews.engine.highlight import spans as find_spans
+from termnews.engine.schema import AUTHOR_SEPARATOR
+from termnews.engine.storage.codec import character_spans
+from termnews.engine.storage.postings import values_for
+from termnews.results import Hit, Span
+
+
+def hit_rows(
+    gen: Generation, docnums: list[int], scores: list[float], terms: frozenset[str]
+) -> list[Hit]:
+    """The rows for `docnums` (with their `scores`), highlighting `terms`."""
+    if not docnums:
+        return []
+    reader = gen.reader
+    ranges = _body_ranges(gen, docnums, terms)
+    hits = []
+    for docnum, score in zip(docnums, scores, strict=True):
+        stored = reader.stored_fields(docnum)
+        body = stored.get("body") or ""
+        if ranges.get(docnum):
+            text, marks = snippet(body, ranges[docnum])
+        else:
+            text, marks = lead_snippet(body, terms)
+        headline = stored.get("headline") or ""
+        authors = stored.get("authors") or ""
+        rel = stored["path"]
+        hits.append(
+            Hit(
+                path=rel if gen.archive is None else str(resolve_in(gen.archive, rel)),
+                headline=headline,
+                authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
+                agency=stored.get("agency"),
+                dateline=stored.get("dateline"),
+                published=stored.get("pub"),
+                date_estimated=bool(stored.get("est")),
+                score=score,
+                snippet=text,
+                headline_spans=tuple(find_spans(headline, terms)),
+                snippet_spans=tuple(marks),
+            )
+        )
+    return hits
+
+
+def _body_ranges(
+    gen: Generation, docnums: Iterable[int], terms: frozenset[str]
+) -> dict[int, list[Span]]:
+    """Character offsets of query terms in each body, straight from the postings.
+
+    A term whose postings are cached is looked for only in the hits that hold it: the
+    completions of a partial word are each in few of the hits, and every block read for
+    nothing costs a decompression.
+    """
+    wanted = sorted(set(docnums))
+    ranges: dict[int, list[Span]] = {}
+    postings = gen.docsets.postings
+    for term in terms:
+        known = postings.peek("body", term)
+        holding = wanted if known is None else _members(known.ids, wanted)
+        for docnum, value in values_for(gen.reader, "body", term, holding, known).items():
+            ranges.setdefault(docnum, []).extend(character_spans(value))
+    return ranges
+
+
+def _members(ids: Any, wanted: list[int]) -> list[int]:
+    """The wanted docnums present in the ascending array `ids` (a binary search each)."""
+    found = []
+    for docnum in wanted:
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            found.append(docnum)
+    return found
