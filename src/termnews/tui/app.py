@@ -262,6 +262,18 @@ class TermnewsApp(App[None]):
         return self.query_one("#article", ArticleView)
 
     @property
+    def article_screen(self) -> ArticleScreen | None:
+        """The full-screen article, when it is on top."""
+        stack = self.screen_stack
+        top = stack[-1] if stack else None
+        return top if isinstance(top, ArticleScreen) else None
+
+    @property
+    def closing(self) -> bool:
+        """The screens are gone: messages still queued have nothing left to update."""
+        return not self.screen_stack
+
+    @property
     def on_main_screen(self) -> bool:
         """No article, help or palette over the list (and the app is not shutting down)."""
         stack = self.screen_stack
@@ -371,7 +383,7 @@ class TermnewsApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported: as a notification, never a crash."""
         worker = event.worker
-        if event.state != WorkerState.ERROR:
+        if event.state != WorkerState.ERROR or self.closing:
             return
         error = worker.error
         message = str(error) if isinstance(error, TermnewsError) else repr(error)
@@ -398,6 +410,9 @@ class TermnewsApp(App[None]):
     # -- messages from the workers -------------------------------------------------------------
 
     def on_index_opened(self, message: IndexOpened) -> None:
+        if self.closing:
+            message.searcher.close()
+            return
         old, self.searcher = self.searcher, message.searcher
         if old is not None:
             old.close()
@@ -405,6 +420,8 @@ class TermnewsApp(App[None]):
         self.run_search(delay=0)
 
     def on_search_done(self, message: SearchDone) -> None:
+        if self.closing:
+            return
         if message.generation != self._generation or self.searcher is None:
             return  # a newer query is on its way; never flash stale rows
         first = self.results is None
@@ -417,6 +434,8 @@ class TermnewsApp(App[None]):
             self.call_after_refresh(self._warm_up, self.searcher)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
+        if self.closing:
+            return
         self._syncing = message.done < message.total
         self.status.set_main(progress_content("Indexing", message.done, message.total))
         if self.results is None:
@@ -425,6 +444,8 @@ class TermnewsApp(App[None]):
             )
 
     def on_sync_done(self, message: SyncDone) -> None:
+        if self.closing:
+            return
         self._syncing = False
         self._refresh_status()
         if message.changed:
@@ -435,6 +456,8 @@ class TermnewsApp(App[None]):
             self._refresh_index(self.searcher)
 
     def on_index_refreshed(self, message: IndexRefreshed) -> None:
+        if self.closing:
+            return
         if not message.changed:
             return
         self._story = None  # its file may have changed: read it again when it is next shown
@@ -490,8 +513,8 @@ class TermnewsApp(App[None]):
         return results_summary(self.results, show_timing=self.show_timing)
 
     def _refresh_status(self) -> None:
-        if isinstance(self.screen, ArticleScreen):
-            self.screen.set_summary(self._summary())
+        if (screen := self.article_screen) is not None:
+            screen.set_summary(self._summary())
         if self._syncing:
             return  # the progress bar owns the line until the sync ends
         if self.results is None:
@@ -505,11 +528,13 @@ class TermnewsApp(App[None]):
         self.open_result(message.index, focus=True)
 
     def on_result_list_highlighted(self, message: ResultList.Highlighted) -> None:
+        if self.closing:
+            return
         wanted = self._row_wanted
         if wanted is not None and wanted[0] == message.index and message.hit is not None:
             self._row_wanted = None
             index, focus = wanted
-            if focus and not self.wide and not isinstance(self.screen, ArticleScreen):
+            if focus and not self.wide and not self.article_screen is not None:
                 return  # the screen opened for this story was closed before its row came
             self.open_result(index, focus=focus)
         elif self.wide and self.on_main_screen:
@@ -527,7 +552,7 @@ class TermnewsApp(App[None]):
         terms = self.results.terms if self.results is not None else frozenset()
         key = (hit.path, terms) if hit is not None else None
         ready = self._story if self._story is not None and self._story.key == key else None
-        if focus and not self.wide and not isinstance(self.screen, ArticleScreen):
+        if focus and not self.wide and not self.article_screen is not None:
             self.push_screen(ArticleScreen(ready, self._summary()))
         if hit is None or key is None:
             self._row_wanted = (index, focus)
@@ -551,6 +576,8 @@ class TermnewsApp(App[None]):
         self._load_story(self.searcher, hit.path, terms)
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
+        if self.closing:
+            return
         story = message.story
         if message.use == "copy":
             self._copy(story.article)
@@ -572,8 +599,8 @@ class TermnewsApp(App[None]):
         the person has moved on and the story is only kept.
         """
         self._story = story
-        if isinstance(self.screen, ArticleScreen):
-            self.screen.show(story)
+        if (screen := self.article_screen) is not None:
+            screen.show(story)
         elif self.wide:
             view = self.article_pane
             if view.story is not story:
@@ -600,8 +627,8 @@ class TermnewsApp(App[None]):
 
     def _show_in_story_view(self, message: str) -> None:
         """A quiet line instead of a story, wherever the story would have gone."""
-        if isinstance(self.screen, ArticleScreen):
-            self.screen.show_message(message)
+        if (screen := self.article_screen) is not None:
+            screen.show_message(message)
         elif self.wide:
             self.article_pane.show_message(message)
 
@@ -631,8 +658,8 @@ class TermnewsApp(App[None]):
     def _article_at_hand(self) -> Article | None:
         """The story being read, or the highlighted one if it is loaded already."""
         reading: ArticleView | None = None
-        if isinstance(self.screen, ArticleScreen):
-            reading = self.screen.view
+        if (screen := self.article_screen) is not None:
+            reading = screen.view
         elif isinstance(self.focused, ArticleView):
             reading = self.focused
         if reading is not None and reading.article is not None:
@@ -663,7 +690,7 @@ class TermnewsApp(App[None]):
 
     def action_focus_search(self) -> None:
         """`/`: type a query (from any pane, or back from the full-screen article)."""
-        if isinstance(self.screen, ArticleScreen):
+        if self.article_screen is not None:
             self.pop_screen()  # takes the screen off the stack at once; unmounting follows
         search = self.search_bar
         self.focus_now(search)
@@ -750,7 +777,7 @@ class TermnewsApp(App[None]):
 
     def on_resize(self) -> None:
         """Crossing the breakpoint moves an open article between its screen and the pane."""
-        if self.wide and isinstance(self.screen, ArticleScreen):
+        if self.wide and self.article_screen is not None:
             self.pop_screen()
             if self._story is not None:
                 self.article_pane.show(self._story)
