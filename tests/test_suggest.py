@@ -83,6 +83,7 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
         ("cofffee", "coffee"),  # a letter doubled
         ("cofefe", "coffee"),  # two letters swapped
         ("ocffee", "coffee"),  # ... the first two
+        ("morninsg", "mornings"),  # ... in the ending, which hides the stem `morn`
         ("coffie", "coffee"),  # a letter replaced
         ("Cofee", "Coffee"),  # as it was typed: capitalised
         ("harbuor", "harbour"),

@@ -182,6 +182,13 @@ class Suggester:
                     _Candidate(edits, fewer, term, miss.field or "")
                     for edits, fewer, term in terms.within(form, limit)
                 ]
+            # A doubled or swapped letter in an ending hides the stem (`goaltenderrs`,
+            # `graed`): the stems of the typed word with that one edit undone.
+            for variant in _one_letter_less_or_swapped(folded):
+                for token in self._stem(variant):
+                    frequency = terms.frequency(token.text)
+                    if frequency:
+                        near.append(_Candidate(1, -frequency, token.text, miss.field or ""))
         names = NAME_FIELDS & set(DEFAULT_FIELDS) if miss.field is None else {miss.field}
         for field in sorted(names & NAME_FIELDS):
             near += [
@@ -325,6 +332,7 @@ class _Nearby:
     """
 
     def __init__(self, terms: FieldTerms) -> None:
+        self.frequency = terms.frequency
         self._by_letter = _Ordered(terms, lambda term: (term[:1], len(term)))
         self._by_length = _Ordered(terms, lambda term: ("", len(term)))
 
@@ -336,6 +344,13 @@ class _Nearby:
         if any(edits <= 1 for edits, _f, _t in near):
             return near
         return self._by_length.within(word, limit, "")
+
+
+def _one_letter_less_or_swapped(word: str) -> set[str]:
+    """`word` with one letter dropped, or two neighbours swapped."""
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return (dropped | swapped) - {word}
 
 
 def _distance(a: str, b: str) -> int:
