@@ -7,6 +7,9 @@
 - `query/`: the query language, its dates, and the internal form the rest consume.
 - `matching/`: exact match sets and phrases.
 - `ranking`, `highlight`, `complete`, `suggest`: scores, snippets, typeahead, "did you mean".
+- `lexicon`: each field's term list in memory, which `complete` and `suggest` read.
+- `rows`, `stories`: result rows with their snippets; whole stories by path.
+- `generation`: one index generation's reader and everything built from it.
 - `searcher`: the Searcher, the one object front ends hold.
 
 Nothing is imported here, so `import termnews.engine.store` stays cheap.
