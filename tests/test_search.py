@@ -411,3 +411,32 @@ def test_every_public_method_may_be_called_from_several_threads(tmp_path: Path) 
             worker.join()
         assert opened._gen.warmed  # a warmed generation's successor is warmed before use
     assert failures == []
+
+
+def test_warm_up_reads_the_term_lists_the_searcher_would_read_itself(
+    built: tuple[Path, Path],
+) -> None:
+    with Searcher(built[1]) as lazy, Searcher(built[1]) as warmed:
+        warmed.warm_up()
+        assert warmed._gen.warmed
+        for field in ("headline", "body", "authors", "dateline"):
+            assert warmed._gen.lexicon.loaded(field)
+            assert warmed._gen.lexicon.terms(field).terms == lazy._gen.lexicon.terms(field).terms
+        for typed in ("seaw", "sewall", "by:okafr", "in:kestrle"):
+            a, b = warmed.search_as_you_type(typed), lazy.search_as_you_type(typed)
+            assert (a.total, a.hits, a.suggestion, a.pending_word) == (
+                b.total,
+                b.hits,
+                b.suggestion,
+                b.pending_word,
+            )
+            assert a.suggestion or a.total
+
+
+def test_an_empty_index_warms_up_and_answers(tmp_path: Path) -> None:
+    (tmp_path / "archive").mkdir()
+    sync(tmp_path / "archive", tmp_path / "index")
+    with Searcher(tmp_path / "index") as opened:
+        opened.warm_up()
+        assert opened.search("sewall").total == 0
+        assert opened.search_as_you_type("se").total == 0

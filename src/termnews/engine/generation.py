@@ -9,15 +9,28 @@ page of older results tell that it came from another generation (`number`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from termnews.engine import suggest
 from termnews.engine.complete import Completer
-from termnews.engine.lexicon import Lexicon
+from termnews.engine.lexicon import FieldTerms, Lexicon, read_apart, segments_of
 from termnews.engine.matching.matchsets import DocSets
 from termnews.engine.query.language import make_parser
+from termnews.engine.schema import DEFAULT_FIELDS
 from termnews.engine.store import archive_of
-from termnews.engine.suggest import Suggester
+
+#: The term lists worth reading ahead: what completion and suggestions look words up in.
+FIELDS_WARMED = tuple(dict.fromkeys((*DEFAULT_FIELDS, *suggest.FIELDS_USED)))
+
+
+@dataclass(frozen=True, slots=True)
+class WarmUp:
+    """What `Generation.prepare_warm_up` read and built, for `finish_warm_up` to keep."""
+
+    terms: dict[str, FieldTerms]
+    suggester: suggest.Prepared
 
 
 class Generation:
@@ -36,16 +49,30 @@ class Generation:
         self.archive: Path | None = archive_of(index_dir)
         self.lexicon = Lexicon(self.reader)
         self.completer = Completer(self.lexicon, self.reader.doc_count_all())
-        self.suggester = Suggester(self.lexicon, self.reader, self.docsets.term)
+        self.suggester = suggest.Suggester(self.lexicon, self.reader, self.docsets.term)
         self.warmed = False
+        self._storage = ix.storage
+        self._segments = segments_of(self.reader)
 
     def up_to_date(self) -> bool:
         return bool(self.searcher.up_to_date())
 
-    def warm_up(self) -> None:
-        """Read the term lists typeahead and suggestions use, ahead of the first need."""
-        self.suggester.warm_up()
+    def prepare_warm_up(self) -> WarmUp:
+        """Read the term lists typeahead and suggestions use, and build the suggester's
+        lookups from them, through files of its own: safe without the lock, while searches
+        use this generation."""
+        terms = read_apart(self._storage, self.searcher.schema, self._segments, FIELDS_WARMED)
+        return WarmUp(terms, suggest.prepare(terms))
+
+    def finish_warm_up(self, prepared: WarmUp) -> None:
+        """Take what `prepare_warm_up` built (under the lock, once this one is shared)."""
+        self.lexicon.install(prepared.terms)
+        self.suggester.install(prepared.suggester)
         self.warmed = True
+
+    def warm_up(self) -> None:
+        """Both steps at once, for a generation no other thread sees yet."""
+        self.finish_warm_up(self.prepare_warm_up())
 
     def close(self) -> None:
         self.searcher.close()

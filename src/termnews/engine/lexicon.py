@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from typing import Any
 
 from termnews.engine.schema import name_analyzer
@@ -58,7 +59,9 @@ class Lexicon:
     """The term lists of one reader, each read the first time it is asked for.
 
     Not thread-safe on its own: it reads through the reader's files, so call it under the
-    lock that guards the reader (the Searcher's).
+    lock that guards the reader (the Searcher's). `read_apart` reads term lists through
+    files of its own instead, for a worker to call without that lock, and `install` takes
+    what it read.
     """
 
     def __init__(self, reader: Any) -> None:
@@ -68,17 +71,49 @@ class Lexicon:
     def terms(self, field: str) -> FieldTerms:
         found = self._fields.get(field)
         if found is None:
-            found = self._fields[field] = FieldTerms(_read_field(self._reader, field))
+            found = self._fields[field] = FieldTerms(_read_field(_leaves(self._reader), field))
         return found
 
     def loaded(self, field: str) -> bool:
         return field in self._fields
 
+    def install(self, read: dict[str, FieldTerms]) -> None:
+        """Keep term lists read by `read_apart` (a list read meanwhile is kept instead)."""
+        for field, terms in read.items():
+            self._fields.setdefault(field, terms)
 
-def _read_field(reader: Any, field: str) -> dict[str, int]:
+
+def segments_of(reader: Any) -> list[Any]:
+    """The segments a reader reads, for `read_apart` to open again (none when empty)."""
+    return [segment for leaf in _leaves(reader) if (segment := leaf.segment()) is not None]
+
+
+def read_apart(
+    storage: Any, schema: Any, segments: list[Any], fields: Iterable[str]
+) -> dict[str, FieldTerms]:
+    """The term lists of `fields` in `segments`, read through readers opened for this only.
+
+    Whoosh reads a file by seeking its shared handle, so two threads must not read through
+    one reader at once; readers of their own let a worker read the (large) body term list
+    while searches go on under the lock.
+    """
+    from whoosh.reading import SegmentReader
+
+    readers = [SegmentReader(storage, schema, segment) for segment in segments]
+    try:
+        return {field: FieldTerms(_read_field(readers, field)) for field in fields}
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _leaves(reader: Any) -> list[Any]:
+    return [reader] if reader.is_atomic() else [leaf for leaf, _base in reader.leaf_readers()]
+
+
+def _read_field(leaves: list[Any], field: str) -> dict[str, int]:
     frequencies: dict[str, int] = {}
-    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    for leaf, _base in leaves:
+    for leaf in leaves:
         found = field_term_frequencies(leaf, field)
         if found is None:  # not a W3 terms file: the slow way
             found = _iterate_segment(leaf, field)

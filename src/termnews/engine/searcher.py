@@ -134,7 +134,7 @@ class Searcher:
         # unchanged segments, which keep the segment's *old* deletions.
         new = Generation(self._ix, self._index_dir, old.number + 1)
         if old.warmed:
-            new.warm_up()
+            new.warm_up()  # no other thread sees it yet
         with self._lock:
             if self._gen is not old:  # another thread refreshed meanwhile
                 new.close()
@@ -151,8 +151,20 @@ class Searcher:
         Safe to call from a worker thread at any time, and more than once.
         """
         vector.load()
-        with self._lock:
-            self._gen.warm_up()
+        while True:
+            with self._lock:
+                gen = self._gen
+                if gen.warmed:
+                    return
+            try:
+                prepared = gen.prepare_warm_up()  # its own files: searches go on meanwhile
+            except OSError:  # a sync merged its segments away: warm the newer one, if any
+                prepared = None
+            with self._lock:
+                if self._gen is gen:
+                    if prepared is not None:
+                        gen.finish_warm_up(prepared)
+                    return
 
     # -- searching ---------------------------------------------------------------------------
 

@@ -95,12 +95,10 @@ class Suggester:
         self._nearby_terms: dict[str | None, _Nearby] = {}
         self._spellings: dict[tuple[str, str, str], str | None] = {}
 
-    def warm_up(self) -> None:
-        """Import rapidfuzz and read every term list a suggestion may need, so the first
-        miss does not wait for them."""
-        _distance("", "")
-        for field in (None, *NAME_FIELDS):
-            self._nearby(field)
+    def install(self, prepared: Prepared) -> None:
+        """Keep what `prepare` built (anything built meanwhile is kept instead)."""
+        for field, nearby in prepared.items():
+            self._nearby_terms.setdefault(field, nearby)
 
     def suggest(self, text: str, count: Callable[[str], int]) -> Suggestion | None:
         """The closest respelling of `text` that `count` finds stories for, or None.
@@ -232,12 +230,7 @@ class Suggester:
             if field is not None:
                 found = _Nearby(self._lexicon.terms(field))
             else:
-                merged: dict[str, int] = {}
-                for name in STEMMED_FIELDS:
-                    terms = self._lexicon.terms(name)
-                    for term, frequency in zip(terms.terms, terms.frequencies, strict=True):
-                        merged[term] = max(merged.get(term, 0), frequency)
-                found = _Nearby(FieldTerms(merged))
+                found = _Nearby(_text_terms([self._lexicon.terms(f) for f in STEMMED_FIELDS]))
             self._nearby_terms[field] = found
         return found
 
@@ -283,6 +276,31 @@ class Suggester:
             if fold(token.text) == term:
                 return token.text.lower()
         return None
+
+
+#: What `prepare` builds for `Suggester.install`.
+Prepared = dict[str | None, "_Nearby"]
+#: The term lists `prepare` needs.
+FIELDS_USED = (*STEMMED_FIELDS, *sorted(NAME_FIELDS))
+
+
+def prepare(terms: dict[str, FieldTerms]) -> Prepared:
+    """Everything a suggestion looks words up in, built from the term lists alone (no
+    reader), so that a worker can build it without the Searcher's lock. Imports rapidfuzz."""
+    _distance("", "")
+    prepared: Prepared = {None: _Nearby(_text_terms([terms[f] for f in STEMMED_FIELDS]))}
+    for field in NAME_FIELDS:
+        prepared[field] = _Nearby(terms[field])
+    return prepared
+
+
+def _text_terms(lists: list[FieldTerms]) -> FieldTerms:
+    """The headline, body and caption terms together, each with its largest frequency."""
+    merged: dict[str, int] = {}
+    for terms in lists:
+        for term, frequency in zip(terms.terms, terms.frequencies, strict=True):
+            merged[term] = max(merged.get(term, 0), frequency)
+    return FieldTerms(merged)
 
 
 class _Ordered:
