@@ -1,8 +1,12 @@
 """The benchmark entry point: one command for the parse, index and UI benchmarks.
 
     bench.py parse --corpus DIR [--json] [--limit N]
-    bench.py ui [...]
-    bench.py [index] --corpus DIR [--json] [...]
+    bench.py ui --corpus DIR [--skip-100k] [--seed N] [...]
+    bench.py [index] --corpus DIR [--json] [--seed N] [--queries-from FILE.json] [...]
+
+DIR may be a synthetic corpus (`gen_corpus.py N DIR`) or any real archive, such as the wire
+stories `reuters_to_wire.py` makes: the index and browser benchmarks draw every query and
+typed word from the index they build (`bench_queries.py`), never from the generator.
 
 Each benchmark lives in its own module (bench_parse, bench_index, bench_ui) with
 `main(argv) -> int`; this file only routes to it. The modules are imported lazily so that one
