@@ -199,7 +199,7 @@ def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> 
     vector.load()
     figures["numpy_load_ms"] = round((time.perf_counter() - started) * 1000, 1)
     for kind in QUERY_TYPES:
-        items = plan.get(kind) or []
+        items = (plan.get(kind) or [])[:rounds]  # the queries that will run
         figures[f"{kind}_n"] = len(items)
         if not items:  # said in `missing`; no figure rather than a figure of nothing
             figures[f"{kind}_p50_ms"] = figures[f"{kind}_p95_ms"] = None
