@@ -304,14 +304,21 @@ def _text_terms(lists: list[FieldTerms]) -> FieldTerms:
 
 
 class _Ordered:
-    """Terms ordered by a key whose last part is the length, so a lookup slices out the
-    terms of about the typed length (and, ordered by first letter, of the same letter)."""
+    """Terms in groups (by first letter, or one group of all), each ordered by length, so a
+    lookup slices out the terms of a group of about the typed length. Plain arrays, not a
+    key per term: a hundred thousand tuples would weigh more than the terms."""
 
-    def __init__(self, terms: FieldTerms, key: Callable[[str], tuple[str, int]]) -> None:
-        order = sorted(range(len(terms)), key=lambda i: key(terms.terms[i]))
+    def __init__(self, terms: FieldTerms, group: Callable[[str], str]) -> None:
+        order = sorted(
+            range(len(terms)), key=lambda i: (group(terms.terms[i]), len(terms.terms[i]))
+        )
         self.terms = [terms.terms[i] for i in order]
         self.frequencies = array("l", (terms.frequencies[i] for i in order))
-        self.keys = [key(term) for term in self.terms]
+        self.lengths = array("l", (len(term) for term in self.terms))
+        self.groups: dict[str, tuple[int, int]] = {}
+        for i, term in enumerate(self.terms):
+            start, _stop = self.groups.get(group(term), (i, i))
+            self.groups[group(term)] = (start, i + 1)
 
     def within(self, word: str, limit: int, group: str) -> list[tuple[int, int, str]]:
         """(edits, -stories, term) of the terms of `group` within `limit` edits of `word`.
@@ -324,8 +331,9 @@ class _Ordered:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        start = bisect_left(self.keys, (group, len(word) - limit))
-        stop = bisect_right(self.keys, (group, len(word) + limit), start)
+        first, last = self.groups.get(group, (0, 0))
+        start = bisect_left(self.lengths, len(word) - limit, first, last)
+        stop = bisect_right(self.lengths, len(word) + limit, start, last)
         found = process.extract(
             word,
             self.terms[start:stop],
@@ -351,8 +359,8 @@ class _Nearby:
 
     def __init__(self, terms: FieldTerms) -> None:
         self.frequency = terms.frequency
-        self._by_letter = _Ordered(terms, lambda term: (term[:1], len(term)))
-        self._by_length = _Ordered(terms, lambda term: ("", len(term)))
+        self._by_letter = _Ordered(terms, lambda term: term[:1])
+        self._by_length = _Ordered(terms, lambda _term: "")
 
     def within(self, word: str, limit: int) -> list[tuple[int, int, str]]:
         """(edits, -stories, term) of terms within `limit` edits of `word` (see `_Ordered`)."""
