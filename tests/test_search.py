@@ -295,6 +295,8 @@ def test_spans_highlight_any_text(searcher: Searcher) -> None:
         ("by:oka", {"council"}),
         ("in:glen", {"orchard"}),
         ("clearing bud", {"montreal-snow"}),
+        ("rebuildin", {"seawall", "ferry"}),  # past the stem `rebuild` of rebuilding
+        ("montré", {"montreal-snow"}),
     ],
 )
 def test_search_as_you_type_completes_the_last_word(
