@@ -1,12 +1,12 @@
 """TermnewsApp: the browser. It composes the widgets, owns the workers, and calls the core.
 
 The app is deliberately thin. Everything it knows about stories comes from `termnews.engine`
-(`Searcher`) and `termnews.engine.store` (`sync`) as typed values (`Results`, `Hit`, `Article`); it
-never touches Whoosh. Every call into the searcher runs in a thread worker and comes back as a
-message, so a key is handled and drawn at once even while the engine is busy: the searcher has
-one lock, and a search, a page of rows and a story take turns on it in the background. Every
-failure becomes a notification instead of a traceback, because a browser used over SSH has no
-good place to show one.
+(`Searcher`, `sync`) as typed values (`Results`, `Hit`, `Article`); it never touches Whoosh.
+Every call into the searcher runs in a thread worker and comes back as a message, so a key is
+handled and drawn at once even while the engine is busy: the searcher has one lock, and a
+search, a page of rows and a story take turns on it in the background. Every failure becomes a
+notification instead of a traceback, because a browser used over SSH has no good place to show
+one.
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ class TermnewsApp(App[None]):
         rows_on_screen = max(1, self.size.height // ROW_HEIGHT)
         return min(FIRST_PAGE, rows_on_screen + 2)
 
-    # -- workers: every call into the searcher happens in one of these ----------------------
+    # -- workers: every call into the searcher but `close` runs in one of these ------------
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_index(self, quiet_missing: bool = False) -> None:
