@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from whoosh.analysis import STOP_WORDS
 
 from termnews.engine import complete
 from termnews.engine.searcher import Searcher
@@ -81,8 +82,8 @@ def test_a_longer_prefix_never_shows_more_than_a_shorter_one(searcher: Searcher)
     """Completions are exact or not applied, so each letter can only narrow the list."""
     for query in drawn_queries(searcher, 40, seed=9):
         last = query.split()[-1]
-        if ":" in last or len(last) < 4:
-            continue
+        if ":" in last or len(last) < 4 or last.lower() in STOP_WORDS:
+            continue  # a finished stop word is dropped: the list widens again, rightly
         before = query[: len(query) - len(last)]
         totals = [
             searcher.search_as_you_type(before + last[:end], limit=0).total

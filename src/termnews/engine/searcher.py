@@ -31,14 +31,23 @@ from termnews.engine import ranking, stories, vector
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import spans as find_spans
 from termnews.engine.query.form import Every, Node, Nothing
-from termnews.engine.query.language import FIELD_NAMES, ParsedQuery, parse, positive_terms
+from termnews.engine.query.language import (
+    FIELD_NAMES,
+    STOP_WORDS,
+    ParsedQuery,
+    parse,
+    positive_terms,
+)
 from termnews.engine.ranking import additive_leaves
 from termnews.engine.rows import hit_rows
 from termnews.engine.store import open_index
 from termnews.results import Hit, Results, SortOrder, Span
 
-#: A bare last word that may still become a field name (`b` -> `by:`).
+#: A bare last word, which may still become a field name (`b` -> `by:`) or a stop word.
 _LAST_BARE_WORD = re.compile(r"(?<![^\s(])[-+]?([A-Za-z]+)$")
+#: Words a finished query does not search as words: field names, and the stop words it
+#: drops (`query.language`), so a prefix of one may find nothing yet the finished word all.
+_MAY_VANISH = frozenset(FIELD_NAMES) | STOP_WORDS
 
 
 def _order_for(parsed: ParsedQuery, sort: SortOrder) -> SortOrder:
@@ -221,9 +230,10 @@ class Searcher:
         ranked = self._run(parsed, _order_for(parsed, sort), want)
         if as_you_type and not ranked.total and parsed.pending is None:
             bare = _LAST_BARE_WORD.search(text)
-            if bare and any(name.startswith(bare.group(1).lower()) for name in FIELD_NAMES):
-                # `council by` may yet be `council by:okafor`: wait for the word, do not
-                # show what no story has.
+            if bare and any(word.startswith(bare.group(1).lower()) for word in _MAY_VANISH):
+                # `council by` may yet be `council by:okafor`, and `council fo` be
+                # `council for`, which the search drops: wait for the word, do not show
+                # what no story has.
                 parsed = parse(gen.parser, text, self._now(), _not_yet)
                 ranked = self._run(parsed, _order_for(parsed, sort), want)
         return _Paging(as_you_type, gen.number, parsed, ranked)

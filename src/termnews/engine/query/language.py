@@ -22,6 +22,7 @@ from typing import Any
 
 import whoosh
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS
 from whoosh.qparser import (
     FuzzyTermPlugin,
     MultifieldParser,
@@ -192,6 +193,35 @@ def _without_dangling_operator(text: str) -> str:
     return " ".join(tokens)
 
 
+_BARE_WORD = re.compile(r"(?<![^\s(])[A-Za-z]+(?![^\s)])")
+
+
+def _without_stop_words(text: str, keep_last: bool) -> str:
+    """`council of` -> `council `: bare stop words dropped.
+
+    The headline and body analyzers drop them, so such a word was searched in the name
+    fields alone, and `council of` wanted a story by someone called Of (and `the` alone
+    lists every story, as the empty query does). Kept: operators (`OR`), a word in quotes,
+    in a range or after a field name (`in:the pas`), a last word still being typed (`of`
+    may become `offer`), and any text the dropping would make malformed.
+    """
+    typing_end = len(text) if keep_last and text[-1:].strip() else -1
+
+    def drop(match: re.Match[str]) -> str:
+        word, before = match.group(), text[: match.start()]
+        inside = before.count('"') % 2 or before.count("[") > before.count("]")
+        if word.lower() not in STOP_WORDS or word in OPERATORS or inside:
+            return word
+        return word if match.end() == typing_end else ""
+
+    dropped = _BARE_WORD.sub(drop, text)
+    if dropped == text:
+        return text
+    if syntax_problem(dropped) and not syntax_problem(text):
+        return text
+    return dropped
+
+
 def _substitute(q: Any, replacements: dict[str, Any]) -> Any:
     if isinstance(q, wq.Term) and q.fieldname == "path" and q.text in replacements:
         return replacements[q.text]
@@ -236,6 +266,7 @@ def parse(
             return " "
 
     text = _DATE_CLAUSE.sub(replace_date, text)
+    text = _without_stop_words(text, keep_last=completer is not None)
 
     rank_text = ""
     if completer is not None and text and not text[-1].isspace() and text.count('"') % 2 == 0:
