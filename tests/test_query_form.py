@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
@@ -269,7 +269,10 @@ def without_and_not(q: Any) -> Any:
 def and_nots_match_exactly(searcher: Searcher, q: Any) -> bool:
     """False if Whoosh's AndNotMatcher lets a story through anywhere in `q` (see above)."""
     if isinstance(q, wq.AndNot):
-        whoosh = set(searcher._gen.searcher.search(q, limit=None).docs())
+        try:
+            whoosh = set(searcher._gen.searcher.search(q, limit=None).docs())
+        except IndexError:  # Whoosh's matchers fail on some of these shapes (see below)
+            return False
         if whoosh != set(searcher._gen.docsets.matches(translate(q))):
             return False
     return q.is_leaf() or all(and_nots_match_exactly(searcher, c) for c in q.children())
@@ -293,7 +296,13 @@ def test_the_form_scores_as_whoosh_scores(
         return
     count = searcher._gen.searcher.reader().doc_count_all()
     got = ranking.top(docsets.postings, leaves, matches, len(matches), count, docsets.matches)
-    whoosh = {d: round(s, 9) for s, d in searcher._gen.searcher.search(q, limit=None).top_n}
+    try:
+        top_n = searcher._gen.searcher.search(q, limit=None).top_n
+    except IndexError:
+        # Whoosh 2.7's own matchers run off the end of an array on some NOT-over-ANDNOT
+        # shapes; there is no oracle for those (the form's sets never go through them).
+        reject()
+    whoosh = {d: round(s, 9) for s, d in top_n}
     assert {d: round(s, 9) for d, s in got} == {d: whoosh.get(d) for d in matches}
 
 
