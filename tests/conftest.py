@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import settings
+
+# CI runs every property on the same examples (HYPOTHESIS_PROFILE=ci in .ci/run), so a landing
+# never depends on a lucky draw; locally each run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
 
@@ -31,5 +38,7 @@ def _isolated_user_dirs(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("TERMNEWS_STATE_DIR", str(home / "state" / "termnews"))
     monkeypatch.delenv("TERMNEWS_INDEX_DIR", raising=False)
