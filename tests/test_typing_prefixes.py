@@ -114,6 +114,26 @@ def test_a_prefix_that_begins_no_word_finds_nothing_and_is_not_pending(
     assert results.total == 0 and results.pending_word is None
 
 
+def test_a_phrase_being_typed_searches_its_words_quietly(searcher: Searcher) -> None:
+    """Until the closing quote, no "unbalanced quote" notice and never an empty list."""
+    phrases = [q for q in drawn_queries(searcher, 60, seed=21) if " " in q and ":" not in q]
+    checked = 0
+    for words in phrases:
+        quoted = f'"{words}"'
+        if not searcher.search(quoted, limit=0).total:
+            continue
+        checked += 1
+        for end in range(1, len(quoted)):
+            results = searcher.search_as_you_type(quoted[:end], limit=0)
+            assert results.notice is None, (quoted[:end], results.notice)
+            assert results.total, f"{quoted[:end]!r} (on the way to {quoted!r}) shows nothing"
+            assert results.pending_word is not None
+        finished = searcher.search_as_you_type(quoted, limit=0)
+        assert finished.pending_word is None
+        assert finished.total == searcher.search(quoted, limit=0).total
+    assert checked >= 5
+
+
 @pytest.fixture(autouse=True)
 def _paths_exist(searcher: Searcher) -> None:
     """The drawn queries read stories back by path: the archive must still be there."""

@@ -93,6 +93,9 @@ class ParsedQuery:
     """The last word (or field) as typed, when it is not applied yet: the completer found
     too many words it may become (`p`), it is negated (excluding every word that begins
     `-co` would drop stories the finished word keeps), or it is a field with no value."""
+    open_phrase: str | None = None
+    """A phrase still being typed (`"city cou`): its words are searched as words until the
+    closing quote arrives."""
 
 
 #: (index field or None for the default fields, partial word) -> {index field: [terms]},
@@ -239,10 +242,17 @@ def parse(
     """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`."""
     notices: list[str] = []
     pending: str | None = None
+    open_phrase: str | None = None
     if completer is not None and (open_clause := _OPEN_CLAUSE.search(text)):
         pending = open_clause.group().strip()
         text = _without_dangling_operator(text[: open_clause.start()])
         completer = None  # the words before it are finished
+    if completer is not None and text.count('"') % 2:
+        # A phrase still being typed: until its closing quote arrives, its words are searched
+        # as words (a superset of the phrase, so the list never empties on the way), quietly.
+        opening = text.rfind('"')
+        open_phrase = text[opening:].strip()
+        text = text[:opening] + text[opening + 1 :]
     original = text
     problem = syntax_problem(text)
     if problem:
@@ -321,7 +331,8 @@ def parse(
         words=words,
         rank_query=rank_query,
         rank_form=None if rank_query is None else translate(rank_query),
-        pending=pending,
+        pending=pending or open_phrase,
+        open_phrase=open_phrase,
     )
 
 
