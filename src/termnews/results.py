@@ -48,6 +48,8 @@ class Hit:
     date_estimated: bool
     score: float
     snippet: str
+    """One line: the engine collapses whitespace and moves the spans with it, so a front end
+    shows it as it is."""
     headline_spans: tuple[Span, ...] = ()
     snippet_spans: tuple[Span, ...] = ()
 

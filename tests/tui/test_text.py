@@ -14,7 +14,7 @@ from termnews.formatting import (
     short_date,
 )
 from termnews.tui.app import low_colour_terminal, run_pager
-from termnews.tui.text import squash_whitespace, wrap_ranges
+from termnews.tui.text import wrap_ranges
 
 
 def test_byline_reads_like_a_newspaper() -> None:
@@ -45,13 +45,6 @@ def test_wrap_ranges_cover_the_words_and_fit(text: str, width: int) -> None:
         assert cell_len(text[start:end]) <= max(width, 2)
     kept = "".join(text[start:end] for start, end in ranges)
     assert "".join(kept.split()) == "".join(text.split())  # no word is lost or reordered
-
-
-def test_squash_whitespace_keeps_spans_on_their_words() -> None:
-    text = "the  quick\n\nbrown   fox"
-    squashed, spans = squash_whitespace(text, [(12, 17), (20, 23)])
-    assert squashed == "the quick brown fox"
-    assert [squashed[s:e] for s, e in spans] == ["brown", "fox"]
 
 
 def test_low_colour_terminals() -> None:

@@ -7,8 +7,6 @@ keeps these rules testable without an app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.cells import get_character_cell_size
 
 
@@ -57,33 +55,3 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
         ranges.append((start, end))
         pos = end
     return ranges or [(0, 0)]
-
-
-def squash_whitespace(text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[str, list]:
-    """Collapse runs of whitespace (newlines included) to one space, remapping spans.
-
-    A snippet must fit one row, and its highlight offsets must still point at the same words
-    after the squeeze, so this keeps a map from old offsets to new ones.
-    """
-    out: list[str] = []
-    mapping: list[int] = []
-    previous_space = True
-    for char in text:
-        mapping.append(len(out))
-        if char.isspace():
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
-        else:
-            out.append(char)
-            previous_space = False
-    mapping.append(len(out))
-    squashed = "".join(out)
-    stripped = squashed.rstrip()
-    new_spans = []
-    for start, end in spans:
-        if 0 <= start < end <= len(text):
-            new_start, new_end = mapping[start], min(mapping[end], len(stripped))
-            if new_start < new_end:
-                new_spans.append((new_start, new_end))
-    return stripped, new_spans

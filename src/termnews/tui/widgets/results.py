@@ -37,7 +37,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.formatting import row_meta
 from termnews.results import Hit, Results, Span
-from termnews.tui.text import squash_whitespace
 from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 
 #: Lines per story row: headline, date · byline · dateline, snippet.
@@ -347,12 +346,11 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             meta = row_meta(hit.published, hit.date_estimated, hit.authors, hit.dateline)
             text = Content(meta).stylize(self.get_visual_style("results--meta", partial=True))
         else:
-            snippet, spans = squash_whitespace(hit.snippet, hit.snippet_spans)
             text = _with_spans(
-                snippet,
+                hit.snippet,
                 self.get_visual_style("results--snippet", partial=True),
                 match_style,
-                tuple(spans),
+                hit.snippet_spans,
             )
         gutter = Content(GUTTER_CURSOR if selected else GUTTER_BLANK).stylize(
             self.get_visual_style("results--gutter", partial=True)
