@@ -1,10 +1,10 @@
 """BM25F top-k over cached posting arrays, scoring exactly as Whoosh's matchers would.
 
-Whoosh scores a union or intersection by walking it one document at a time in Python, at
-1-2 µs a posting. For the query shapes people type (words, fields, AND, OR, NOT, dates) a
-document's Whoosh score is simply the sum of the scores of the query terms it contains,
-among the documents that match. So we add each term's pre-scored postings into one dense
-list (tens of nanoseconds a posting) and pick the top `want` of the exact match set.
+Whoosh scores a union or intersection by walking it one document at a time in Python, several
+method calls a posting. For the query shapes people type (words, fields, AND, OR, NOT, dates) a
+document's Whoosh score is simply the sum of the scores of the query terms it contains, among
+the documents that match. So we add each term's pre-scored postings into one dense list (an
+array addition a posting) and pick the top `want` of the exact match set.
 
 Under an OR the sum needs gates: in `(a b) OR c` a story holding `a` but not `b` matches
 through `c` only, so `a` counts only in stories matching `a b` as a whole (the same goes for

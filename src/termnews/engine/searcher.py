@@ -1,9 +1,9 @@
 """The search engine behind every front end: one open index generation, typed results out.
 
-A Searcher is opened once and kept: opening one costs ~85 ms, refreshing an unchanged one
-costs a directory listing. Queries return `Results` whose `hits` hold only the first page;
-`hits(results, start, stop)` materialises any other slice on demand (stored fields and
-snippets are the expensive part, and a list of 100,000 matches must not pay for them all).
+A Searcher is opened once and kept: opening one costs more than a query, refreshing an unchanged
+one costs a directory listing. Queries return `Results` whose `hits` hold only the first page;
+`hits(results, start, stop)` materialises any other slice on demand (stored fields and snippets
+are the expensive part, and a list of 100,000 matches must not pay for them all).
 
 Everything read from the index lives in one `Generation`, swapped whole by `refresh`.
 Completion is `engine.complete`, "did you mean" `engine.suggest`, result rows and their

@@ -1,4 +1,4 @@
-"""numpy, loaded only when it pays: importing it costs 70-90 ms, more than most queries.
+"""numpy, loaded only when it pays: importing it costs more than most queries do.
 
 Phrases need numpy (matching every occurrence of two common words in Python would take
 longer than the whole query may), so the first phrase in a process loads it. Everything

@@ -1,11 +1,11 @@
 """Posting lists decoded a whole block at a time into compact arrays, and their BM25F scores.
 
 Whoosh's matchers hand out one posting per Python method call (`id()`, `weight()`, `next()`),
-which at 1-2 µs a posting is what made common words slow. Our codec (`engine.storage.codec`) keeps
-a block's ids and weights as plain arrays, apart from the positions, so a whole posting list
-decodes with a few slices a block and one copy; after that a posting costs tens of
-nanoseconds. The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python
-objects, so a cache of many terms stays small.
+and a Python call per posting is what made common words slow. Our codec (`engine.storage.codec`)
+keeps a block's ids and weights as plain arrays, apart from the positions, so a whole posting
+list decodes with a few slices a block and one copy; after that a posting costs an array read.
+The result is kept as an `array` (12 bytes a posting), not as a set or dict of Python objects,
+so a cache of many terms stays small.
 
 Scores are Whoosh's own BM25F (`whoosh.scoring.bm25`, B=0.75, K1=1.2) with the same inputs:
 the index-wide idf and average field length, the stored per-document field length (Whoosh's
