@@ -6,7 +6,8 @@ Prints one JSON object (and, without --json, a readable table on stderr):
 - `baseline_docs_per_s`: bare Whoosh (`MpWriter`, same schema and writer settings) indexing
   the same documents already parsed, in the same run; `build_vs_baseline` is the median of
   `--build-rounds` ratios, each of a baseline measured just before a build (`build_rounds`
-  lists them; the rates shown are the medians);
+  lists them; the rates shown are the medians); `build_vs_baseline_cpu` is the same
+  comparison in CPU time per story, which other programs on the machine barely move;
 - `noop_sync_s`, `add_one_s`: an unchanged re-sync, and a re-sync after one new story;
 - `open_first_query_ms`, `rss_mb` and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
   many distinct queries ran (`<type>_n`) and their mean hit count (`<type>_mean_hits`),
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,8 +68,20 @@ def symlink_view(corpus: Path, target: Path) -> list[Path]:
     return [corpus / rel for rel in held_back]
 
 
-def baseline(corpus: Path, workdir: Path) -> tuple[float, float]:
-    """(parse docs/s, bare Whoosh docs/s) on the same files, parsed before indexing starts."""
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the writers' worker processes).
+
+    Other programs on a shared machine stretch wall-clock time far more than CPU time, so
+    CPU per story is the steadier way to compare two builds (see `build`).
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def baseline(corpus: Path, workdir: Path) -> tuple[float, float, float]:
+    """(parse docs/s, bare Whoosh docs/s, its CPU ms per doc) on the same files, parsed
+    before indexing starts."""
     from whoosh.index import create_in
 
     from termnews.archive import scan
@@ -85,14 +99,15 @@ def baseline(corpus: Path, workdir: Path) -> tuple[float, float]:
     folder = workdir / "baseline"
     folder.mkdir()
     ix = create_in(str(folder), build_schema())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     writer = ix.writer(**WRITER)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()
     rate = len(docs) / (time.perf_counter() - started)
+    cpu_ms = (cpu_seconds() - cpu) * 1000 / max(1, len(docs))
     shutil.rmtree(folder)
-    return parse_rate, rate
+    return parse_rate, rate, cpu_ms
 
 
 def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
@@ -101,7 +116,8 @@ def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
     Each round measures the baseline and then our build, one right after the other, and the
     ratio is taken within the round: on a shared machine the speed drifts between minutes,
     and the median of the rounds' ratios is steadier than one pair. Later rounds build into a
-    scratch folder that is deleted afterwards.
+    scratch folder that is deleted afterwards. Each round also compares CPU time per story
+    (`cpu_ratio`: the baseline's over ours), which other load on the machine barely moves.
     """
     from termnews.engine.sync import sync
 
@@ -111,9 +127,11 @@ def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
     runs: list[dict[str, float]] = []
     first = None
     for number in range(rounds):
-        parse_rate, base_rate = baseline(corpus, workdir)
+        parse_rate, base_rate, base_cpu_ms = baseline(corpus, workdir)
         target = index_dir if number == 0 else workdir / "index-again"
+        cpu = cpu_seconds()
         report = sync(view, target, procs=2)
+        cpu_ms = (cpu_seconds() - cpu) * 1000 / max(1, report.new)
         first = first or report
         rate = report.new / report.seconds
         runs.append(
@@ -121,6 +139,9 @@ def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
                 "baseline_docs_per_s": round(base_rate, 1),
                 "index_docs_per_s": round(rate, 1),
                 "ratio": round(rate / base_rate, 3) if base_rate else 0.0,
+                "baseline_cpu_ms_per_doc": round(base_cpu_ms, 3),
+                "index_cpu_ms_per_doc": round(cpu_ms, 3),
+                "cpu_ratio": round(base_cpu_ms / cpu_ms, 3) if cpu_ms else 0.0,
                 "parse_docs_per_s": round(parse_rate, 1),
             }
         )
@@ -135,6 +156,7 @@ def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
     for key in ("index_docs_per_s", "baseline_docs_per_s", "parse_docs_per_s"):
         figures[key] = round(statistics.median(run[key] for run in runs), 1)
     figures["build_vs_baseline"] = round(statistics.median(run["ratio"] for run in runs), 2)
+    figures["build_vs_baseline_cpu"] = round(statistics.median(run["cpu_ratio"] for run in runs), 2)
     figures["build_rounds"] = runs
     started = time.perf_counter()
     noop = sync(view, index_dir)
