@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= /tmp/termnews-bench-corpus
 CORPUS_100K ?= /tmp/termnews-corpus-100k
+# Real-shaped copy: the Reuters-21578 SGML files (downloaded separately), converted once.
+REUTERS ?=
+REAL_CORPUS ?= /tmp/termnews-reuters-wire
 
-.PHONY: run test lint format bench bench-100k snapshots clean
+.PHONY: run test lint format bench bench-100k bench-real snapshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +41,17 @@ bench: $(STAMP)
 
 bench-100k: $(STAMP)
 	test -d $(CORPUS_100K) || $(BIN)/python benchmarks/gen_corpus.py 100000 $(CORPUS_100K)
-	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS_100K)
+	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS_100K) --build-rounds 1
 	$(BIN)/python benchmarks/bench.py ui --corpus $(CORPUS) --corpus-100k $(CORPUS_100K)
+
+# `make bench-real REUTERS=DIR`: the same figures on Reuters-21578 turned into wire stories,
+# with the parser's field accuracy on them.
+bench-real: $(STAMP)
+	test -n "$(REUTERS)" || { echo "make bench-real REUTERS=DIR (the Reuters-21578 .sgm files)"; exit 2; }
+	test -d $(REAL_CORPUS) || $(BIN)/python benchmarks/reuters_to_wire.py $(REUTERS) $(REAL_CORPUS)
+	$(BIN)/python benchmarks/score_reuters.py $(REUTERS)
+	$(BIN)/python benchmarks/bench.py --corpus $(REAL_CORPUS)
+	$(BIN)/python benchmarks/bench.py ui --corpus $(REAL_CORPUS) --skip-100k
 
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/tui --snapshot-update
