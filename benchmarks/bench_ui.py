@@ -147,8 +147,10 @@ def first_frames(index_dir: Path, runs: int, state_dir: str) -> dict[str, Any]:
 
 
 async def _keystrokes(index_dir: Path, queries: list[str], gap: float) -> dict[str, Any]:
-    # First, as in `termnews` itself: importing termnews.tui sets Textual's frame rate.
-    import termnews.tui  # noqa: F401
+    # First, as `termnews browse` does: Textual's frame rate, set before Textual is imported.
+    from termnews.tui import prepare_textual
+
+    prepare_textual()
 
     # isort: split
     from textual import events
