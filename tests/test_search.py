@@ -454,3 +454,20 @@ def test_an_empty_index_warms_up_and_answers(tmp_path: Path) -> None:
         opened.warm_up()
         assert opened.search("sewall").total == 0
         assert opened.search_as_you_type("se").total == 0
+
+
+@pytest.mark.parametrize("files", [{}, {"notes.txt": b"", "photo.jpg": b"\x00\xff\x00binary"}])
+def test_an_index_with_no_stories_lists_nothing_in_every_order(
+    tmp_path: Path, files: dict[str, bytes]
+) -> None:
+    """An empty archive, or one where nothing parses, answers every query with no stories."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, data in files.items():
+        (archive / name).write_bytes(data)
+    sync(archive, tmp_path / "index")
+    with Searcher(tmp_path / "index") as opened:
+        for sort in SortOrder:
+            assert opened.search("", sort).total == 0
+            assert opened.search("harbour date:2024", sort).total == 0
+        assert opened.search_as_you_type("").hits == ()

@@ -221,8 +221,11 @@ class DocSets:
     def dates(self) -> list[int]:
         """The sortable `published` value of every docnum, read once from the column."""
         if self._dates is None:
-            column = self._reader.column_reader("published", translate=False)
-            self._dates = list(column)
+            # An index with no stories yet has no columns at all (Whoosh's empty reader).
+            if not self._reader.doc_count_all():
+                self._dates = []
+            else:
+                self._dates = list(self._reader.column_reader("published", translate=False))
         return self._dates
 
     def by_date(self, docnums: Any, newest: bool) -> list[int]:
