@@ -1,5 +1,7 @@
 """The search engine: the only package that imports Whoosh.
 
+- `whoosh_adapter`: every private Whoosh name the engine relies on, and nothing else; on a
+  Whoosh upgrade this is the one file to audit (its tests pin what 2.7.5 does).
 - `store`: where an index lives, its version, its write lock.
 - `schema`: the Whoosh schema and Article -> index document.
 - `sync/`: the sync plan (what changed) and the writers (in process, worker processes).
@@ -11,6 +13,7 @@
 - `rows`, `stories`: result rows with their snippets; whole stories by path.
 - `generation`: one index generation's reader and everything built from it.
 - `searcher`: the Searcher, the one object front ends hold.
+- `lru`, `vector`: the one LRU cache helper; numpy, loaded only where it pays.
 
 Nothing is imported here, so `import termnews.engine.store` stays cheap.
 """
