@@ -235,7 +235,7 @@ def whoosh_queries(vocabulary: Vocabulary, and_maybe: bool = True) -> st.SearchS
 
 
 PROPERTY = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -360,7 +360,7 @@ QUERYISH = st.lists(st.sampled_from(QUERY_PIECES), max_size=14).map("".join)
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=st.one_of(st.text(max_size=30), QUERYISH))
 def test_any_text_searches_without_raising(searcher: Searcher, text: str) -> None:

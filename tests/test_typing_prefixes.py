@@ -64,10 +64,12 @@ def drawn_queries(searcher: Searcher, count: int, seed: int) -> list[str]:
 def test_no_prefix_of_a_query_with_results_shows_an_empty_list(
     searcher: Searcher, budget: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    count = QUERIES
     if budget == "tight":
         monkeypatch.setattr(complete, "MAX_COMPLETIONS", 3)
+        count = QUERIES // 4  # the same queries' first quarter: held-back words, not coverage
     checked = 0
-    for query in drawn_queries(searcher, QUERIES, seed=5):
+    for query in drawn_queries(searcher, count, seed=5):
         if not searcher.search(query, limit=0).total:
             continue  # the rule is about queries that find something
         checked += 1
@@ -75,7 +77,7 @@ def test_no_prefix_of_a_query_with_results_shows_an_empty_list(
             typed = query[:end]
             results = searcher.search_as_you_type(typed, limit=0)
             assert results.total, f"{typed!r} (on the way to {query!r}) shows nothing"
-    assert checked > QUERIES // 2
+    assert checked > count // 2
 
 
 def test_a_longer_prefix_never_shows_more_than_a_shorter_one(searcher: Searcher) -> None:

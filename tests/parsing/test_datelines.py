@@ -174,7 +174,7 @@ _TAGS = ["", " (Reuters)", " (AP)", " (CP)"]
 _OPENERS = ["The", "A", "Officials", "Crews", "Police", "Shares", "“We", "2024", "Three"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     place=_title_place(),
     region=st.sampled_from(_REGIONS),
@@ -204,7 +204,7 @@ _OPENING_STOP_WORDS = sorted(
 _LOWER_WORDS = ["said", "was", "the", "and", "rose", "crews", "officials", "ferry", "vote"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     first=st.sampled_from(_OPENING_STOP_WORDS),
     more=st.lists(_invented_word() | st.sampled_from(_LOWER_WORDS), max_size=3),
@@ -220,7 +220,7 @@ def test_sentences_opening_with_a_stop_word_are_not_datelines(
     assert match_dateline(paragraph) is None, paragraph
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     first=st.sampled_from(_LOWER_WORDS) | _invented_word().map(str.lower),
     more=st.lists(_invented_word() | st.sampled_from(_LOWER_WORDS), max_size=3),
@@ -234,7 +234,7 @@ def test_sentences_opening_in_lower_case_are_not_datelines(
     assert match_dateline(paragraph) is None, paragraph
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     place=_title_place(),
     dash=st.sampled_from([" - ", " – ", " — "]),
@@ -247,7 +247,7 @@ def test_title_case_words_before_a_lower_case_aside_are_not_datelines(
     assert match_dateline(f"{place}{dash}{aside}{dash}said the vote went ahead.") is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     title=st.sampled_from(sorted(PERSON_TITLES)),
     name=_invented_word(),
@@ -264,7 +264,7 @@ def test_a_title_and_a_name_without_date_or_region_is_no_dateline(
     assert backed.place == f"{title.capitalize()} {name}, B.C."
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     first=_invented_word(),
     last=_invented_word(),

@@ -53,6 +53,8 @@ class SlowEngine:
         #: its keys, so a busy test machine cannot let the call finish first.
         self.gate = threading.Event()
         self.gate.set()
+        #: Set once a test has timed its keys: the calls still queued need not be slow.
+        self.done = False
 
     @property
     def busy(self) -> bool:
@@ -70,7 +72,8 @@ class SlowEngine:
                     engine._busy += 1
                     engine.calls.append(name)
                 try:
-                    time.sleep(SLOW_CALL)
+                    if not engine.done:
+                        time.sleep(SLOW_CALL)
                     engine.gate.wait(timeout=30)
                     return original(searcher, *args, **kwargs)
                 finally:
@@ -155,6 +158,7 @@ async def test_the_cursor_moves_while_a_story_loads(
             )
             assert slow_engine.busy, "the story load finished first: nothing was tested"
             assert row_line(app, row).startswith(GUTTER_CURSOR.strip())
+        slow_engine.done = True
         slow_engine.gate.set()
         assert max(times) < PAINT_BOUND, times
         assert min(times) < TARGET, times
@@ -184,6 +188,7 @@ async def test_typing_goes_on_while_rows_load(long_index: Path, slow_engine: Slo
                 await seconds_to_paint(app, typed[-1], lambda t=typed: app.search_bar.value == t)
             )
             assert slow_engine.busy, "the page arrived first: nothing was tested"
+        slow_engine.done = True
         slow_engine.gate.set()
         assert max(times) < PAINT_BOUND, times
         assert min(times) < TARGET, times
