@@ -18,10 +18,10 @@ from termnews.engine.schema import DEFAULT_FIELDS, text_analyzer
 
 #: At most this many completions, over all fields: each is a posting list to decode and a
 #: set to merge on every keystroke.
-MAX_COMPLETIONS = 200
+MAX_COMPLETIONS = 60
 #: How many postings the completions of one partial word may add up to, per story in the
 #: index. Decoding them is the cost of a keystroke; past this the word waits for more letters.
-POSTINGS_PER_DOC = 3.0
+POSTINGS_PER_DOC = 1.5
 #: Small indexes may always expand this many postings.
 MIN_POSTINGS = 20_000
 #: Fields whose terms are stems: a partial word may have run past its stem (`housin` -> the
