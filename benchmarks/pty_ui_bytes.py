@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Counts what the browser writes to a terminal, as an SSH link would carry it.
 
-Modelled on /work/shared/tools/pty_bytes.py (same pty, same "answer the terminal's queries",
-same quiet-window counting), with what the UI benchmark needs on top:
+It runs the real `termnews` in a pty, answers the terminal's queries as a terminal would, and
+counts bytes in quiet windows, with what the UI benchmark needs on top:
 
 * `first_frame_s`: launch to the first byte of the first frame, found by a marker string
   that only the drawn screen contains (`--marker`); `ready_s` is launch to `--ready` (the
