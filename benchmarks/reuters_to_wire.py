@@ -7,13 +7,13 @@ whoever downloads it can rebuild the same real-shaped corpus with this script. E
 `<REUTERS>` element that has a `<BODY>` becomes one file, `reut-NNNNN.txt` after its NEWID,
 laid out as docs/format.md describes:
 
-    February 26, 1987 15:01            <- site date line, from <DATE>
+    February 12, 1987 09:30            <- site date line, from <DATE>
 
-    BAHIA COCOA REVIEW                 <- headline, from <TITLE>, capitals kept
+    VELMARA WOOL CLIP REVIEW           <- headline, from <TITLE>, capitals kept
 
     By Jo Lee, Reuters                 <- byline, from <AUTHOR> when there is one
 
-    SALVADOR, Feb 26 - Showers ...     <- <DATELINE> as written, then the <BODY>
+    QUORVALE, Feb 12 - Late frosts ... <- <DATELINE> as written, then the <BODY>
 
     ...                                <- one paragraph per indented line of the body
 
@@ -101,7 +101,7 @@ def _one_line(text: str | None) -> str | None:
 
 
 def parse_date(text: str | None) -> dt.datetime | None:
-    """`26-FEB-1987 15:01:01.79` as a datetime to the minute; None if it is not that."""
+    """`12-FEB-1987 09:30:45.20` as a datetime to the minute; None if it is not that."""
     match = _DATE.match(text or "")
     if not match or match.group("mon").upper() not in _MONTHS:
         return None
@@ -187,7 +187,7 @@ def paragraphs(story: Story) -> list[list[str]]:
 
 
 def date_line(when: dt.datetime) -> str:
-    """`February 26, 1987 15:01`: a site date line as our parser reads it."""
+    """`February 12, 1987 09:30`: a site date line as our parser reads it."""
     return f"{_MONTH_NAMES[when.month - 1]} {when.day}, {when.year} {when:%H:%M}"
 
 

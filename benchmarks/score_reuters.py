@@ -14,7 +14,7 @@ says, read independently of the parser:
   when that month is later than <DATE>'s), else the day of <DATE>. About 3% of datelines
   carry the next or previous day (a Tokyo story filed in the New York evening); the table's
   last line says how often the parsed date is simply <DATE>'s day;
-- dateline: the place as <DATELINE> gives it before the date (`SALVADOR, Feb 26 -` → `SALVADOR`);
+- dateline: the place as <DATELINE> gives it before the date (`QUORVALE, Feb 12 -` → `QUORVALE`);
 - first_paragraph: the body's first paragraph is the text after the dateline's dash, up to the
   first paragraph break of <BODY>, whitespace collapsed.
 
@@ -45,7 +45,7 @@ from termnews.parsing import parse_file  # noqa: E402
 FIELDS = ("headline", "authors", "published", "dateline", "first_paragraph")
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-#: A word and a day (`Feb 26`, `MArch 2`, even a misspelt `Marchg 12`), or a day and a month.
+#: A word and a day (`Feb 12`, in odd capitals, even with the month misspelt), or a day and a month.
 _DATE = (
     r"(?:(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})"
     rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>(?i:{'|'.join(_MONTHS)})[A-Za-z]*))"

@@ -20,20 +20,20 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
 <REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="90001" NEWID="7">
-<DATE>26-FEB-1987 15:01:01.79</DATE>
-<TOPICS><D>cocoa</D></TOPICS>
-<UNKNOWN> &#5;&#5;&#5;C T
-&#22;&#22;&#1;f0704&#31;reute
-u f BC-VELMARA-COCOA   02-26 0105</UNKNOWN>
+<DATE>12-FEB-1987 09:30:45.20</DATE>
+<TOPICS><D>wool</D></TOPICS>
+<UNKNOWN> &#5;&#5;&#5;G T
+&#22;&#22;&#1;f1123&#31;reute
+u f BC-VELMARA-WOOL   02-12 0088</UNKNOWN>
 <TEXT>&#2;
-<TITLE>VELMARA COCOA REVIEW</TITLE>
+<TITLE>VELMARA WOOL CLIP REVIEW</TITLE>
 <AUTHOR>    By Tamsin Orrel, Reuters</AUTHOR>
-<DATELINE>    Quorvale, Feb 26 - </DATELINE><BODY>Showers continued throughout the week in
-the Velmara cocoa zone, easing the drought, the Brantmoor
-Cocoa Board said in its weekly review.
-    Arrivals rose to 155,221 bags &amp; prices held at 340
-cruzados &lt;per arroba>.
-    The board said exports\x01 would resume in March.
+<DATELINE>    Quorvale, Feb 12 - </DATELINE><BODY>Late frosts slowed shearing across
+the Velmara uplands this week, the Brantmoor
+Growers Guild said in its monthly note.
+    Bales offered fell to 8,410 &amp; bids held at 212
+marks &lt;per bale>.
+    The guild said sales\x01 would pick up in April.
  Reuter
 &#3;</BODY></TEXT>
 </REUTERS>
@@ -92,15 +92,15 @@ def test_layout(r2w: ModuleType, sgml: Path, tmp_path: Path) -> None:
     r2w.convert([sgml], tmp_path / "out")
     text = (tmp_path / "out" / "reut-00007.txt").read_text(encoding="utf-8")
     assert text == (
-        "February 26, 1987 15:01\n\n"
-        "VELMARA COCOA REVIEW\n\n"
+        "February 12, 1987 09:30\n\n"
+        "VELMARA WOOL CLIP REVIEW\n\n"
         "By Tamsin Orrel, Reuters\n\n"
-        "Quorvale, Feb 26 - Showers continued throughout the week in\n"
-        "the Velmara cocoa zone, easing the drought, the Brantmöor\n"
-        "Cocoa Board said in its weekly review.\n\n"
-        "Arrivals rose to 155,221 bags & prices held at 340\n"
-        "cruzados <per arroba>.\n\n"
-        "The board said exports would resume in March.\n\n"
+        "Quorvale, Feb 12 - Late frosts slowed shearing across\n"
+        "the Velmara uplands this week, the Brantmöor\n"
+        "Growers Guild said in its monthly note.\n\n"
+        "Bales offered fell to 8,410 & bids held at 212\n"
+        "marks <per bale>.\n\n"
+        "The guild said sales would pick up in April.\n\n"
         "Reuter\n"
     )
 
@@ -109,19 +109,19 @@ def test_converted_stories_parse_into_the_right_fields(
     r2w: ModuleType, sgml: Path, tmp_path: Path
 ) -> None:
     r2w.convert([sgml], tmp_path / "out")
-    cocoa = parse_file(tmp_path / "out" / "reut-00007.txt")
-    assert cocoa.headline == "VELMARA COCOA REVIEW"
-    assert cocoa.authors == ("Tamsin Orrel",)
-    assert cocoa.agency == "Reuters"
-    assert cocoa.published == "1987-02-26"
-    assert cocoa.site_date == "1987-02-26T15:01:00"
-    assert cocoa.dateline == "Quorvale"
-    assert cocoa.body.split("\n\n")[0] == (
-        "Showers continued throughout the week in the Velmara cocoa zone, easing the drought, "
-        "the Brantmöor Cocoa Board said in its weekly review."
+    wool = parse_file(tmp_path / "out" / "reut-00007.txt")
+    assert wool.headline == "VELMARA WOOL CLIP REVIEW"
+    assert wool.authors == ("Tamsin Orrel",)
+    assert wool.agency == "Reuters"
+    assert wool.published == "1987-02-12"
+    assert wool.site_date == "1987-02-12T09:30:00"
+    assert wool.dateline == "Quorvale"
+    assert wool.body.split("\n\n")[0] == (
+        "Late frosts slowed shearing across the Velmara uplands this week, "
+        "the Brantmöor Growers Guild said in its monthly note."
     )
-    assert "Reuter" not in cocoa.body
-    assert cocoa.notes == ("Reuter",)
+    assert "Reuter" not in wool.body
+    assert wool.notes == ("Reuter",)
 
     results = parse_file(tmp_path / "out" / "reut-00009.txt")
     assert results.headline == "ASHBY HOLM CORP <ASHM> 4TH QTR NET"
@@ -166,7 +166,7 @@ def test_score_reuters_reports_every_field(sgml: Path, capsys) -> None:
 @pytest.mark.parametrize(
     ("dateline", "place", "rest"),
     [
-        ("Quorvale, Feb 26 -", "Quorvale", ""),
+        ("Quorvale, Feb 12 -", "Quorvale", ""),
         ("NEW HARLOW, Conn., MArch 3 -", "NEW HARLOW, Conn.", ""),
         ("BRISK HOLLOW, Md., - March 4 -", "BRISK HOLLOW, Md.", ""),
         ("ORLAN FALLS, March 12, Reuter -", "ORLAN FALLS", ""),

@@ -6,7 +6,7 @@ then a dash. All of it comes off the body; the place (with its region) becomes t
 field and the tag names the agency. docs/format.md describes the forms.
 
 Most copy sets the place in capitals, which no sentence does. About one story in fifty sets it
-in title case (`San Francisco –`, `Salvador, Feb 26 -`), and so do sentences: `But – as ever –
+in title case (`San Francisco –`, `Quorvale, Feb 12 -`), and so do sentences: `But – as ever –
 the vote`, `The minister – who`. A wrong guess there costs the reader the story's first words,
 while a missed dateline only leaves the place in front of the first paragraph, so a title-case
 place must pass every test in `_title_place_ok` and, when no date or agency tag backs it up,
@@ -204,10 +204,10 @@ def _title_place_ok(head: str, *, dated: bool, date_after_head: bool, abbreviate
     words or lower-case connectors inside the name (`Rio de Janeiro`). What else passes
     depends on what backs the place up:
 
-    - a date (`Port Of Spain, Trinidad, March 3 -`): capitalised function words inside it;
+    - a date (`Port Of Kells, Arvenia, March 3 -`): capitalised function words inside it;
     - a date or a region abbreviation (`Prince Rupert, B.C. –`): a first word that is a
       person's title, as some place names begin;
-    - a date right after a comma (`La paz, march 4 -`): a lower-case word, as old wire copy
+    - a date right after a comma (`Lago verde, march 4 -`): a lower-case word, as old wire copy
       typed it.
     """
     words = head.replace("/", " ").split()
