@@ -218,7 +218,7 @@ class Searcher:
                 suggestion_total=suggestion.total if suggestion else 0,
                 notice=parsed.notice,
                 terms=terms,
-                pending_word=parsed.pending,
+                pending_word=parsed.pending or parsed.open_phrase,
                 handle=paging,
             )
 
@@ -228,8 +228,7 @@ class Searcher:
         """Parse and run `text`, completing its last word if `as_you_type`."""
         parsed = parse(gen.parser, text, self._now(), gen.completer if as_you_type else None)
         ranked = self._run(parsed, _order_for(parsed, sort), want)
-        held_back = parsed.pending is not None and parsed.pending != parsed.open_phrase
-        if as_you_type and not ranked.total and not held_back:
+        if as_you_type and not ranked.total and parsed.pending is None:
             bare = _LAST_BARE_WORD.search(text)
             if bare and any(word.startswith(bare.group(1).lower()) for word in _MAY_VANISH):
                 # `council by` may yet be `council by:okafor`, and `council fo` be

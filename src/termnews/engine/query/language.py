@@ -331,7 +331,7 @@ def parse(
         words=words,
         rank_query=rank_query,
         rank_form=None if rank_query is None else translate(rank_query),
-        pending=pending or open_phrase,
+        pending=pending,
         open_phrase=open_phrase,
     )
 
