@@ -17,6 +17,8 @@ import platformdirs
 APP_NAME = "termnews"
 INDEX_DIR_ENV = "TERMNEWS_INDEX_DIR"
 STATE_DIR_ENV = "TERMNEWS_STATE_DIR"
+DATA_DIR_ENV = "TERMNEWS_DATA_DIR"
+STATE_DB_FILE = "state.db"
 LAST_ARCHIVE_FILE = "last_archive"
 
 
@@ -28,6 +30,20 @@ def state_dir() -> Path:
     """The remembered last archive lives here; overridable so tests never touch $HOME."""
     override = os.environ.get(STATE_DIR_ENV)
     return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """Where what a person cannot rebuild lives: the reading state (and fetched news).
+
+    Never the cache dir: deleting the cache or an index must lose no mark.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def state_db_path() -> Path:
+    """The reading state database: read, starred and tagged stories."""
+    return data_dir() / STATE_DB_FILE
 
 
 def last_archive_path() -> Path:

@@ -52,6 +52,8 @@ class Hit:
     shows it as it is."""
     headline_spans: tuple[Span, ...] = ()
     snippet_spans: tuple[Span, ...] = ()
+    identity: str = ""
+    """The story's content identity (`termnews.identity`): the key of its reading state."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ def hit_rows(
                 snippet=text,
                 headline_spans=tuple(find_spans(headline, terms)),
                 snippet_spans=tuple(marks),
+                identity=stored.get("sid") or "",
             )
         )
     return hits

@@ -23,9 +23,10 @@ from whoosh.support.charset import accent_map
 
 from termnews.article import Article
 from termnews.engine.storage.codec import PackedCharacters, PackedPositions
+from termnews.identity import story_identity
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only: they are
 #: not body text (docs/format.md), and they would dilute the body's BM25 statistics.
@@ -62,6 +63,8 @@ def build_schema() -> Schema:
     - `body` records character offsets (`chars=True`) so snippets need no re-analysis, and
       suggestions and typeahead read its term list (no spelling field: it slows builds ~45%).
     - `path` and `sig` are sortable so that sync reads them as columns, not stored documents.
+    - `sid` is the story's content identity (`termnews.identity`), the key of its reading
+      state: stored for result rows, and a column so state filters map it to docnums in bulk.
     - Text fields store positions packed (`engine.storage.codec`), which phrases decode in bulk.
     - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
     """
@@ -70,6 +73,7 @@ def build_schema() -> Schema:
     schema = Schema(
         path=ID(unique=True, stored=True, sortable=True),
         sig=ID(sortable=True),
+        sid=ID(stored=True, sortable=True),
         headline=TEXT(analyzer=text, stored=True, field_boost=2.0),
         body=TEXT(analyzer=text, stored=True, chars=True),
         caption=TEXT(analyzer=text),
@@ -115,6 +119,7 @@ def document(rel_path: str, article: Article, mtime_ns: int, size: int) -> dict[
     doc: dict[str, Any] = {
         "path": rel_path,
         "sig": signature_text(mtime_ns, size),
+        "sid": story_identity(article),
         "headline": article.headline or "",
         "body": article.body or "",
         "published": when,
