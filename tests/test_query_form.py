@@ -335,7 +335,7 @@ class _Starred:
 
 def test_a_filter_without_a_resolver_says_it_is_not_supported(searcher: Searcher) -> None:
     with pytest.raises(UnsupportedFilter, match="'is:unread' cannot be searched yet"):
-        searcher._gen.docsets.matches(And((Term("body", "x"), Filter("is", "unread"))))
+        DocSets(searcher._gen.searcher).matches(And((Term("body", "x"), Filter("is", "unread"))))
 
 
 def test_a_filter_narrows_the_matches_and_adds_no_score(searcher: Searcher) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from termnews.engine import suggest
 from termnews.engine.complete import Completer
+from termnews.engine.filters import StateFilters, StateView
 from termnews.engine.lexicon import FieldTerms, Lexicon, read_apart, segments_of
 from termnews.engine.matching.matchsets import DocSets
 from termnews.engine.query.language import make_parser
@@ -40,11 +41,15 @@ class Generation:
     one is opened and warmed by one thread before it is).
     """
 
-    def __init__(self, ix: Any, index_dir: Path, number: int) -> None:
+    def __init__(
+        self, ix: Any, index_dir: Path, number: int, state: StateView | None = None
+    ) -> None:
+        """`state`: where `is:` and `tag:` filters read the marks from (None: no marks)."""
         self.number = number
         self.searcher = ix.searcher()
         self.reader = self.searcher.reader()
-        self.docsets = DocSets(self.searcher)
+        self.filters = StateFilters(self.reader, lambda: self.docsets.live, state)
+        self.docsets = DocSets(self.searcher, self.filters)
         self.parser = make_parser(self.searcher.schema)
         self.archive: Path | None = archive_of(index_dir)
         self.lexicon = Lexicon(self.reader)

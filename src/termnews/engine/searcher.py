@@ -7,8 +7,11 @@ are the expensive part, and a list of 100,000 matches must not pay for them all)
 
 Everything read from the index lives in one `Generation`, swapped whole by `refresh`.
 Completion is `engine.complete`, "did you mean" `engine.suggest`, result rows and their
-snippets `engine.rows`, whole stories `engine.stories`; the Searcher parses, runs, ranks
-and pages, and holds the lock.
+snippets `engine.rows`, whole stories `engine.stories`, state filters `engine.filters`; the
+Searcher parses, runs, ranks and pages, and holds the lock.
+
+The reading state (`is:unread`, `tag:x`) comes from a `StateView` given at construction or
+by `attach_state`; each search reads its current snapshot, so a mark shows in the next one.
 
 Every public method takes the one lock: the browser calls from worker threads while its UI
 thread asks for rows, and Whoosh readers are not safe to share between threads unguarded.
@@ -28,9 +31,21 @@ from typing import Any
 
 from termnews.article import Article
 from termnews.engine import ranking, stories, vector
+from termnews.engine.filters import StateView, bind
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import spans as find_spans
-from termnews.engine.query.form import Every, Node, Nothing
+from termnews.engine.query.form import (
+    FILTER_NAMES,
+    IS_VALUES,
+    And,
+    AndNot,
+    Every,
+    Filter,
+    Node,
+    Not,
+    Nothing,
+    Or,
+)
 from termnews.engine.query.language import (
     FIELD_NAMES,
     STOP_WORDS,
@@ -45,16 +60,44 @@ from termnews.results import Hit, Results, SortOrder, Span
 
 #: A bare last word, which may still become a field name (`b` -> `by:`) or a stop word.
 _LAST_BARE_WORD = re.compile(r"(?<![^\s(])[-+]?([A-Za-z]+)$")
-#: Words a finished query does not search as words: field names, and the stop words it
-#: drops (`query.language`), so a prefix of one may find nothing yet the finished word all.
-_MAY_VANISH = frozenset(FIELD_NAMES) | STOP_WORDS
+#: Words a finished query does not search as words: field and filter names, and the stop
+#: words it drops (`query.language`), so a prefix of one may find nothing yet the finished
+#: word all.
+_MAY_VANISH = frozenset(FIELD_NAMES) | FILTER_NAMES | STOP_WORDS
 
 
 def _order_for(parsed: ParsedQuery, sort: SortOrder) -> SortOrder:
     """The order results come in: with nothing to rank by, everything is newest first."""
-    if isinstance(parsed.form, Every) and sort is SortOrder.RELEVANCE:
+    if sort is SortOrder.RELEVANCE and _ranks_nothing(parsed.form):
         return SortOrder.NEWEST
     return sort
+
+
+def _ranks_nothing(q: Node) -> bool:
+    """True for the empty query and for state filters alone (`is:unread`, `tag:x -is:read`):
+    every match scores the same, so a relevance order would be docnum order."""
+    match q:
+        case Every(None) | Filter():
+            return True
+        case And(children) | Or(children):
+            return all(_ranks_nothing(child) for child in children)
+        case Not(child):
+            return isinstance(child, Filter) or _ranks_nothing(child)
+        case AndNot(positive, _negative):
+            return _ranks_nothing(positive)
+    return False
+
+
+def _filter_ready(gen: Generation) -> Callable[[str, str], bool]:
+    """Whether a state filter typed last is finished: an `is:` value once it is one of them,
+    a tag once some story carries it (`tag:harb` waits for `tag:harbour`)."""
+
+    def ready(name: str, value: str) -> bool:
+        if name == "is":
+            return value in IS_VALUES
+        return bool(gen.filters.stories(name, value))
+
+    return ready
 
 
 def _not_yet(_field: str | None, _word: str) -> None:
@@ -99,16 +142,30 @@ class _Paging:
 class Searcher:
     """Searches one index. Use as a context manager, or call `close()`."""
 
-    def __init__(self, index_dir: Path, *, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        now: Callable[[], datetime] | None = None,
+        state: StateView | None = None,
+    ) -> None:
         """Open the index; raises IndexMissingError saying to run `termnews index ARCHIVE`.
 
-        `now` pins the clock for relative dates (`date:"last week"`), for tests.
+        `now` pins the clock for relative dates (`date:"last week"`), for tests. `state`
+        answers `is:` and `tag:` filters; without one no story is marked.
         """
         self._lock = threading.RLock()
         self._index_dir = Path(index_dir)
         self._ix = open_index(self._index_dir)
-        self._gen = Generation(self._ix, self._index_dir, 0)
+        self._state = state
+        self._gen = Generation(self._ix, self._index_dir, 0, state)
         self._now = now or datetime.now
+
+    def attach_state(self, state: StateView | None) -> None:
+        """Answer `is:` and `tag:` filters from `state` from the next search on."""
+        with self._lock:
+            self._state = state
+            self._gen.filters.attach(state)
 
     # -- context manager ---------------------------------------------------------------------
 
@@ -141,13 +198,14 @@ class Searcher:
                 return False
         # A whole new searcher, not `searcher.refresh()`: that reuses the readers of
         # unchanged segments, which keep the segment's *old* deletions.
-        new = Generation(self._ix, self._index_dir, old.number + 1)
+        new = Generation(self._ix, self._index_dir, old.number + 1, self._state)
         if old.warmed:
             new.warm_up()  # no other thread sees it yet
         with self._lock:
             if self._gen is not old:  # another thread refreshed meanwhile
                 new.close()
                 return True
+            new.filters.attach(self._state)  # attached meanwhile, perhaps
             self._gen = new
             old.close()
         return True
@@ -226,7 +284,9 @@ class Searcher:
         self, gen: Generation, text: str, sort: SortOrder, want: int, as_you_type: bool
     ) -> _Paging:
         """Parse and run `text`, completing its last word if `as_you_type`."""
-        parsed = parse(gen.parser, text, self._now(), gen.completer if as_you_type else None)
+        ready = _filter_ready(gen)
+        completer = gen.completer if as_you_type else None
+        parsed = parse(gen.parser, text, self._now(), completer, ready)
         ranked = self._run(parsed, _order_for(parsed, sort), want)
         if as_you_type and not ranked.total and parsed.pending is None:
             bare = _LAST_BARE_WORD.search(text)
@@ -234,7 +294,7 @@ class Searcher:
                 # `council by` may yet be `council by:okafor`, and `council fo` be
                 # `council for`, which the search drops: wait for the word, do not show
                 # what no story has.
-                parsed = parse(gen.parser, text, self._now(), _not_yet)
+                parsed = parse(gen.parser, text, self._now(), _not_yet, ready)
                 ranked = self._run(parsed, _order_for(parsed, sort), want)
         return _Paging(as_you_type, gen.number, parsed, ranked)
 
@@ -246,7 +306,7 @@ class Searcher:
             return 0
         if gen.docsets.is_cheap(parsed.form):
             return len(gen.docsets.matches(parsed.form))
-        return len(gen.searcher.search(parsed.query, limit=None))
+        return len(gen.searcher.search(bind(parsed.query, gen.filters), limit=None))
 
     def _run(self, parsed: ParsedQuery, sort: SortOrder, want: int) -> _Ranked:
         """The matches in order: all of them for date orders, at least `want` for relevance.
@@ -264,7 +324,8 @@ class Searcher:
             order = docsets.everything(newest=sort is not SortOrder.OLDEST)
             return _Ranked(order, {}, len(order))
         if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q):
-            found = self._gen.searcher.search(parsed.query, limit=None)
+            query = bind(parsed.query, self._gen.filters)  # a filter's docnums, for Whoosh
+            found = self._gen.searcher.search(query, limit=None)
             ranked = found.top_n
             return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, len(ranked))
         matches = docsets.matches(q)
@@ -291,7 +352,9 @@ class Searcher:
             )
         else:  # a shape the sum rule does not cover: let Whoosh score it
             allow = matches if isinstance(matches, set) else set(matches)
-            found = self._gen.searcher.search(q, limit=min(want, len(matches)), filter=allow)
+            found = self._gen.searcher.search(
+                bind(q, self._gen.filters), limit=min(want, len(matches)), filter=allow
+            )
             best = [(d, float(s)) for s, d in found.top_n]
         return _Ranked([d for d, _s in best], dict(best), len(matches), q, form, matches)
 
@@ -324,6 +387,32 @@ class Searcher:
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]
             return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
+
+    # -- identities, for marking -------------------------------------------------------------
+
+    def identities(self, results: Results) -> list[str]:
+        """The identity of every story `results` matched, not just its first page (for "mark
+        all read"): in result order as far as it is ranked, then the rest; each once."""
+        with self._lock:
+            gen = self._gen
+            paging = results.handle if isinstance(results.handle, _Paging) else None
+            if paging is None or paging.generation != gen.number:
+                as_you_type = paging is not None and paging.as_you_type
+                paging = self._resolve(gen, results.query, results.sort, 1, as_you_type)
+            ranked = paging.ranked
+            order = ranked.docnums
+            if ranked.total > len(order):
+                matches = ranked.allow
+                if matches is None:
+                    matches = gen.docsets.matches(paging.parsed.form)
+                listed = set(order)
+                order = [*order, *sorted(d for d in matches if d not in listed)]
+            return gen.filters.identities(order)
+
+    def all_identities(self) -> frozenset[str]:
+        """The identity of every story in the index (what `state prune` keeps)."""
+        with self._lock:
+            return self._gen.filters.all_identities()
 
     # -- whole articles ----------------------------------------------------------------------
 

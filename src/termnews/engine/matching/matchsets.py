@@ -19,6 +19,7 @@ import math
 from typing import Any
 
 from termnews.engine import vector
+from termnews.engine.filters import bind
 from termnews.engine.lru import LRU
 from termnews.engine.matching.phrases import matching_docs
 from termnews.engine.query.form import (
@@ -157,7 +158,8 @@ class DocSets:
                     raise UnsupportedFilter(q)
                 return self._filters.stories(name, value)
             case Opaque(query):
-                return set(query.docs(self._searcher)) - self.deleted
+                # A filter Whoosh meets inside it is swapped for its docnums (`bind`).
+                return set(bind(query, self._filters).docs(self._searcher)) - self.deleted
         raise TypeError(f"not a query form node: {q!r}")
 
     def with_field(self, field: str) -> frozenset[int]:

@@ -120,17 +120,54 @@ class Nothing:
     """Matches no story (Whoosh's NullQuery: an empty query, or only stop words)."""
 
 
+#: The state filters the query language knows: `is:VALUE` for these values, `tag:NAME`.
+IS_VALUES: tuple[str, ...] = ("read", "unread", "starred")
+FILTER_NAMES = frozenset({"is", "tag"})
+
+
 @dataclass(frozen=True, slots=True)
 class Filter:
     """A filter on a story's state rather than its text, such as `is:unread` or `tag:x`.
 
-    The query language does not produce these yet. A matcher resolves them through a
-    `FilterResolver`; without one it raises `UnsupportedFilter`. A filter narrows the
-    matches and adds nothing to a story's score.
+    The query language produces these (`value` already case-folded). A matcher resolves
+    them through a `FilterResolver`; without one it raises `UnsupportedFilter`. A filter
+    narrows the matches and adds nothing to a story's score.
     """
 
     name: str
     value: str
+
+
+class FilterQuery(wq.Query):  # type: ignore[misc]
+    """A state filter inside a parsed Whoosh query: what `translate` turns into `Filter`.
+
+    Whoosh cannot match it by itself (the docnums depend on the reading state of the
+    moment); `engine.filters.bind` swaps it for the matching docnums before Whoosh sees it,
+    so a filter under a wildcard's OR still matches exactly.
+    """
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self.value = value
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is FilterQuery and (other.name, other.value) == (self.name, self.value)
+
+    def __hash__(self) -> int:
+        return hash((FilterQuery, self.name, self.value))
+
+    def __repr__(self) -> str:
+        return f"FilterQuery({self.name!r}, {self.value!r})"
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.value}"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(ixreader.doc_count())
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        raise UnsupportedFilter(Filter(self.name, self.value))
 
 
 class FilterResolver(Protocol):
@@ -187,6 +224,8 @@ def translate(q: Any) -> Node:
     scales its scores.
     """
     kind = type(q)
+    if kind is FilterQuery:
+        return Filter(q.name, q.value)
     if kind is wq.Term:
         return Term(q.fieldname, str(q.text), float(q.boost))
     if kind is wq.And:

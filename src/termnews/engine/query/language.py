@@ -4,9 +4,10 @@ Whoosh's parser never raises, but it silently rewrites broken input into somethi
 did not ask for (`foo:bar` becomes a search for two words in every field). So we check the
 text first and, when it is malformed, search the plain words and say so.
 
-Two kinds of clause are resolved by us rather than by Whoosh, through placeholders that the
+Three kinds of clause are resolved by us rather than by Whoosh, through placeholders that the
 parser passes through untouched (`path:__tn0__`) and that are then swapped for real queries:
-`date:` expressions (see `dates_query`), and the partial last word of search-as-you-type.
+`date:` expressions (see `dates_query`), state filters (`is:unread`, `is:read`, `is:starred`,
+`tag:NAME`, which become `form.Filter`), and the partial last word of search-as-you-type.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,9 +37,12 @@ from whoosh.query.spans import SpanNear2
 
 from termnews.engine.query.dates import DateSyntaxError, date_query
 from termnews.engine.query.form import (
+    FILTER_NAMES,
+    IS_VALUES,
     And,
     AndMaybe,
     AndNot,
+    FilterQuery,
     Node,
     Opaque,
     Or,
@@ -64,6 +69,11 @@ TEXT_FIELDS = frozenset({"headline", "body", "caption", "authors", "agency", "da
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
+#: A state filter: `is:unread`, `-is:read`, `tag:harbour-works`.
+_FILTER_CLAUSE = re.compile(r'(?<![\w:])([-+]?)(is|tag):("[^"]*"|[^\s()"]+)', re.IGNORECASE)
+#: What a tag name may be (`termnews.state.tags`, which the engine does not import).
+_TAG_NAME = re.compile(r"[^\W_][\w\-./+]*")
+MAX_TAG_LENGTH = 64
 _FIELD_PREFIX = re.compile(r"(?<![\w:])[-+]?([A-Za-z_]+):(\S?)")
 #: A field name with no value yet (`by:`, `by:"`): while typing, it waits for its value.
 _OPEN_CLAUSE = re.compile(r'(?<![^\s(])[-+]?[A-Za-z]+:"?$')
@@ -101,6 +111,40 @@ class ParsedQuery:
 #: (index field or None for the default fields, partial word) -> {index field: [terms]},
 #: {} when no term begins so, None when there are too many to apply on this keystroke.
 Completer = Callable[[str | None, str], dict[str, list[str]] | None]
+#: (filter name, folded value) -> whether a filter typed last is finished (`tag:harb` is not,
+#: while `harbour` is still being typed): an unfinished one waits, as a partial word does.
+FilterReady = Callable[[str, str], bool]
+
+
+def filter_value(name: str, value: str) -> str | None:
+    """The value `name:value` searches for (folded as tags are stored), or None if invalid."""
+    name = name.lower()
+    if name == "is":
+        folded = value.lower()
+        return folded if folded in IS_VALUES else None
+    tag = unicodedata.normalize("NFKC", value.strip('"')).strip().casefold()
+    if not tag or len(tag) > MAX_TAG_LENGTH or not _TAG_NAME.fullmatch(tag):
+        return None
+    return tag
+
+
+def _is_ready(name: str, value: str) -> bool:
+    """Without the state to ask: an `is:` value is finished once it is one of them."""
+    return name != "is" or value in IS_VALUES
+
+
+def _filter_problem(name: str, value: str) -> str:
+    if name.lower() == "is":
+        accepted = ", ".join(f"is:{v}" for v in IS_VALUES)
+        return f"'is:{value}' is not a state (try {accepted}), so ignored it"
+    return (
+        f"'tag:{value}' is not a tag name (letters and digits, joined by - _ . / +), so ignored it"
+    )
+
+
+def filter_clauses(text: str) -> list[str]:
+    """The state filters of `text` as typed (`-is:read`), for the plain-words fallback."""
+    return [match.group().strip() for match in _FILTER_CLAUSE.finditer(text)]
 
 
 class _GapPhrasePlugin(PhrasePlugin):
@@ -169,7 +213,7 @@ def syntax_problem(text: str) -> str | None:
         return "unbalanced bracket"
     for match in _FIELD_PREFIX.finditer(unquoted):
         name, following = match.group(1), match.group(2)
-        if name.lower() not in FIELD_NAMES:
+        if name.lower() not in FIELD_NAMES and name.lower() not in FILTER_NAMES:
             return f"unknown field '{name}:'"
         if not following or following.isspace():
             return f"'{name}:' needs a value"
@@ -183,8 +227,8 @@ def syntax_problem(text: str) -> str | None:
 
 
 def plain_words(text: str) -> list[str]:
-    """The words of `text`, without field names or operators: the fallback query."""
-    without_fields = re.sub(r"(?<![\w:])[A-Za-z_]+:", " ", text)
+    """The words of `text`, without field names, operators or state filters: the fallback."""
+    without_fields = re.sub(r"(?<![\w:])[A-Za-z_]+:", " ", _FILTER_CLAUSE.sub(" ", text))
     return [w for w in _WORD.findall(without_fields) if w not in OPERATORS]
 
 
@@ -238,8 +282,13 @@ def parse(
     text: str,
     now: datetime,
     completer: Completer | None = None,
+    filter_ready: FilterReady = _is_ready,
 ) -> ParsedQuery:
-    """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`."""
+    """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`.
+
+    With a `completer` (search-as-you-type), a state filter typed last waits until
+    `filter_ready` says its value is finished (`is:unr` is not), as an open field does.
+    """
     notices: list[str] = []
     pending: str | None = None
     open_phrase: str | None = None
@@ -247,6 +296,12 @@ def parse(
         pending = open_clause.group().strip()
         text = _without_dangling_operator(text[: open_clause.start()])
         completer = None  # the words before it are finished
+    if completer is not None and (last := _typed_filter(text)) is not None:
+        value = filter_value(last.group(2), last.group(3))
+        if value is None or not filter_ready(last.group(2).lower(), value):
+            pending = last.group().strip()
+            text = _without_dangling_operator(text[: last.start()])
+            completer = None
     if completer is not None and text.count('"') % 2:
         # A phrase still being typed: until its closing quote arrives, its words are searched
         # as words (a superset of the phrase, so the list never empties on the way), quietly.
@@ -258,7 +313,7 @@ def parse(
     if problem:
         words = plain_words(text)
         notices.append(f"{problem}, so searched for the words instead")
-        text = " ".join(words)
+        text = " ".join([*words, *filter_clauses(text)])  # the state filters still apply
 
     replacements: dict[str, Any] = {}
 
@@ -275,7 +330,18 @@ def parse(
             notices.append(f"{error}, so ignored that date")
             return " "
 
+    def replace_filter(match: re.Match[str]) -> str:
+        if _quoted(match.string, match.start()):
+            return match.group()
+        sign, name, typed = match.group(1), match.group(2).lower(), match.group(3)
+        value = filter_value(name, typed)
+        if value is None:
+            notices.append(_filter_problem(name, typed))
+            return " "
+        return sign + placeholder(FilterQuery(name, value))
+
     text = _DATE_CLAUSE.sub(replace_date, text)
+    text = _FILTER_CLAUSE.sub(replace_filter, text)
     text = _without_stop_words(text, keep_last=completer is not None)
 
     rank_text = ""
@@ -334,6 +400,20 @@ def parse(
         pending=pending,
         open_phrase=open_phrase,
     )
+
+
+def _typed_filter(text: str) -> re.Match[str] | None:
+    """The state filter `text` ends with, while its value is still being typed."""
+    found = list(_FILTER_CLAUSE.finditer(text))
+    last = found[-1] if found else None
+    if last is None or last.end() != len(text) or _quoted(text, last.start()):
+        return None
+    return last
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether `at` is inside a quoted phrase (where `is:read` is two words, not a filter)."""
+    return text[:at].count('"') % 2 == 1
 
 
 #: What Whoosh's parser raises on the odd inputs it cannot read (`0(-)`, `(a'-)b`): its own
