@@ -192,16 +192,22 @@ class StateStore:
 
     def _connect(self) -> sqlite3.Connection:
         memory = str(self.path) == ":memory:"
+        # Read-only opens the file read-only: it must create nothing and change no setting.
+        on_disk_read_only = self.read_only and not memory
         if not memory:
             self._check_existing()
+            if on_disk_read_only and not self.path.exists():
+                raise StateUnavailableError(f"there is no reading state at {self.path} yet")
         try:
-            if not memory:
+            if not memory and not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            target = f"{self.path.resolve().as_uri()}?mode=ro" if on_disk_read_only else None
             conn = sqlite3.connect(
-                str(self.path),
+                target or str(self.path),
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,  # we issue BEGIN IMMEDIATE ourselves
                 check_same_thread=False,
+                uri=on_disk_read_only,
             )
         except (sqlite3.Error, OSError) as error:
             raise StateUnavailableError(
@@ -209,7 +215,7 @@ class StateStore:
             ) from error
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if not memory:
+            if not memory and not self.read_only:
                 self._retrying(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
