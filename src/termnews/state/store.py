@@ -519,6 +519,7 @@ class StateStore:
         counts = {"read": 0, "starred": 0, "tags": 0}
 
         def change(conn: sqlite3.Connection) -> int:
+            counts.update(read=0, starred=0, tags=0)  # a retried attempt counts afresh
             for record in incoming:
                 for column, value, stamp in (
                     ("read", record.read, record.read_at),
@@ -541,10 +542,14 @@ class StateStore:
                         (record.identity, normalise_tag(tag), _now()),
                     )
                     counts["tags"] += conn.total_changes - before
-                if record.headline:
+                if record.headline and (record.read or record.starred or record.tags):
+                    # A story that is only tagged has a row for its headline too (as `add_tag`
+                    # keeps one), else an export imported elsewhere would lose the headline.
                     conn.execute(
-                        "UPDATE stories SET headline = ? WHERE identity = ? AND headline = ''",
-                        (record.headline, record.identity),
+                        "INSERT INTO stories (identity, headline) VALUES (?, ?) "
+                        "ON CONFLICT (identity) DO UPDATE SET headline = excluded.headline "
+                        "WHERE headline = ''",
+                        (record.identity, record.headline),
                     )
             return sum(counts.values())
 
