@@ -20,6 +20,11 @@ COMMANDS: dict[str, str] = {
     "search": "search",
     "show": "show",
     "parse": "parse",
+    "mark": "mark",
+    "tag": "tag",
+    "count": "count",
+    "searches": "searches",
+    "state": "state",
 }
 DEFAULT_COMMAND = "browse"
 

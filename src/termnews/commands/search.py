@@ -77,9 +77,12 @@ def run(args: argparse.Namespace) -> int:
     if index_dir is None:
         print(NO_INDEX, file=sys.stderr)
         return 2
+    from termnews.commands.common import open_state_for_reading
+
     query = " ".join(args.query)
     try:
-        with Searcher(index_dir) as searcher:
+        # The reading state answers is:unread, is:starred and tag:NAME.
+        with open_state_for_reading() as state, Searcher(index_dir, state=state) as searcher:
             results = searcher.search(query, sort=SortOrder(args.sort), limit=args.limit)
     except TermnewsError as error:
         print(f"termnews: {error}", file=sys.stderr)

@@ -1,0 +1,184 @@
+"""What the reading-state commands share: the index, the reading state, the config, and words.
+
+Two ways to open the reading state, on purpose:
+
+- A command that only reads (`count`, `searches`, `state export`) must work even when the
+  database is damaged or from a newer termnews: it gets an empty stand-in and one line on
+  stderr saying why. A missing database is simply empty, and is not created by reading.
+- A command that writes must never touch a database it cannot trust, so opening one raises
+  `StateUnavailableError`; the CLI turns that into its message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from termnews.commands.search import NO_INDEX, locate_index, suggestion_hint
+from termnews.errors import IndexMissingError, TermnewsError
+
+if TYPE_CHECKING:
+    from termnews.engine.searcher import Searcher
+    from termnews.results import Results
+    from termnews.settings import Settings
+    from termnews.state.store import StateStore
+
+
+def plural(count: int, one: str = "story", many: str = "stories") -> str:
+    """`1 story`, `2 stories`."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def note(message: str) -> None:
+    """One line on stderr, so that stdout stays what `--json` or a pipe expects."""
+    print(f"termnews: {message}", file=sys.stderr)
+
+
+def require_index(args: argparse.Namespace) -> Path:
+    """The index to use (see `search.locate_index`), or IndexMissingError saying what to run."""
+    index_dir = locate_index(args)
+    if index_dir is None:
+        raise IndexMissingError(NO_INDEX.removeprefix("termnews: "))
+    return index_dir
+
+
+def open_state_for_reading() -> StateStore:
+    """The reading state to read from; never raises for a damaged or newer database."""
+    from termnews import config
+    from termnews.state.store import StateStore
+
+    path = config.state_db_path()
+    if not path.exists():
+        # Nothing marked yet: an empty store in memory, so reading creates no file.
+        return StateStore(":memory:", read_only=True)
+    store = StateStore.open_or_fallback(path)
+    if store.problem:
+        note(f"{store.problem}; going on as if nothing were read, starred or tagged")
+    return store
+
+
+def open_state_for_writing() -> StateStore:
+    """The reading state to change; `StateUnavailableError` (exit 2) if it cannot be trusted."""
+    from termnews import config
+    from termnews.state.store import StateStore
+
+    return StateStore(config.state_db_path())
+
+
+@contextmanager
+def searcher_with_state(args: argparse.Namespace, state: StateStore) -> Iterator[Searcher]:
+    """The Searcher of the index `args` name, seeing `state` (for `is:` and `tag:`)."""
+    from termnews.engine.searcher import Searcher
+
+    index_dir = require_index(args)
+    with Searcher(index_dir, state=state) as searcher:
+        yield searcher
+
+
+def run_query(searcher: Searcher, query: str) -> Results:
+    """`query` run for its count and its matches only, its notice (if any) on stderr."""
+    results = searcher.search(query, limit=0)
+    if results.notice:
+        note(f"note: {results.notice}")
+    return results
+
+
+def unread_query(query: str) -> str:
+    """The query for the unread stories among `query`'s matches."""
+    return f"({query}) is:unread" if query.strip() else "is:unread"
+
+
+def report_no_match(results: Results) -> None:
+    """`No stories match.` and a respelling, on stderr, when a query found nothing."""
+    if results.total == 0:
+        print(f"No stories match.{suggestion_hint(results)}", file=sys.stderr)
+
+
+def load_settings_noting_problems() -> Settings:
+    """The config file's settings; what is wrong with it goes to stderr once, and we go on."""
+    from termnews.settings import load_settings
+
+    settings = load_settings()
+    for problem in settings.problems:
+        note(problem)
+    return settings
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON objects, one a line")
+
+
+def print_json(record: dict[str, Any]) -> None:
+    import json
+
+    print(json.dumps(record, ensure_ascii=False))
+
+
+def add_query_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """QUERY… (joined with spaces, as `search` does) or --all, for a command that changes marks."""
+    parser.add_argument("query", nargs="*", metavar="QUERY", help=f"the stories to {what}")
+    parser.add_argument(
+        "--all", action="store_true", help=f"{what} every story in the index (instead of QUERY)"
+    )
+
+
+def query_of(args: argparse.Namespace) -> str:
+    """The query a changing command applies to; an empty one only when asked with --all.
+
+    An empty query matches every story, so forgetting the words must not change them all.
+    """
+    query = " ".join(args.query).strip()
+    if args.all and query:
+        raise QueryArgumentError("give either QUERY or --all, not both")
+    if not args.all and not query:
+        raise QueryArgumentError("give a QUERY for the stories to change (or --all for every one)")
+    return query
+
+
+class QueryArgumentError(TermnewsError):
+    """A changing command called with no query or with both a query and --all."""
+
+
+def change_matches(
+    args: argparse.Namespace,
+    action: str,
+    change: Callable[[StateStore, list[str]], int],
+    *,
+    done: str,
+    unchanged: str,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Apply `change` to every story `args` matches (all of them, not a page), and report.
+
+    `done` says what happened to the stories that changed (`marked read`); `unchanged` what
+    was already true of the others (`already were`).
+    """
+    query = query_of(args)
+    with open_state_for_writing() as state, searcher_with_state(args, state) as searcher:
+        results = run_query(searcher, query)
+        identities = searcher.identities(results) if results.total else []
+        changed = change(state, identities) if identities else 0
+    matched = len(identities)
+    if args.json:
+        record = {"action": action, **(extra or {}), "query": query}
+        print_json({**record, "matched": matched, "changed": changed})
+    else:
+        print(describe_change(matched, changed, done, unchanged))
+    report_no_match(results)
+    return 0
+
+
+def describe_change(matched: int, changed: int, done: str, unchanged: str) -> str:
+    """`12 stories match: 9 marked read, 3 already were`."""
+    if matched == 0:
+        return "0 stories match: nothing changed"
+    head = f"{plural(matched)} {'matches' if matched == 1 else 'match'}: {changed} {done}"
+    rest = matched - changed
+    if rest:
+        verb = "was" if rest == 1 else "were"
+        head += f", {rest} {unchanged.replace('{was}', verb)}"
+    return head
