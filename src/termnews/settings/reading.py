@@ -1,0 +1,132 @@
+"""The config file -> Settings, never raising: whatever is wrong becomes a problem sentence.
+
+The browser must start even when the file is broken, so a TOML error gives empty settings and
+one problem naming the file and line, and a wrong entry is skipped with a problem naming the
+file and the entry while the rest is still used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from termnews.settings.keys import KeyNameError, normalize_keys
+from termnews.settings.location import ConfigFileError, config_path, parse_config, read_config_text
+from termnews.settings.model import SavedSearch, Settings
+
+SEARCHES_TABLE = "searches"
+KEYS_TABLE = "keys"
+KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE)
+SEARCH_FIELDS = ("name", "query")
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the config file (`config_path()` unless given); a missing file is empty settings."""
+    path = config_path() if path is None else path
+    try:
+        text = read_config_text(path)
+        if text is None:
+            return Settings(path=path)
+        document = parse_config(text, path)
+    except ConfigFileError as error:
+        problem = f"{error}; none of its settings are used until it is fixed"
+        return Settings(path=path, problems=(problem,))
+    problems: list[str] = []
+    for name in document:
+        if name not in KNOWN_TABLES:
+            problems.append(f"{path}: unknown setting {name!r}{_did_you_mean(name, KNOWN_TABLES)}")
+    searches = _read_searches(document.get(SEARCHES_TABLE, []), path, problems)
+    keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
+    return Settings(searches=searches, keys=keys, problems=tuple(problems), path=path)
+
+
+def _read_searches(value: Any, path: Path, problems: list[str]) -> tuple[SavedSearch, ...]:
+    if not isinstance(value, list):
+        problems.append(
+            f"{path}: searches must be [[searches]] tables with a name and a query, "
+            f"not {_kind(value)}"
+        )
+        return ()
+    searches: list[SavedSearch] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(value, start=1):
+        where = f"{path}: [[searches]] entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} must be a table with a name and a query, not {_kind(entry)}")
+            continue
+        name, query = entry.get("name"), entry.get("query")
+        if isinstance(name, str) and name.strip():
+            where = f"{where} ({name!r})"
+        for extra in [field for field in entry if field not in SEARCH_FIELDS]:
+            hint = _did_you_mean(extra, SEARCH_FIELDS)
+            problems.append(f"{where}: unknown field {extra!r}{hint} is ignored")
+        if name is None:
+            problems.append(f"{where} has no name")
+        elif not isinstance(name, str):
+            problems.append(f"{where}: the name must be text in quotes, not {_kind(name)}")
+        elif not name.strip():
+            problems.append(f"{where} has an empty name")
+        elif query is None:
+            problems.append(f"{where} has no query")
+        elif not isinstance(query, str):
+            problems.append(f"{where}: the query must be text in quotes, not {_kind(query)}")
+        elif name in seen:
+            problems.append(f"{where}: another search before it has this name; this one is unused")
+        else:
+            seen.add(name)
+            searches.append(SavedSearch(name=name, query=query))
+    return tuple(searches)
+
+
+def _read_keys(value: Any, path: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        problems.append(
+            f"{path}: keys must be a [keys] table of action = key lines, not {_kind(value)}"
+        )
+        return {}
+    keys: dict[str, tuple[str, ...]] = {}
+    for action, bound in value.items():
+        where = f"{path}: [keys] {action}"
+        if isinstance(bound, str):
+            texts = [bound]
+        elif isinstance(bound, list) and all(isinstance(item, str) for item in bound):
+            texts = bound
+        else:
+            problems.append(
+                f'{where} must be a key in quotes or a list of them, such as "ctrl+r" or '
+                f'["j", "down"], not {_kind(bound)}'
+            )
+            continue
+        names: list[str] = []
+        try:
+            for text in texts:
+                names.extend(name for name in normalize_keys(text) if name not in names)
+        except KeyNameError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        keys[action] = tuple(names)
+    return keys
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, in words a person who wrote it would use."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.date | dt.time):
+        return f"the date or time {value.isoformat()}"
+    return type(value).__name__
+
+
+def _did_you_mean(name: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
