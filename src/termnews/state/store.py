@@ -234,7 +234,60 @@ class StateStore:
         try:
             if self.path.stat().st_size == 0:
                 return  # an empty file is an empty database to SQLite: safe to set up
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        except OSError as error:
+            raise StateUnavailableError(
+                f"cannot read the reading state at {self.path}: {error}"
+            ) from error
+        version, app_id, tables, check = self._probe_leaving_no_files()
+        if check != "ok":
+            raise StateUnavailableError(
+                f"the reading state at {self.path} is damaged ({check}); it was left as it is"
+            )
+        if tables and app_id != APPLICATION_ID:
+            raise StateUnavailableError(
+                f"{self.path} is not a termnews reading state; it was left as it is"
+            )
+        if version > SCHEMA_VERSION:
+            raise StateUnavailableError(
+                f"the reading state at {self.path} was written by a newer termnews (version "
+                f"{version}; this one knows up to {SCHEMA_VERSION}); it was left as it is"
+            )
+
+    def _probe_leaving_no_files(self) -> tuple[int, int, int, str]:
+        """`_probe`, without creating a -wal or -shm beside a file we may be about to refuse.
+
+        SQLite opening a WAL database read-only creates its -wal and -shm and cannot remove
+        them. With no -wal or -journal beside it the file alone is the whole database, so it is
+        read as immutable (no locks, no side files). Every writer makes one of those side files
+        before it changes the file, or at least changes its modification time; if either
+        happened during the read, what it saw may be torn, and an ordinary read decides.
+        """
+
+        def unchanged_since(before: tuple[int, int, int] | None) -> tuple[int, int, int] | None:
+            try:
+                if any(Path(f"{self.path}{side}").exists() for side in ("-wal", "-journal")):
+                    return None
+                info = self.path.stat()
+            except OSError:
+                return None  # the ordinary read says what is wrong
+            now = (info.st_ino, info.st_size, info.st_mtime_ns)
+            return now if before is None or now == before else None
+
+        before = unchanged_since(None)
+        if before is None:
+            return self._probe(immutable=False)
+        try:
+            verdict = self._probe(immutable=True)
+        except StateUnavailableError:
+            if unchanged_since(before) is None:
+                return self._probe(immutable=False)
+            raise
+        return verdict if unchanged_since(before) is not None else self._probe(immutable=False)
+
+    def _probe(self, *, immutable: bool) -> tuple[int, int, int, str]:
+        """The file's schema version, application id, table count and `quick_check` verdict."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+        try:
             probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         except (sqlite3.Error, OSError) as error:
             raise StateUnavailableError(
@@ -251,19 +304,7 @@ class StateStore:
             ) from error
         finally:
             probe.close()
-        if check != "ok":
-            raise StateUnavailableError(
-                f"the reading state at {self.path} is damaged ({check}); it was left as it is"
-            )
-        if tables and app_id != APPLICATION_ID:
-            raise StateUnavailableError(
-                f"{self.path} is not a termnews reading state; it was left as it is"
-            )
-        if version > SCHEMA_VERSION:
-            raise StateUnavailableError(
-                f"the reading state at {self.path} was written by a newer termnews (version "
-                f"{version}; this one knows up to {SCHEMA_VERSION}); it was left as it is"
-            )
+        return int(version), int(app_id), int(tables), str(check)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
