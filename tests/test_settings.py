@@ -276,6 +276,8 @@ def test_a_wrong_key_line_leaves_the_others(config: Path) -> None:
         (" ctrl+r ", "ctrl+r"),
         ("Ctrl+R", "ctrl+r"),
         ("CTRL + Shift + Up", "ctrl+shift+up"),
+        ("shift+ctrl+up", "ctrl+shift+up"),
+        ("ctrl+ctrl+x", "ctrl+x"),
         ("ctrl++", "ctrl+plus"),
         ("alt+?", "alt+question_mark"),
         ("é", "é"),
@@ -382,7 +384,7 @@ def test_a_bad_key_name_given_directly_is_a_problem_not_an_error() -> None:
     effective, problems = check_keys({"star": ("cmd+s", "t")}, DEFAULTS)
     assert effective["star"] == ("t",)
     assert problems == [
-        "keys: 'cmd' in 'cmd+s' is not one of alt, ctrl, hyper, meta, shift or super"
+        "keys: star: 'cmd' in 'cmd+s' is not one of alt, ctrl, hyper, meta, shift or super"
     ]
 
 

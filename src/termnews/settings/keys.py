@@ -7,8 +7,9 @@ What a config file may write for a key (so `[keys]` never needs Textual's exact 
   "[" "left_square_bracket", " " "space" and "," "comma";
 - a named key in any case, with "-" or " " read as "_": "PageDown", "F1", "question_mark";
   a few common nicknames too: esc, return, pgup, pgdn, del, ins;
-- modifiers before the key joined by "+": "Ctrl+R" means "ctrl+r" (a letter after a modifier
-  is lowercased, as terminals report it), "ctrl++" means "ctrl+plus";
+- modifiers before the key joined by "+", in any order: "Ctrl+R" means "ctrl+r" (a letter
+  after a modifier is lowercased, as terminals report it), "Shift+Ctrl+Up" "ctrl+shift+up",
+  "ctrl++" "ctrl+plus";
 - several keys in one string separated by commas, as in a Textual Binding: "j,down".
 
 This module must not import Textual (the CLI reads the config too), so the character names
@@ -71,7 +72,8 @@ def normalize_key(text: str) -> str:
     head, _, last = text.rpartition("+")
     if not last and head.endswith("+"):  # "ctrl++": the key is the plus sign itself
         head, last = head[:-1], "+"
-    modifiers = [part.strip().lower() for part in head.split("+")] if head else []
+    # Textual names modifiers in alphabetical order ("ctrl+shift+up"), whatever order is typed.
+    modifiers = sorted({part.strip().lower() for part in head.split("+")}) if head else []
     for modifier in modifiers:
         if modifier not in MODIFIERS:
             raise KeyNameError(f"{modifier!r} in {text!r} is not one of {_listing(MODIFIERS)}")
@@ -112,7 +114,7 @@ def check_keys(
     different places cannot clash, so the caller checks each place on its own). An action the
     person names replaces all of its default keys; an empty list unbinds it.
 
-    Every key ends with one action: when the person binds a key an action already has by
+    Every key the person binds ends with one action: when it is a key an action has by
     default, the person's binding keeps it and the default action loses it; when two of the
     person's own actions share a key, the first written keeps it. Either way it is reported.
     Default actions sharing a key among themselves are the front end's business and are left
@@ -125,7 +127,7 @@ def check_keys(
         if action not in defaults:
             problems.append(_unknown_action(action, defaults))
             continue
-        user_set[action] = _normalized(keys, problems)
+        user_set[action] = _normalized(action, keys, problems)
 
     owner: dict[str, str] = {}
     for action, keys in user_set.items():
@@ -158,14 +160,14 @@ def check_keys(
     return effective, problems
 
 
-def _normalized(keys: Sequence[str], problems: list[str]) -> tuple[str, ...]:
+def _normalized(action: str, keys: Sequence[str], problems: list[str]) -> tuple[str, ...]:
     """Normalised keys in order without repeats; a bad name is reported and skipped."""
     found: list[str] = []
     for text in keys:
         try:
             names = normalize_keys(text)
         except KeyNameError as error:
-            problems.append(f"keys: {error}")
+            problems.append(f"keys: {action}: {error}")
             continue
         found.extend(name for name in names if name not in found)
     return tuple(found)

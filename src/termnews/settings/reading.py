@@ -36,7 +36,9 @@ def load_settings(path: Path | None = None) -> Settings:
     problems: list[str] = []
     for name in document:
         if name not in KNOWN_TABLES:
-            problems.append(f"{path}: unknown setting {name!r}{_did_you_mean(name, KNOWN_TABLES)}")
+            problems.append(
+                f"{path}: unknown setting {name!r}{_did_you_mean(name, KNOWN_TABLES)} is ignored"
+            )
     searches = _read_searches(document.get(SEARCHES_TABLE, []), path, problems)
     keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
     return Settings(searches=searches, keys=keys, problems=tuple(problems), path=path)
