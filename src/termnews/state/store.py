@@ -393,11 +393,10 @@ class StateStore:
 
     def snapshot(self) -> Snapshot:
         """Every mark now; the same object until someone commits a change."""
-        with self._lock:
+        with self._lock, self._reading() as conn:
             version = (self._data_version(), self._local_writes)
             if self._snapshot is not None and self._snapshot.version == version:
                 return self._snapshot
-            conn = self._conn
             try:
                 read = frozenset(
                     r[0] for r in conn.execute("SELECT identity FROM stories WHERE read")
@@ -414,6 +413,21 @@ class StateStore:
             self._snapshot = Snapshot(version, read, starred, tags)
             return self._snapshot
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction, so queries run one after another see one committed state
+        (a change another process commits between them would otherwise show by halves)."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise StateError(f"could not read the reading state: {error}") from error
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("COMMIT")  # ends the read; nothing was written
+
     def _data_version(self) -> int:
         """SQLite's counter of commits by *other* connections (ours count in `_local_writes`)."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
@@ -427,14 +441,14 @@ class StateStore:
 
     def records(self) -> Iterator[StateRecord]:
         """Every story with any mark, ordered by identity (a stable export)."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._lock, self._reading() as conn:
+            rows = conn.execute(
                 "SELECT identity, read, starred, headline, read_at, starred_at FROM stories "
                 "UNION SELECT identity, 0, 0, '', NULL, NULL FROM tags "
                 "WHERE identity NOT IN (SELECT identity FROM stories) ORDER BY identity"
             ).fetchall()
             tags: dict[str, list[str]] = {}
-            for identity, tag in self._conn.execute("SELECT identity, tag FROM tags ORDER BY tag"):
+            for identity, tag in conn.execute("SELECT identity, tag FROM tags ORDER BY tag"):
                 tags.setdefault(identity, []).append(tag)
         for identity, read, starred, headline, read_at, starred_at in rows:
             yield StateRecord(
