@@ -323,3 +323,33 @@ def test_a_story_that_disappears_keeps_its_state_until_prune(tmp_path: Path) -> 
         assert store.state_of(gone).read is False
         assert store.tag_counts() == {"kept": 1}
         assert store.prune(remaining) == 0
+
+
+class BusyOnce:
+    """A connection whose next COMMIT fails as if another process held the lock."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn, self.busy = conn, True
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "COMMIT" and self.busy:
+            self.busy = False
+            raise sqlite3.OperationalError("database is locked")
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_a_write_retried_after_a_busy_commit_is_done_and_counted_once(tmp_path: Path) -> None:
+    with StateStore(tmp_path / "state.db") as store:
+        real = store._conn
+        store._conn = BusyOnce(real)  # type: ignore[assignment]
+        assert store.set_read(["a" * 32, "b" * 32], True) == 2
+        store._conn = BusyOnce(real)  # type: ignore[assignment]
+        report = store.merge(
+            [StateRecord("a" * 32, read=True, starred=True, tags=("ferry", "tram"))]
+        )
+        assert (report.read, report.starred, report.tags) == (0, 1, 2)
+        store._conn = real
+        assert store.state_of("a" * 32).starred and store.tag_counts() == {"ferry": 1, "tram": 1}
