@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from termnews.errors import ParseError
 from termnews.parsing.decode import decode_bytes, strip_controls
@@ -51,6 +53,24 @@ def test_escape_sequences_and_controls_are_stripped(raw: str) -> None:
     cleaned = strip_controls(raw)
     assert "\x1b" not in cleaned and "\x07" not in cleaned and "\u202e" not in cleaned
     assert "31m" not in cleaned and "pwned" not in cleaned
+
+
+ASCII_CONTROLS = "".join(chr(code) for code in [*range(0, 9), *range(11, 32), 127])
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_loses_exactly_its_controls(raw: str) -> None:
+    """Plain ASCII takes a shortcut when it is clean; clean or not, only controls go."""
+    cleaned = strip_controls(raw)
+    assert not any(char in ASCII_CONTROLS for char in cleaned)
+    if "\x1b" not in raw:  # an escape sequence takes its printable parameters with it
+        assert cleaned == "".join(char for char in raw if char not in ASCII_CONTROLS)
+
+
+@given(st.text(alphabet="ab \n\x1b\x07[]0;m"))
+def test_ascii_text_is_cleaned_as_any_other_text(raw: str) -> None:
+    """The ASCII shortcut and the general path agree (a leading `é` forces the general one)."""
+    assert "\u00e9" + strip_controls(raw) == strip_controls("\u00e9" + raw)
 
 
 def test_tabs_become_spaces_and_nbsp_is_kept() -> None:

@@ -34,6 +34,9 @@ _MOJIBAKE_HINT = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122\u0152\u01
 #: Characters that render as spaces or breaks; plain `str.replace` is far faster than a
 #: `str.translate` table on long ASCII text, and most files contain none of them.
 _SPACE_LIKE = (("\t", " "), ("\u2028", "\n"), ("\u2029", "\n\n"))
+#: The ASCII characters `_CONTROL_CHARS` removes, as bytes: on ASCII text one C-level
+#: `bytes.translate` tells whether there is anything to remove at all.
+_ASCII_CONTROL_BYTES = bytes([*range(0, 9), *range(11, 32), 127])
 #: Control bytes that never appear in text files (tab, newline, CR, ESC are allowed).
 _BINARY_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31])
 
@@ -57,13 +60,24 @@ def looks_binary(data: bytes) -> bool:
 
 def strip_controls(text: str) -> str:
     """Remove escape sequences first (so their parameters go too), then lone control chars."""
+    if text.isascii() and _ascii_is_clean(text):
+        return text  # plain ASCII with nothing to remove (most older wire copy): no regex scans
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL_CHARS.sub("", text)
 
 
+def _ascii_is_clean(text: str) -> bool:
+    """No control character (ESC included) in `text`, which the caller knows is ASCII."""
+    return len(text.encode("ascii").translate(None, _ASCII_CONTROL_BYTES)) == len(text)
+
+
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was once decoded as cp1252 (`â€™` → `’`), only where it is present."""
+    # Every hint starts with one of these three; `in` rules them out far faster than the
+    # regex scan, and a text without any of them cannot hold mojibake.
+    if "Â" not in text and "Ã" not in text and "â" not in text:
+        return text
     if not _MOJIBAKE_HINT.search(text):
         return text
     import ftfy  # imported lazily: most files never need it
