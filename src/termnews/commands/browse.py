@@ -3,6 +3,10 @@
 Textual is imported inside `run` only, so every other command (and `--version`) starts without
 it. The last archive opened is remembered in the user state dir, so a bare `termnews` picks up
 where the person left off.
+
+The reading state is opened here and handed to the browser. A database that cannot be used
+(damaged, or written by a newer termnews) is left untouched: the browser runs with an empty,
+read-only stand-in and says why.
 """
 
 from __future__ import annotations
@@ -72,10 +76,12 @@ def run(args: argparse.Namespace) -> int:
     from termnews.tui import prepare_textual
 
     prepare_textual()  # before Textual is imported: it reads its settings once
+    from termnews.state.store import StateStore
     from termnews.tui.app import TermnewsApp, low_colour_terminal
 
     # 16-colour terminals (TERM=xterm, screen) get the ANSI theme, which stays legible there.
     theme = "ansi-dark" if low_colour_terminal() else None
-    app = TermnewsApp(index_dir, archive, sync=not args.no_sync, theme=theme)
-    app.run()
+    with StateStore.open_or_fallback(config.state_db_path()) as state:
+        app = TermnewsApp(index_dir, archive, sync=not args.no_sync, theme=theme, state=state)
+        app.run()
     return int(app.return_code or 0)

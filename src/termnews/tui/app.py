@@ -7,6 +7,12 @@ handled and drawn at once even while the engine is busy: the searcher has one lo
 search, a page of rows and a story take turns on it in the background. Every failure becomes a
 notification instead of a traceback, because a browser used over SSH has no good place to show
 one.
+
+The reading state (read, starred, tags) is written to the `StateStore` the moment a key
+changes it, one small transaction on the UI thread (a millisecond or two), so quitting or a
+dropped connection loses nothing; marking a whole result set read runs in a worker. The rows
+show marks from a `MarkView`: the snapshot the last search took, with this session's later
+changes laid over it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -35,16 +42,23 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
-from termnews.results import Results, SortOrder
+from termnews.results import Hit, Results, SortOrder
+from termnews.state.store import Snapshot, StateError, StateReadOnlyError, StateStore, StoryState
+from termnews.state.tags import TagNameError
+from termnews.tui import marks
 from termnews.tui.commands import TermnewsCommands
+from termnews.tui.marks import MarkView
 from termnews.tui.screens.article import ArticleScreen
+from termnews.tui.screens.confirm import ConfirmScreen
 from termnews.tui.screens.help import HelpScreen
+from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
 from termnews.tui.story import Story, lay_out
 from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
     StatusLine,
+    marks_content,
     match_counter,
     progress_content,
     results_summary,
@@ -75,11 +89,34 @@ class StoryUnavailable(TermnewsError):
 
 @dataclass
 class SearchDone(Message):
-    """A search worker finished; `generation` lets the handler drop stale answers."""
+    """A search worker finished; `generation` lets the handler drop stale answers.
+
+    `snapshot` is the reading state read after the search, once `changes_before` changes of
+    this session had been written (see `MarkView.replace`); None if it could not be read.
+    """
 
     results: Results
     generation: int
     keep_path: str | None
+    snapshot: Snapshot | None = None
+    changes_before: int = 0
+
+
+@dataclass
+class MatchesListed(Message):
+    """Every story `results` matched, by identity, for marking them all read."""
+
+    results: Results
+    identities: list[str]
+
+
+@dataclass
+class AllMarkedRead(Message):
+    """The worker marked `changed` stories read and read the state back as `snapshot`."""
+
+    changed: int
+    snapshot: Snapshot
+    changes_before: int
 
 
 @dataclass
@@ -139,7 +176,7 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def build_story(searcher: Searcher, path: str, terms: frozenset[str]) -> Story:
+def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: str = "") -> Story:
     """Read and lay out the story at `path`, highlighted for `terms` (in a worker thread)."""
     try:
         article = searcher.article(path)
@@ -148,7 +185,24 @@ def build_story(searcher: Searcher, path: str, terms: frozenset[str]) -> Story:
     except Exception as error:  # a story that breaks the parser must not break the app
         raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
     spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
-    return lay_out(path, article, terms, spans_for)
+    return lay_out(path, article, terms, spans_for, identity)
+
+
+#: The app's keys that change the reading state, listed apart in the help.
+MARKING_ACTIONS = frozenset({"toggle_read", "star", "tag", "mark_all_read"})
+
+
+def _action_of(binding: BindingType) -> str:
+    return binding.action if isinstance(binding, Binding) else binding[1]
+
+
+def _tag_edit_problem(text: str) -> str | None:
+    """Why the tag prompt's line cannot be applied, or None."""
+    try:
+        marks.parse_tag_edit(text)
+    except TagNameError as error:
+        return str(error)
+    return None
 
 
 def low_colour_terminal(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -183,6 +237,14 @@ class TermnewsApp(App[None]):
         Binding("question_mark,f1", "help", "Help"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit"),
+        # The reading-state keys live here so that they work on the list and on the story
+        # being read alike; the search box types them as letters instead (Input takes every
+        # printable key before an app binding sees it). Last, so a narrow footer cuts
+        # them before Help and Quit.
+        Binding("u", "toggle_read", "Read/unread"),
+        Binding("asterisk", "star", "Star"),
+        Binding("t", "tag", "Tag (name adds, -name removes)", show=False),
+        Binding("A", "mark_all_read", "Mark every result read (asks first)", show=False),
         Binding("ctrl+q", "quit", "Quit (always)", priority=True, show=False),
     ]
 
@@ -196,13 +258,19 @@ class TermnewsApp(App[None]):
         show_timing: bool = True,
         debounce: float = 0.1,
         theme: str | None = None,
+        state: StateStore | None = None,
     ) -> None:
         """`sync=False` opens the index as it is (tests and benchmarks that built it already).
 
         `show_timing=False` hides the milliseconds in the status line, which keeps snapshot
-        tests deterministic; `debounce` is the pause that coalesces fast typing.
+        tests deterministic; `debounce` is the pause that coalesces fast typing. `state` is
+        the reading state (`termnews browse` opens the person's); without one the browser
+        keeps marks in memory for this session only.
         """
         super().__init__()
+        self._owns_state = state is None
+        self.state = state if state is not None else StateStore(":memory:")
+        self.marks = MarkView()
         self.index_dir = index_dir
         self.archive = archive
         self.sync_on_start = sync and archive is not None
@@ -239,7 +307,17 @@ class TermnewsApp(App[None]):
         if self._start_theme:
             self.theme = self._start_theme
         self.result_list.set_empty_message("Opening the index…")
+        self.result_list.marks_of = self.marks.of
         self.focus_now(self.search_bar)  # the first thing a person types is a query
+        if self.state.problem:
+            self.notify(
+                f"{self.state.problem}. Marks cannot be changed until it is fixed; "
+                "this session shows none.",
+                title="Reading state is read-only",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
@@ -301,7 +379,7 @@ class TermnewsApp(App[None]):
         from termnews.engine.searcher import Searcher
 
         try:
-            searcher = Searcher(self.index_dir)
+            searcher = Searcher(self.index_dir, state=self.state)
         except IndexMissingError:
             if quiet_missing:
                 return  # the running sync will create it and open it again
@@ -334,11 +412,14 @@ class TermnewsApp(App[None]):
         generation: int,
         delay: float,
         keep_path: str | None,
+        changes_before: int,
     ) -> None:
         """Search as you type. Exclusive: a newer keystroke cancels this one.
 
         The debounce happens here, in the thread, so the UI never waits; a cancelled worker
-        wakes, sees it is stale and returns without touching the searcher.
+        wakes, sees it is stale and returns without touching the searcher. The reading state
+        is read here too (the search itself just did, for `is:` filters, so it is usually the
+        same snapshot), so that marks made by other programs show with the new rows.
         """
         worker = get_current_worker()
         if delay > 0:
@@ -346,13 +427,18 @@ class TermnewsApp(App[None]):
         if worker.is_cancelled:
             return
         results = searcher.search_as_you_type(query, sort, first_page)
+        snapshot: Snapshot | None
+        try:
+            snapshot = self.state.snapshot()
+        except StateError:
+            snapshot = None  # the rows keep the marks they had; a search still answers
         if not worker.is_cancelled:
-            self.post_message(SearchDone(results, generation, keep_path))
+            self.post_message(SearchDone(results, generation, keep_path, snapshot, changes_before))
 
     @work(thread=True, exclusive=True, group="story", exit_on_error=False)
-    def _load_story(self, searcher: Searcher, path: str, terms: frozenset[str]) -> None:
+    def _load_story(self, searcher: Searcher, hit: Hit, terms: frozenset[str]) -> None:
         """The story to show. Exclusive: moving the cursor on drops the story it left."""
-        story = build_story(searcher, path, terms)
+        story = build_story(searcher, hit.path, terms, hit.identity)
         if not get_current_worker().is_cancelled:
             self.post_message(StoryLoaded(story, "show"))
 
@@ -398,6 +484,8 @@ class TermnewsApp(App[None]):
             self.notify(f"Could not reload the index: {message}", severity="error", markup=False)
         elif worker.group == "rows":
             self.notify(f"Could not load results: {message}", severity="error", markup=False)
+        elif worker.group in ("matches", "mark-all"):
+            self.notify(f"Could not mark them read: {message}", severity="error", markup=False)
         elif worker.group in ("story", "story-use"):
             if worker.group == "story":
                 self._story_wanted = None
@@ -426,6 +514,8 @@ class TermnewsApp(App[None]):
             return  # a newer query is on its way; never flash stale rows
         first = self.results is None
         self.results = message.results
+        if message.snapshot is not None:
+            self.marks.replace(message.snapshot, message.changes_before)
         self.result_list.show(message.results, self.searcher.hits, keep_path=message.keep_path)
         self.search_bar.suggestion = message.results.suggestion
         self._refresh_status()
@@ -485,6 +575,7 @@ class TermnewsApp(App[None]):
             self._generation,
             delay,
             keep_path,
+            self.marks.changes_made,
         )
 
     @on(Input.Changed, "#search")
@@ -510,7 +601,10 @@ class TermnewsApp(App[None]):
     def _summary(self) -> Content:
         if self.results is None:
             return Content("")
-        return results_summary(self.results, show_timing=self.show_timing)
+        summary = results_summary(self.results, show_timing=self.show_timing)
+        if self.state.read_only:
+            summary += Content(" · ") + Content("marks read-only").stylize("bold")
+        return summary
 
     def _refresh_status(self) -> None:
         if (screen := self.article_screen) is not None:
@@ -560,6 +654,8 @@ class TermnewsApp(App[None]):
             self._expect_story()
             return
         self._row_wanted = None
+        if focus:
+            self._mark_read_on_opening(hit)
         if ready is not None:
             self._story_wanted = None
             self._stop_expecting_story()
@@ -573,7 +669,7 @@ class TermnewsApp(App[None]):
             return
         self._story_wanted = _WantedStory(key, focus)
         self._expect_story()
-        self._load_story(self.searcher, hit.path, terms)
+        self._load_story(self.searcher, hit, terms)
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
         if self.closing:
@@ -601,6 +697,7 @@ class TermnewsApp(App[None]):
         self._story = story
         if (screen := self.article_screen) is not None:
             screen.show(story)
+            screen.set_marks(marks_content(self.marks.of(story.identity)))
         elif self.wide:
             view = self.article_pane
             if view.story is not story:
@@ -686,6 +783,197 @@ class TermnewsApp(App[None]):
             return
         self._load_story_for(self.searcher, hit.path, use)
 
+    # -- reading state -------------------------------------------------------------------------
+
+    def _story_at_hand(self) -> tuple[str, str] | None:
+        """(identity, headline) of the story the marking keys act on.
+
+        The story being read when an article has the focus (its own screen, or the side
+        pane), else the highlighted row.
+        """
+        story: Story | None = None
+        if (screen := self.article_screen) is not None:
+            story = screen.story
+        elif isinstance(self.focused, ArticleView):
+            story = self.focused.story
+        if story is not None and story.identity:
+            return story.identity, story.article.headline or ""
+        hit = self.result_list.highlighted_hit
+        if hit is not None and hit.identity:
+            return hit.identity, hit.headline
+        return None
+
+    def _change_marks(
+        self, identity: str, change: Callable[[StoryState], StoryState]
+    ) -> StoryState | None:
+        """Write one story's change now, and show it on its row and its article.
+
+        Returns the story's marks after, or None (and says why) if nothing was written.
+        """
+        try:
+            after = change(self.marks.of(identity))
+        except StateReadOnlyError as error:
+            self.notify(f"Cannot change marks: {error}.", severity="warning", markup=False)
+            return None
+        except StateError as error:
+            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            return None
+        self.marks.changed(identity, after)
+        self._show_marks()
+        return after
+
+    def _show_marks(self) -> None:
+        """Repaint what shows marks: the rows whose marks changed, and the article's line."""
+        self.result_list.refresh_marks()
+        screen = self.article_screen
+        if screen is not None:
+            story = screen.story
+            shown = story.identity if story is not None else ""
+            if not shown and (hit := self.result_list.highlighted_hit) is not None:
+                shown = hit.identity
+            screen.set_marks(marks_content(self.marks.of(shown)) if shown else Content(""))
+
+    def _mark_read_on_opening(self, hit: Hit) -> None:
+        """Opening a story reads it. A read-only state was reported at start: stay quiet."""
+        if not hit.identity or self.state.read_only or self.marks.of(hit.identity).read:
+            return
+        self._change_marks(
+            hit.identity,
+            lambda before: marks.set_read(self.state, hit.identity, hit.headline, before, True),
+        )
+
+    def _no_story_to_mark(self) -> None:
+        self.notify("No story to mark: choose one in the list first.", severity="warning")
+
+    def action_toggle_read(self) -> None:
+        """`u`: the story read or unread again."""
+        target = self._story_at_hand()
+        if target is None:
+            self._no_story_to_mark()
+            return
+        identity, headline = target
+        self._change_marks(
+            identity,
+            lambda before: marks.set_read(self.state, identity, headline, before, not before.read),
+        )
+
+    def action_star(self) -> None:
+        """`*`: star the story, or take its star away."""
+        target = self._story_at_hand()
+        if target is None:
+            self._no_story_to_mark()
+            return
+        identity, headline = target
+        self._change_marks(
+            identity,
+            lambda before: marks.set_starred(
+                self.state, identity, headline, before, not before.starred
+            ),
+        )
+
+    def action_tag(self) -> None:
+        """`t`: add or remove tags on the story, in a prompt that completes tag names."""
+        target = self._story_at_hand()
+        if target is None:
+            self._no_story_to_mark()
+            return
+        if self.state.read_only:
+            self.notify(
+                f"Cannot change marks: the reading state is read-only: {self.state.problem}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        identity, headline = target
+        tags = sorted(self.marks.of(identity).tags)
+        current = ", ".join(tags) if tags else "none yet"
+        prompt = PromptScreen(
+            "Tag story",
+            hint=f"Tags: {current}\nname or +name adds it, -name removes it; Tab completes.",
+            placeholder="e.g. harbour -draft",
+            suggester=LastWordSuggester(
+                self.marks.tag_names, lambda: sorted(self.marks.of(identity).tags)
+            ),
+            check=_tag_edit_problem,
+            id="tag-prompt",
+        )
+        self.push_screen(prompt, lambda answer: self._apply_tags(identity, headline, answer))
+
+    def _apply_tags(self, identity: str, headline: str, answer: str | None) -> None:
+        if not answer:
+            return
+        edit = marks.parse_tag_edit(answer)  # the prompt checked it already
+        before = self.marks.of(identity)
+        after = self._change_marks(
+            identity,
+            lambda before: marks.apply_tag_edit(self.state, identity, headline, before, edit),
+        )
+        if after is None:
+            return
+        added = sorted(after.tags - before.tags)
+        removed = sorted(before.tags - after.tags)
+        said = []
+        if added:
+            said.append("tagged " + ", ".join(added))
+        if removed:
+            said.append("untagged " + ", ".join(removed))
+        message = "; ".join(said) if said else "no change"
+        self.notify(message[0].upper() + message[1:] + ".", timeout=3, markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """`A`: mark every story in the results read (all of them, not just the screen)."""
+        if self.searcher is None or self.results is None:
+            return
+        if not self.results.total:
+            self.notify("No stories to mark.", severity="warning")
+            return
+        if self.state.read_only:
+            self.notify(
+                f"Cannot change marks: the reading state is read-only: {self.state.problem}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._list_matches(self.searcher, self.results)
+
+    @work(thread=True, exclusive=True, group="matches", exit_on_error=False)
+    def _list_matches(self, searcher: Searcher, results: Results) -> None:
+        """Every story the results matched (the list holds only what was on screen)."""
+        self.post_message(MatchesListed(results, searcher.identities(results)))
+
+    def on_matches_listed(self, message: MatchesListed) -> None:
+        if self.closing or message.results is not self.results:
+            return  # the query changed meanwhile: the count asked about would be wrong
+        identities = message.identities
+        unread = marks.unread_among(self.marks, identities)
+        stories = f"{len(identities):,} stor{'ies' if len(identities) != 1 else 'y'}"
+        if not unread:
+            self.notify(f"All {stories} here are read already.", timeout=3)
+            return
+        question = f"Mark {stories} read? y/n"
+        if unread != len(identities):
+            question += f"\n({unread:,} of them are unread now.)"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_read(identities, self.marks.changes_made)
+
+        self.push_screen(ConfirmScreen(question, title="Mark all read"), answered)
+
+    @work(thread=True, exclusive=True, group="mark-all", exit_on_error=False)
+    def _mark_all_read(self, identities: list[str], changes_before: int) -> None:
+        """One transaction for them all: killed half-way, none or all of them are marked."""
+        changed = self.state.set_read(identities, True)
+        self.post_message(AllMarkedRead(changed, self.state.snapshot(), changes_before))
+
+    def on_all_marked_read(self, message: AllMarkedRead) -> None:
+        if self.closing:
+            return
+        self.marks.replace(message.snapshot, message.changes_before)
+        self._show_marks()
+        count = message.changed
+        self.notify(f"Marked {count:,} stor{'ies' if count != 1 else 'y'} read.", timeout=3)
+
     # -- actions -------------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
@@ -718,8 +1006,12 @@ class TermnewsApp(App[None]):
 
     def action_help(self) -> None:
         """`?`: the key reference, built from the bindings below."""
+        everywhere = [b for b in self.BINDINGS if _action_of(b) not in MARKING_ACTIONS]
+        marking = [b for b in self.BINDINGS if _action_of(b) in MARKING_ACTIONS]
+        marking.append(Binding("enter", "", "Open a story: marks it read"))
         sections: list[tuple[str, list[BindingType]]] = [
-            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
+            ("Everywhere", [*everywhere, Binding("ctrl+p", "", "Command palette")]),
+            ("Reading state (list and article)", marking),
             ("Search box", [*SearchBar.BINDINGS, Binding("enter", "", "Go to results")]),
             (
                 "Result list",
@@ -788,6 +1080,8 @@ class TermnewsApp(App[None]):
         searcher, self.searcher = self.searcher, None
         if searcher is not None:
             searcher.close()
+        if self._owns_state:
+            self.state.close()
         self.exit()
 
 

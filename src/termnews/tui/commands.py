@@ -1,4 +1,4 @@
-"""The command palette (ctrl+p): sort orders, themes, open, copy, re-sync, help.
+"""The command palette (ctrl+p): sort orders, marks, themes, open, copy, re-sync, help.
 
 Each command calls an existing app action, so the palette adds discoverability without a second
 code path to test.
@@ -34,6 +34,14 @@ class TermnewsCommands(Provider):
         commands += [
             ("Open in pager", "Read the story in $PAGER (or less)", app.action_open_pager),
             ("Copy article", "Copy the story as text (OSC 52, works over SSH)", app.action_copy),
+            ("Read/unread", "Mark the story read, or unread again (u)", app.action_toggle_read),
+            ("Star", "Star the story, or take its star away (*)", app.action_star),
+            ("Tag story", "Add or remove tags on the story (t)", app.action_tag),
+            (
+                "Mark all read",
+                "Mark every story in the results read, after a yes (A)",
+                app.action_mark_all_read,
+            ),
             ("Re-sync index", "Pick up new, changed and deleted files", app.action_resync),
             ("Keys", "Show every key binding", app.action_help),
         ]

@@ -47,6 +47,8 @@ class Story:
     article: Article
     terms: frozenset[str]
     blocks: tuple[Block, ...]
+    identity: str = ""
+    """The hit's content identity: what the reading-state keys mark on this screen."""
 
     @property
     def key(self) -> tuple[str, frozenset[str]]:
@@ -55,10 +57,14 @@ class Story:
 
 
 def lay_out(
-    path: str, article: Article, terms: frozenset[str], spans_for: SpansFor | None
+    path: str,
+    article: Article,
+    terms: frozenset[str],
+    spans_for: SpansFor | None,
+    identity: str = "",
 ) -> Story:
     """The story as blocks; `spans_for(text)` says where the query matches in a block."""
-    return Story(path, article, terms, tuple(story_blocks(article, spans_for)))
+    return Story(path, article, terms, tuple(story_blocks(article, spans_for)), identity)
 
 
 def story_blocks(article: Article, spans_for: SpansFor | None) -> list[Block]:

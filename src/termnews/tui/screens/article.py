@@ -33,6 +33,7 @@ class ArticleScreen(Screen[None]):
         self._story = story
         self._message = ""
         self._summary = summary or Content("")
+        self._marks = Content("")
 
     def compose(self) -> ComposeResult:
         # Blank until the story arrives: a story that loads at once never flashes a message.
@@ -44,8 +45,15 @@ class ArticleScreen(Screen[None]):
     def view(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    @property
+    def story(self) -> Story | None:
+        """The story on this screen (known before the screen has composed its view)."""
+        return self._story
+
     def on_mount(self) -> None:
-        self.query_one(StatusLine).set_main(self._summary)
+        status = self.query_one(StatusLine)
+        status.set_main(self._summary)
+        status.set_marks(self._marks)
         self._update_view()
         self.view.focus()
 
@@ -77,6 +85,12 @@ class ArticleScreen(Screen[None]):
         """The results summary changed underneath (a sort or a re-sync)."""
         self._summary = summary
         self.query_one(StatusLine).set_main(summary)
+
+    def set_marks(self, marks: Content) -> None:
+        """The story's reading state, which the marking keys change while it is read."""
+        self._marks = marks
+        for status in self.query(StatusLine):  # none yet if the screen has not composed
+            status.set_marks(marks)
 
     def action_back(self) -> None:
         """Back to the result list."""

@@ -19,6 +19,7 @@ from textual.widgets import Static
 KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
+    "asterisk": "*",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "space": "space",

@@ -15,6 +15,11 @@ reader thread has not delivered); the rows repaint when the page arrives.
 
 Story text is untrusted: rows are built as `Content` from plain strings, with highlight spans
 added by offset, so a headline like `[bold]x[/]` is shown exactly as written.
+
+Each row carries its reading state as glyphs in a column of its own (`●` unread, `★` starred,
+tags dim at the end of line two), so it survives NO_COLOR and 16-colour terminals; an unread
+headline is also bold. The state comes from the `marks_of` callable the app sets, and is part
+of each cached line's key, so `refresh_marks` repaints exactly the rows whose marks changed.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.formatting import row_meta
 from termnews.results import Hit, Results, Span
+from termnews.state.store import UNMARKED, StoryState
 from termnews.tui.widgets.stray_keys import RedirectStrayKeys
 
 #: Lines per story row: headline, date · byline · dateline, snippet.
@@ -50,8 +56,25 @@ GUTTER_CURSOR = "▌ "
 GUTTER_BLANK = "  "
 #: What a row says until its page has arrived.
 PLACEHOLDER = "…"
+#: The marks column, before the headline: unread, then starred, then a space.
+UNREAD_MARK = "●"
+STARRED_MARK = "★"
+MARKS_BLANK = "   "
 
 Fetch = Callable[[Results, int, int], list[Hit]]
+MarksOf = Callable[[str], StoryState]
+
+
+def marks_column(state: StoryState) -> str:
+    """`●★ `, `●  `, ` ★ ` or three spaces: the glyphs before a headline."""
+    unread = " " if state.read else UNREAD_MARK
+    starred = STARRED_MARK if state.starred else " "
+    return f"{unread}{starred} "
+
+
+def tags_text(state: StoryState) -> str:
+    """`#harbour #strike`: a row's tags, sorted, as line two ends with them."""
+    return " ".join(f"#{name}" for name in sorted(state.tags))
 
 
 def _with_spans(text: str, base: object, match: object, spans: tuple[Span, ...]) -> Content:
@@ -74,6 +97,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "results--loading",
         "results--headline",
+        "results--headline-read",
+        "results--marks",
+        "results--tags",
         "results--meta",
         "results--snippet",
         "results--match",
@@ -135,6 +161,10 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Pages a worker delivered for these results (a short one is never asked for again)."""
         self._rows_worker: Worker[None] | None = None
         self._load_scheduled = False
+        self.marks_of: MarksOf = lambda identity: UNMARKED
+        """The reading state of a story by identity; the app sets it."""
+        self._shown_marks: dict[int, StoryState] = {}
+        """The marks each row on screen was last drawn with (see `refresh_marks`)."""
 
     # -- data ----------------------------------------------------------------------------
 
@@ -160,6 +190,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         for index, hit in enumerate(results.hits):
             self._hits[index] = hit
         self._render_cache.clear()
+        self._shown_marks.clear()
         cursor = 0
         if keep_path is not None:
             for index, hit in enumerate(results.hits):
@@ -311,18 +342,39 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             return Strip.blank(width, base.rich_style)
         selected = index == self.cursor
         focused = self.has_focus
-        key = (index, part, selected, focused, width)
+        hit = self.hit_at(index)
+        state = self.marks_of(hit.identity) if hit is not None else UNMARKED
+        self._shown_marks[index] = state
+        key = (index, part, selected, focused, width, state)
         cached = self._render_cache.get(key)
         if cached is not None:
             return cached
-        hit = self.hit_at(index)
-        strip = self._render_row_line(hit, part, selected, focused, width)
+        strip = self._render_row_line(hit, state, part, selected, focused, width)
         if hit is not None:  # a placeholder is drawn again when its row arrives
             self._render_cache[key] = strip
         return strip
 
+    def refresh_marks(self) -> None:
+        """Repaint the rows on screen whose reading state is not what they show."""
+        if not self.total:
+            return
+        top = round(self.scroll_offset.y) // ROW_HEIGHT
+        bottom = (round(self.scroll_offset.y) + self.scrollable_content_region.height) // ROW_HEIGHT
+        for index in range(top, min(self.total, bottom + 1)):
+            hit = self._hits.get(index)
+            if hit is None:
+                continue
+            if self._shown_marks.get(index) != self.marks_of(hit.identity):
+                self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+
     def _render_row_line(
-        self, hit: Hit | None, part: int, selected: bool, focused: bool, width: int
+        self,
+        hit: Hit | None,
+        state: StoryState,
+        part: int,
+        selected: bool,
+        focused: bool,
+        width: int,
     ) -> Strip:
         """Build one of the three lines of a row as Content, then as a Strip."""
         if selected:
@@ -336,15 +388,21 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
                 self.get_visual_style("results--loading", partial=True)
             )
         elif part == 0:
+            headline_class = "results--headline-read" if state.read else "results--headline"
             text = _with_spans(
                 hit.headline or "(no headline)",
-                self.get_visual_style("results--headline", partial=True),
+                self.get_visual_style(headline_class, partial=True),
                 match_style,
                 hit.headline_spans,
             )
         elif part == 1:
             meta = row_meta(hit.published, hit.date_estimated, hit.authors, hit.dateline)
             text = Content(meta).stylize(self.get_visual_style("results--meta", partial=True))
+            if state.tags:
+                tags = Content(tags_text(state))
+                text += Content(" · ") + tags.stylize(
+                    self.get_visual_style("results--tags", partial=True)
+                )
         else:
             text = _with_spans(
                 hit.snippet,
@@ -355,8 +413,11 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         gutter = Content(GUTTER_CURSOR if selected else GUTTER_BLANK).stylize(
             self.get_visual_style("results--gutter", partial=True)
         )
-        body = text.truncate(max(0, width - len(GUTTER_BLANK)), ellipsis=True, pad=True)
-        return Strip((gutter + body).render_segments(base), width)
+        marks = Content(marks_column(state) if hit is not None and part == 0 else MARKS_BLANK)
+        marks = marks.stylize(self.get_visual_style("results--marks", partial=True))
+        room = max(0, width - len(GUTTER_BLANK) - len(MARKS_BLANK))
+        body = text.truncate(room, ellipsis=True, pad=True)
+        return Strip((gutter + marks + body).render_segments(base), width)
 
     # -- cursor ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from termnews.results import Results
+from termnews.state.store import StoryState
 
 PROGRESS_WIDTH = 20
 
@@ -65,6 +66,16 @@ def match_counter(current: int, total: int) -> Content:
     return Content(f"{total} match{'es' if total != 1 else ''} · n/N")
 
 
+def marks_content(state: StoryState) -> Content:
+    """`● unread · ★ starred · #harbour`: the open story's marks, glyphs as on its row."""
+    parts = [Content("● unread").stylize("bold") if not state.read else Content("read")]
+    if state.starred:
+        parts.append(Content("★ starred").stylize("bold"))
+    if state.tags:
+        parts.append(Content(" ".join(f"#{name}" for name in sorted(state.tags))))
+    return Content(" · ").join(parts)
+
+
 class StatusLine(Static):
     """One line under the panes; the app decides what it says."""
 
@@ -72,6 +83,7 @@ class StatusLine(Static):
         super().__init__(Content(""), id=id, markup=False)
         self._main = Content("")
         self._extra = Content("")
+        self._marks = Content("")
 
     def set_main(self, content: Content) -> None:
         """The results summary or progress (left part)."""
@@ -83,8 +95,15 @@ class StatusLine(Static):
         self._extra = content
         self._redraw()
 
+    def set_marks(self, content: Content) -> None:
+        """The open story's reading state (`● unread · ★ starred`), shown first."""
+        self._marks = content
+        self._redraw()
+
     def _redraw(self) -> None:
         content = self._main
+        if self._marks:
+            content = self._marks + Content("  ·  ") + content
         if self._extra:
             content = content + Content("  ·  ") + self._extra
         self.update(content)
