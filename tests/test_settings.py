@@ -670,3 +670,13 @@ def test_a_default_key_this_module_cannot_spell_is_kept_as_given_and_not_blamed(
     effective, problems = check_keys({}, {"odd": ("cmd+k", "F2")})
     assert effective == {"odd": ("cmd+k", "f2")}
     assert problems == []
+
+
+def test_remove_from_an_inline_array(config: Path) -> None:
+    write(config, "# compact\nsearches = [{name = 'A', query = 'a'}, {name = 'B', query = 'b'}]\n")
+    assert remove_search("A") is True
+    assert config.read_text(encoding="utf-8") == (
+        "# compact\nsearches = [{name = 'B', query = 'b'}]\n"
+    )
+    assert remove_search("B") is True
+    assert config.read_text(encoding="utf-8") == "# compact\n"

@@ -37,7 +37,8 @@ def append_entry(
     entry.add("name", name)
     entry.add("query", query)
     if searches is None:
-        if tomlkit.dumps(document).strip() and not tomlkit.dumps(document).endswith("\n\n"):
+        text = tomlkit.dumps(document)
+        if text.strip() and not text.endswith("\n\n"):
             entry.trivia.indent = "\n"  # a blank line before the new [[searches]] header
         searches = tomlkit.aot()
         document.append(table, searches)
@@ -55,8 +56,10 @@ def remove_entries(
 ) -> None:
     """Remove the entries at `doomed`, keeping the material between entries in its place."""
     for index in sorted(doomed, reverse=True):
-        entry = searches[index]
-        between = _take_between(entry) if isinstance(entry, Table) else []
+        if isinstance(searches, Array):  # inline tables: nothing but the entry to take out
+            del searches[index]
+            continue
+        between = _take_between(searches[index])
         del searches[index]
         if index < len(searches):
             # A comment above the next entry's header is about that entry: keep it there.
