@@ -51,6 +51,8 @@ class Ledger:
     shared_tagged: set[str] = field(default_factory=set)
     writes: int = 0
     seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    open_ms: float = 0.0
     wrong_counts: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -64,13 +66,21 @@ class Ledger:
             "shared_tagged": sorted(self.shared_tagged),
             "writes": self.writes,
             "seconds": self.seconds,
+            "latencies_ms": self.latencies_ms,
+            "open_ms": self.open_ms,
             "wrong_counts": self.wrong_counts,
             "error": self.error,
         }
 
 
-def work(db: Path, worker: str, seconds: float, start_at: float, seed: int) -> Ledger:
-    """Change marks on `db` for `seconds`, starting at the wall-clock time `start_at`."""
+def work(
+    db: Path, worker: str, seconds: float, start_at: float, seed: int, pause_ms: float = 0.0
+) -> Ledger:
+    """Change marks on `db` for `seconds`, starting at the wall-clock time `start_at`.
+
+    With `pause_ms`, it waits up to that long between writes, as a person at a browser does;
+    without, it writes back to back, as a shell loop does.
+    """
     ledger = Ledger(worker)
     chooser = random.Random(seed)
     own_tag = f"by-{worker}"
@@ -78,9 +88,11 @@ def work(db: Path, worker: str, seconds: float, start_at: float, seed: int) -> L
     began = time.monotonic()
     try:
         with StateStore(db) as store:  # every worker may be the one that creates the file
+            ledger.open_ms = (time.monotonic() - began) * 1000
             mine: list[str] = []
             while time.monotonic() - began < seconds:
                 ledger.writes += 1
+                write_began = time.monotonic()
                 step = chooser.random()
                 if step < 0.3 or not mine:
                     story = identity_for(worker, len(mine))
@@ -115,6 +127,9 @@ def work(db: Path, worker: str, seconds: float, start_at: float, seed: int) -> L
                     wanted = 0 if story in ledger.shared_tagged else 1
                     expect(ledger, "shared tag", store.add_tag([story], own_tag), wanted)
                     ledger.shared_tagged.add(story)
+                ledger.latencies_ms.append((time.monotonic() - write_began) * 1000)
+                if pause_ms:
+                    time.sleep(chooser.uniform(0, pause_ms) / 1000)
                 if chooser.random() < 0.2:
                     check_own_view(ledger, store, chooser.choice(mine))
     except Exception:
@@ -168,8 +183,25 @@ def lost_writes(db: Path, ledgers: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def run(db: Path, workers: int = 3, seconds: float = 3.0) -> dict[str, Any]:
-    """Start `workers` processes on `db` at once; their ledgers, figures and any problems."""
+def latency_figures(latencies_ms: list[float]) -> dict[str, float]:
+    """How long one write took, waiting for the others included: median, p99, slowest."""
+    if not latencies_ms:
+        return {}
+    ordered = sorted(latencies_ms)
+    return {
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "p99_ms": round(ordered[min(len(ordered) - 1, len(ordered) * 99 // 100)], 1),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
+def run(
+    db: Path, workers: int = 3, seconds: float = 3.0, browser_pause_ms: float = 0.0
+) -> dict[str, Any]:
+    """Start `workers` processes on `db` at once; their ledgers, figures and any problems.
+
+    With `browser_pause_ms`, every worker but the last pauses between writes like a browser.
+    """
     start_at = time.time() + 1.5  # after every interpreter has imported termnews
     children = [
         subprocess.Popen(
@@ -186,6 +218,8 @@ def run(db: Path, workers: int = 3, seconds: float = 3.0) -> dict[str, Any]:
                 str(start_at),
                 "--seed",
                 str(n),
+                "--pause-ms",
+                str(browser_pause_ms if n < workers - 1 else 0.0),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -212,6 +246,8 @@ def run(db: Path, workers: int = 3, seconds: float = 3.0) -> dict[str, Any]:
                 "writes": ledger["writes"],
                 "seconds": round(ledger["seconds"], 2),
                 "writes_per_s": round(ledger["writes"] / max(ledger["seconds"], 1e-9), 1),
+                "open_ms": round(ledger["open_ms"], 1),
+                **latency_figures(ledger["latencies_ms"]),
             }
             for ledger in ledgers
         ],
@@ -228,14 +264,22 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--start-at", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--pause-ms", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--browser-pause-ms",
+        type=float,
+        default=0.0,
+        help="all workers but the last wait up to this long between writes (default: none)",
+    )
     args = parser.parse_args()
     if args.worker:
-        ledger = work(args.db, args.worker, args.seconds, args.start_at, args.seed)
+        ledger = work(args.db, args.worker, args.seconds, args.start_at, args.seed, args.pause_ms)
         print(json.dumps(ledger.to_json()))
         return
     with tempfile.TemporaryDirectory(prefix="termnews-state-stress-") as folder:
         db = args.db or Path(folder) / "state.db"
-        print(json.dumps(run(db, args.workers, args.seconds), indent=2))
+        outcome = run(db, args.workers, args.seconds, args.browser_pause_ms)
+        print(json.dumps(outcome, indent=2))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Readers take a `Snapshot`, re-read only when someone (this process or another) c
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 import sqlite3
 import threading
@@ -40,6 +41,13 @@ APPLICATION_ID = 0x746E7773
 BUSY_TIMEOUT_MS = 5_000
 #: How long a write keeps retrying in all before it gives up with a clear message.
 WRITE_PATIENCE_S = 60.0
+#: How long a waiting write sleeps between looks for the write lock (a random span, so two
+#: waiters do not look in step). SQLite's own busy wait backs off to long sleeps, and a writer
+#: committing back to back (a shell loop) leaves only short gaps between its transactions, so
+#: a browser's one mark could wait through many of its commits; short looks find the gaps.
+LOCK_POLL_S = (0.0005, 0.002)
+#: How long SQLite's own busy wait may try first (its first looks come quickly).
+LOCK_FIRST_WAIT_MS = 10
 
 T = TypeVar("T")
 
@@ -319,7 +327,7 @@ class StateStore:
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             if not backup.exists():
                 shutil.copy2(self.path, backup)
-        self._retrying(lambda: conn.execute("BEGIN IMMEDIATE"))
+        self._retrying(lambda: self._begin_immediate(conn), poll=True)
         try:
             current = conn.execute("PRAGMA user_version").fetchone()[0]  # another may have won
             for step in range(current + 1, SCHEMA_VERSION + 1):
@@ -335,8 +343,12 @@ class StateStore:
 
     # -- plumbing --------------------------------------------------------------------------------
 
-    def _retrying(self, action: Callable[[], T]) -> T:
-        """`action`, tried again while another process holds the write lock."""
+    def _retrying(self, action: Callable[[], T], *, poll: bool = False) -> T:
+        """`action`, tried again while another process holds the write lock.
+
+        `poll`: `action` gives up soon when the lock is held (`_begin_immediate`), and is
+        tried again after `LOCK_POLL_S` rather than after a growing delay.
+        """
         deadline = time.monotonic() + WRITE_PATIENCE_S
         delay = 0.01
         while True:
@@ -350,7 +362,7 @@ class StateStore:
                         f"the reading state at {self.path} stayed busy for "
                         f"{WRITE_PATIENCE_S:.0f} s (another termnews is writing); try again"
                     ) from error
-                time.sleep(delay)
+                time.sleep(random.uniform(*LOCK_POLL_S) if poll else delay)
                 delay = min(delay * 2, 0.2)
 
     def _write(self, change: Callable[[sqlite3.Connection], int]) -> int:
@@ -362,7 +374,7 @@ class StateStore:
             conn = self._conn
 
             def attempt() -> int:
-                conn.execute("BEGIN IMMEDIATE")
+                self._begin_immediate(conn)
                 try:
                     counted = change(conn)
                     conn.execute("COMMIT")
@@ -373,11 +385,20 @@ class StateStore:
                 return counted
 
             try:
-                counted = self._retrying(attempt)
+                counted = self._retrying(attempt, poll=True)
             except sqlite3.Error as error:
                 raise StateError(f"could not save to the reading state: {error}") from error
             self._local_writes += 1
             return counted
+
+    @staticmethod
+    def _begin_immediate(conn: sqlite3.Connection) -> None:
+        """Take the write lock, or fail soon (`SQLITE_BUSY`) for `_retrying` to poll again."""
+        conn.execute(f"PRAGMA busy_timeout = {LOCK_FIRST_WAIT_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         with self._lock:
