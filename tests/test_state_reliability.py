@@ -353,3 +353,21 @@ def test_a_write_retried_after_a_busy_commit_is_done_and_counted_once(tmp_path: 
         assert (report.read, report.starred, report.tags) == (0, 1, 2)
         store._conn = real
         assert store.state_of("a" * 32).starred and store.tag_counts() == {"ferry": 1, "tram": 1}
+
+
+@pytest.mark.parametrize("where", ["a folder", "under a file"])
+def test_a_path_that_cannot_hold_a_database_falls_back_with_its_name(
+    tmp_path: Path, where: str
+) -> None:
+    if where == "a folder":
+        db = tmp_path / "state.db"
+        db.mkdir()
+    else:
+        (tmp_path / "data").write_text("not a folder")
+        db = tmp_path / "data" / "state.db"
+    with pytest.raises(StateUnavailableError, match=str(db)):
+        StateStore(db)
+    store = StateStore.open_or_fallback(db)
+    assert store.read_only and str(db) in str(store.problem)
+    with pytest.raises(StateReadOnlyError, match=str(db)):
+        store.add_tag(["a" * 32], "ferry")
