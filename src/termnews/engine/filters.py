@@ -177,24 +177,47 @@ def _bound(q: Any, filters: FilterResolver) -> Any:
     return q.apply(lambda child: _bound(child, filters))
 
 
-class _NoScore:
-    """A scorer for `ListMatcher` that scores 0: a filter narrows, it does not rank."""
+#: What a filter's story scores under Whoosh. Not 0: Whoosh's array union counts a story as
+#: matched only when its summed score is above zero. Far too small to reorder any scores.
+FILTER_SCORE = 1e-9
+
+
+class _FilterScore:
+    """A scorer for `ListMatcher`: a filter narrows the matches, it does not rank them."""
 
     def score(self, _matcher: Any) -> float:
-        return 0.0
+        return FILTER_SCORE
 
     def supports_block_quality(self) -> bool:
         return False
 
     def block_quality(self, _matcher: Any) -> float:
-        return 0.0
+        return FILTER_SCORE
 
 
-_NO_SCORE = _NoScore()
+_FILTER_SCORER = _FilterScore()
+
+
+class _DocnumMatcher(ListMatcher):  # type: ignore[misc]
+    """A `ListMatcher` that still answers `id()` once exhausted.
+
+    Whoosh's AndNotMatcher asks its positive side for `id()` right after a `skip_to` that
+    may have run it out (`(x -y)` where x is a filter); its own posting matchers answer
+    with their last posting, a plain ListMatcher raises IndexError.
+    """
+
+    def __init__(self, ids: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(ids, *args, **kwargs)
+        self.docnums = ids
+
+    def id(self) -> int:
+        if self.is_active():
+            return int(super().id())
+        return int(self.docnums[-1]) if len(self.docnums) else 0
 
 
 class DocnumsQuery(wq.Query):  # type: ignore[misc]
-    """Matches a fixed set of (top-level) docnums, scoring nothing.
+    """Matches a fixed set of (top-level) docnums, scoring next to nothing (`FILTER_SCORE`).
 
     Whoosh asks each segment's searcher for a matcher, in that segment's own numbering;
     the segment's offset among its parent's leaves translates.
@@ -225,7 +248,7 @@ class DocnumsQuery(wq.Query):  # type: ignore[misc]
         low = bisect_left(self.docnums, offset)
         high = bisect_left(self.docnums, offset + size)
         local = array("I", (d - offset for d in self.docnums[low:high]))
-        return ListMatcher(local, scorer=_NO_SCORE)
+        return _DocnumMatcher(local, scorer=_FILTER_SCORER)
 
 
 def _offset_of(searcher: Any) -> int:

@@ -45,6 +45,7 @@ from termnews.engine.query.form import (
     Not,
     Nothing,
     Or,
+    holds_filter,
 )
 from termnews.engine.query.language import (
     FIELD_NAMES,
@@ -314,7 +315,10 @@ class Searcher:
         The exact total and the date orders come from set algebra (`DocSets`); relevance
         scores the match set over cached posting arrays (`ranking`), and later pages are
         scored on demand by `hits`. All of them read the query's form; Whoosh gets the
-        parsed query itself when the form holds a part only it can match or score.
+        parsed query itself when the form holds a part only it can match or score. With a
+        state filter in it, the match set still comes from `DocSets` (Whoosh gets the
+        filter's docnums to score with, `filters.bind`): Whoosh's matchers lose stories in
+        some nested NOT shapes, and a state filter must never change a total.
         """
         q = parsed.form
         if isinstance(q, Nothing):
@@ -323,9 +327,8 @@ class Searcher:
         if isinstance(q, Every) and q.field is None:
             order = docsets.everything(newest=sort is not SortOrder.OLDEST)
             return _Ranked(order, {}, len(order))
-        if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q):
-            query = bind(parsed.query, self._gen.filters)  # a filter's docnums, for Whoosh
-            found = self._gen.searcher.search(query, limit=None)
+        if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q) and not holds_filter(q):
+            found = self._gen.searcher.search(parsed.query, limit=None)
             ranked = found.top_n
             return _Ranked([d for _s, d in ranked], {d: float(s) for s, d in ranked}, len(ranked))
         matches = docsets.matches(q)
@@ -356,6 +359,11 @@ class Searcher:
                 bind(q, self._gen.filters), limit=min(want, len(matches)), filter=allow
             )
             best = [(d, float(s)) for s, d in found.top_n]
+            if len(best) < min(want, len(matches)):
+                # Whoosh's matchers lose a story in some nested NOT shapes (`NOT (a AND
+                # (b -a))`); the exact set decides what matches, so the lost ones follow.
+                scored = {d for d, _s in best}
+                best += [(d, 0.0) for d in sorted(matches) if d not in scored][: want - len(best)]
         return _Ranked([d for d, _s in best], dict(best), len(matches), q, form, matches)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:

@@ -210,6 +210,20 @@ NODE_TYPES: tuple[type, ...] = get_args(Node)
 NOTHING = Nothing()
 
 
+def holds_filter(q: Node) -> bool:
+    """Whether a state filter is anywhere in `q` (not inside an `Opaque`: none is made so)."""
+    match q:
+        case Filter():
+            return True
+        case And(children) | Or(children):
+            return any(holds_filter(child) for child in children)
+        case Not(child):
+            return holds_filter(child)
+        case AndNot(first, second) | AndMaybe(first, second):
+            return holds_filter(first) or holds_filter(second)
+    return False
+
+
 def as_form(q: Any) -> Node:
     """`q` if it is already in the form, else its translation (for callers holding Whoosh's)."""
     return q if isinstance(q, NODE_TYPES) else translate(q)

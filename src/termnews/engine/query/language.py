@@ -30,6 +30,7 @@ from whoosh.qparser import (
     MultifieldParser,
     PhrasePlugin,
     PlusMinusPlugin,
+    syntax,
 )
 from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.plugins import FieldAliasPlugin
@@ -186,12 +187,35 @@ class _GapPhrasePlugin(PhrasePlugin):
         return [(self.PhraseTagger(self.expr), 0)]
 
 
+class _NestedPlusMinusPlugin(PlusMinusPlugin):
+    """`+` and `-` inside parentheses too.
+
+    Whoosh sorts only the top level into required, optional and banned parts; inside a
+    group the `-` marker was dropped, so `(tag:x -is:read) OR falcon` searched for
+    `tag:x is:read`. Groups holding a `+` or `-` are sorted the same way first.
+    """
+
+    def do_plusminus(self, parser: Any, group: Any) -> Any:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode) and _holds_sign(node):
+                group[i] = self.do_plusminus(parser, node)
+        return super().do_plusminus(parser, group)
+
+
+def _holds_sign(group: Any) -> bool:
+    signs = (PlusMinusPlugin.Plus, PlusMinusPlugin.Minus)
+    return any(
+        isinstance(node, signs) or (isinstance(node, syntax.GroupNode) and _holds_sign(node))
+        for node in group
+    )
+
+
 def make_parser(schema: Any) -> MultifieldParser:
     """One parser per searcher: building it (plugins, taggers) costs more than a parse."""
     parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
     parser.remove_plugin_class(PhrasePlugin)
     parser.add_plugin(_GapPhrasePlugin())
-    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(_NestedPlusMinusPlugin())
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin({"authors": ["author", "by"], "dateline": ["in"]}))
     return parser
@@ -416,7 +440,7 @@ def _quoted(text: str, at: int) -> bool:
     return text[:at].count('"') % 2 == 1
 
 
-#: What Whoosh's parser raises on the odd inputs it cannot read (`0(-)`, `(a'-)b`): its own
+#: What Whoosh's parser raises on the odd inputs it cannot read (`NOT AND x`): its own
 #: error, or a builtin one from a parse step that assumed a shape the text does not have.
 _PARSER_FAILURES = (
     QueryParserError,
