@@ -220,6 +220,7 @@ def test_mark_with_index_dir_and_without_any_index(tmp_path: Path, index_dir: Pa
     assert missing.returncode == 2
     assert "no index yet; run `termnews index ARCHIVE` first" in missing.stderr
     assert "Traceback" not in missing.stderr
+    assert not (data_dir(environment) / "state.db").exists()  # failed before opening it
 
     out = ok("mark", "read", "harbour", "--index-dir", str(index_dir), env=environment)
     assert out.startswith("3 stories match")
@@ -456,29 +457,31 @@ def test_import_merges_and_never_loses_a_mark(env: dict[str, str], tmp_path: Pat
 IDENTITY = "0123456789abcdef0123456789abcdef"
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (f'{{"identity": "{IDENTITY}", "read": true}}\nnot json\n', "line 2:"),
-        ('{"identity": "short"}\n', "line 1: 'identity' must be 32 lowercase hex digits"),
-        (f'{{"identity": "{IDENTITY}", "read": "yes"}}\n', "line 1: 'read' must be true or false"),
-        ("\n[1, 2]\n", "line 2: expected a JSON object"),
-        (f'{{"identity": "{IDENTITY}", "tags": ["two words"]}}\n', "line 1: 'two words'"),
-    ],
-)
-def test_a_bad_import_file_names_the_line_and_writes_nothing(
-    env: dict[str, str], tmp_path: Path, content: str, message: str
+#: A bad line, and what the message says about it. Each follows a good line in its file, so a
+#: partial import would show in the next export.
+BAD_LINES = [
+    ("not json", "line 2:"),
+    ('{"identity": "short"}', "line 2: 'identity' must be 32 lowercase hex digits"),
+    (f'{{"identity": "{IDENTITY}", "read": "yes"}}', "line 2: 'read' must be true or false"),
+    ("[1, 2]", "line 2: expected a JSON object"),
+    (f'{{"identity": "{IDENTITY}", "tags": ["two words"]}}', "line 2: 'two words'"),
+]
+
+
+def test_a_bad_import_file_names_the_line_and_imports_nothing(
+    env: dict[str, str], tmp_path: Path
 ) -> None:
     ok("mark", "read", "harbour", env=env)
     before = ok("state", "export", env=env)
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(content, encoding="utf-8")
+    good = json.dumps({"identity": IDENTITY, "starred": True, "tags": ["quiet"]})
 
-    result = run_termnews("state", "import", str(bad), env=env)
-
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"termnews: {bad}, ") and message in result.stderr
-    assert "Traceback" not in result.stderr
+    for number, (line, message) in enumerate(BAD_LINES):
+        bad = tmp_path / f"bad-{number}.jsonl"
+        bad.write_text(f"{good}\n{line}\n", encoding="utf-8")
+        result = run_termnews("state", "import", str(bad), env=env)
+        assert result.returncode == 2, line
+        assert result.stderr.startswith(f"termnews: {bad}, ") and message in result.stderr
+        assert "Traceback" not in result.stderr
     assert ok("state", "export", env=env) == before
 
 

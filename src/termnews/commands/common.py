@@ -70,13 +70,20 @@ def open_state_for_writing() -> StateStore:
 
 
 @contextmanager
-def searcher_with_state(args: argparse.Namespace, state: StateStore) -> Iterator[Searcher]:
-    """The Searcher of the index `args` name, seeing `state` (for `is:` and `tag:`)."""
+def searcher_with_state(
+    args: argparse.Namespace, *, writing: bool
+) -> Iterator[tuple[Searcher, StateStore]]:
+    """The Searcher of the index `args` name, seeing the reading state (for `is:`, `tag:`).
+
+    The index is found first, so a command run with no index fails before it opens, and
+    perhaps creates, the reading state.
+    """
     from termnews.engine.searcher import Searcher
 
     index_dir = require_index(args)
-    with Searcher(index_dir, state=state) as searcher:
-        yield searcher
+    opened = open_state_for_writing() if writing else open_state_for_reading()
+    with opened as state, Searcher(index_dir, state=state) as searcher:
+        yield searcher, state
 
 
 def run_query(searcher: Searcher, query: str) -> Results:
@@ -158,7 +165,7 @@ def change_matches(
     was already true of the others (`already were`).
     """
     query = query_of(args)
-    with open_state_for_writing() as state, searcher_with_state(args, state) as searcher:
+    with searcher_with_state(args, writing=True) as (searcher, state):
         results = run_query(searcher, query)
         identities = searcher.identities(results) if results.total else []
         changed = change(state, identities) if identities else 0

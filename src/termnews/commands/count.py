@@ -50,7 +50,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from termnews.commands.common import (
         load_settings_noting_problems,
-        open_state_for_reading,
         searcher_with_state,
     )
 
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if not wanted:
             print(NO_SAVED_SEARCHES, file=sys.stderr)
             return 0
-    with open_state_for_reading() as state, searcher_with_state(args, state) as searcher:
+    with searcher_with_state(args, writing=False) as (searcher, _state):
         counts = count_all(searcher, wanted)
     print_counts(counts, as_json=args.json)
     return 0

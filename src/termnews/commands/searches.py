@@ -74,7 +74,6 @@ def _list(args: argparse.Namespace) -> int:
     from termnews.commands.common import (
         load_settings_noting_problems,
         note,
-        open_state_for_reading,
         searcher_with_state,
     )
     from termnews.commands.count import NO_SAVED_SEARCHES, Count, count_all, print_counts
@@ -86,7 +85,7 @@ def _list(args: argparse.Namespace) -> int:
         print(NO_SAVED_SEARCHES, file=sys.stderr)
         return 0
     try:
-        with open_state_for_reading() as state, searcher_with_state(args, state) as searcher:
+        with searcher_with_state(args, writing=False) as (searcher, _state):
             counts = count_all(searcher, wanted)
     except IndexUnusableError as error:
         note(f"{error} (the searches are listed without counts)")

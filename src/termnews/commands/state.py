@@ -136,13 +136,12 @@ def _import_lines(name: str, source: str) -> list[str]:
 
 def _prune(args: argparse.Namespace) -> int:
     from termnews.commands.common import (
-        open_state_for_writing,
         plural,
         print_json,
         searcher_with_state,
     )
 
-    with open_state_for_writing() as state, searcher_with_state(args, state) as searcher:
+    with searcher_with_state(args, writing=True) as (searcher, state):
         present = searcher.all_identities()
         marked = {record.identity for record in state.records()}
         doomed = len(marked - present)
