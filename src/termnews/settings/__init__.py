@@ -27,11 +27,27 @@ cannot parse. Key names are explained in `termnews.settings.keys`.
 Nothing here imports Textual, Whoosh or the engine: the CLI reads this file too.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from termnews.settings.keys import KeyNameError, check_keys, normalize_key, normalize_keys
 from termnews.settings.location import CONFIG_ENV, ConfigFileError, config_path
 from termnews.settings.model import SavedSearch, Settings
 from termnews.settings.reading import load_settings
-from termnews.settings.saving import remove_search, save_search
+
+if TYPE_CHECKING:
+    from termnews.settings.saving import remove_search, save_search
+
+_SAVING = ("remove_search", "save_search")
+
+
+def __getattr__(name: str) -> Any:
+    """Load the writer (and tomlkit) only when a search is saved or removed, not at startup."""
+    if name in _SAVING:
+        from termnews.settings import saving
+
+        return getattr(saving, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CONFIG_ENV",

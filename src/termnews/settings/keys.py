@@ -19,7 +19,6 @@ replacements Textual makes.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -186,6 +185,8 @@ def _default_keys(keys: Sequence[str]) -> tuple[str, ...]:
 
 
 def _unknown_action(action: str, defaults: Mapping[str, Sequence[str]]) -> str:
+    import difflib  # only when there is a problem to hint at
+
     close = difflib.get_close_matches(action, list(defaults), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"keys: there is no action {action!r}{hint}; its keys are ignored"

@@ -8,7 +8,6 @@ file and the entry while the rest is still used.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -130,5 +129,7 @@ def _kind(value: Any) -> str:
 
 
 def _did_you_mean(name: str, known: tuple[str, ...]) -> str:
+    import difflib  # only when there is a problem to hint at
+
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
