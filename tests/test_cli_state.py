@@ -536,7 +536,6 @@ def test_prune_forgets_only_stories_gone_from_the_index_and_only_when_asked(
     (archive / "harbour-crane.txt").unlink()
     (archive / "grain.txt").unlink()
     ok("index", str(archive), env=environment)
-    ok("index", str(archive), env=environment)
 
     dry = ok("state", "prune", "--dry-run", env=environment)
     assert dry.strip() == (

@@ -78,12 +78,13 @@ def searcher_with_state(
     The index is found first, so a command run with no index fails before it opens, and
     perhaps creates, the reading state.
     """
-    from termnews.engine.searcher import Searcher
-
     index_dir = require_index(args)
-    opened = open_state_for_writing() if writing else open_state_for_reading()
-    with opened as state, Searcher(index_dir, state=state) as searcher:
-        yield searcher, state
+    with open_state_for_writing() if writing else open_state_for_reading() as state:
+        # Imported only now: a refused state fails fast, without loading Whoosh.
+        from termnews.engine.searcher import Searcher
+
+        with Searcher(index_dir, state=state) as searcher:
+            yield searcher, state
 
 
 def run_query(searcher: Searcher, query: str) -> Results:
