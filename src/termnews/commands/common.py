@@ -163,7 +163,7 @@ def change_matches(
     """Apply `change` to every story `args` matches (all of them, not a page), and report.
 
     `done` says what happened to the stories that changed (`marked read`); `unchanged` what
-    was already true of the others (`already were`).
+    was already true of the others, with `{was}` for the verb (`already {was}`).
     """
     query = query_of(args)
     with searcher_with_state(args, writing=True) as (searcher, state):
