@@ -14,6 +14,13 @@ Prints one JSON object (and, without --json, a readable table on stderr):
   measured in a fresh process that only searches, as the browser would: open, first query,
   then numpy loaded (`numpy_load_ms`) as the browser does in its first pause, then the timed
   queries (each type cycles through its set for `--queries` runs);
+- `state_*`: the `state` queries (other types' queries with a reading-state filter added)
+  against a state database in a temporary folder where `STATE_SHARES` of the stories are
+  read, starred and tagged (seeded); `state_base_p95_ms` is the same queries without the
+  filter, timed alternately with them, `state_added_p95_ms` the difference of the two p95s
+  and `state_added_paired_p95_ms` the p95 of each query's own difference;
+  `state_first_ms` the first filtered query (it reads the identity column) and
+  `state_after_mark_ms` a filtered query right after a mark (the snapshot is read again);
 - `queries` ({type: [query, ...]}), `query_details` and `missing`: the query set itself.
 
 Queries are drawn from the index just built (`bench_queries.py`): its own words, phrases,
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -50,6 +58,10 @@ WRITER = {"procs": 2, "limitmb": 256, "multisegment": True, "compound": False}
 ROUNDS = 60
 #: Baseline-then-build pairs measured; the build ratio is the median of the pairs' ratios.
 BUILD_ROUNDS = 3
+#: The share of stories the state benchmark marks read, starred and tagged.
+STATE_SHARES = {"read": 0.20, "starred": 0.02, "tagged": 0.05}
+#: Marks made one at a time to time the first filtered query after each.
+MARKS_TIMED = 5
 
 
 # -- building ----------------------------------------------------------------------------
@@ -202,6 +214,66 @@ def _timed(searcher: Any, kind: str, text: str) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, results
 
 
+def marked_state(searcher: Any, folder: Path, seed: int) -> Any:
+    """A state database in `folder` with `STATE_SHARES` of the index's stories marked."""
+    from termnews.state.store import StateStore
+
+    identities = sorted(searcher.all_identities())
+    rng = random.Random(seed)
+
+    def share(name: str) -> list[str]:
+        return rng.sample(identities, round(len(identities) * STATE_SHARES[name]))
+
+    store = StateStore(folder / "state.db")
+    store.set_read(share("read"), True)
+    store.set_starred(share("starred"), True)
+    store.add_tag(share("tagged"), bench_queries.BENCH_TAG)
+    return store
+
+
+def state_figures(searcher: Any, items: list[str], rounds: int) -> dict[str, Any]:
+    """The `state` queries and the same queries without their filter, timed alternately.
+
+    Alternating keeps a busy machine's slow minutes out of the difference between the two.
+    """
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="termnews-bench-state-") as tmp:
+        store = marked_state(searcher, Path(tmp), bench_queries.DEFAULT_SEED)
+        searcher.attach_state(store)
+        elapsed, _results = _timed(searcher, "state", items[0])
+        figures["state_first_ms"] = round(elapsed, 2)
+        filtered, plain = [], []
+        totals: dict[str, int] = {}
+        for i in range(rounds):
+            text = items[i % len(items)]
+            base_ms, _base = _timed(searcher, "state", bench_queries.without_state_filter(text))
+            elapsed, results = _timed(searcher, "state", text)
+            plain.append(base_ms)
+            filtered.append(elapsed)
+            totals[text] = results.total
+        identity = sorted(searcher.all_identities())[0]
+        after_mark = []
+        for i in range(MARKS_TIMED):
+            store.set_read([identity], i % 2 == 0)
+            elapsed, _results = _timed(searcher, "state", items[i % len(items)])
+            after_mark.append(elapsed)
+        searcher.attach_state(None)
+        store.close()
+    figures["state_p50_ms"], figures["state_p95_ms"] = _percentiles(filtered)
+    figures["state_base_p50_ms"], figures["state_base_p95_ms"] = _percentiles(plain)
+    figures["state_added_p95_ms"] = round(figures["state_p95_ms"] - figures["state_base_p95_ms"], 2)
+    # Per query: the filtered run less its unfiltered twin (fewer matches can make it faster).
+    _p50, figures["state_added_paired_p95_ms"] = _percentiles(
+        [with_filter - without for with_filter, without in zip(filtered, plain, strict=True)]
+    )
+    figures["state_mean_hits"] = round(statistics.mean(totals.values()), 1)
+    figures["state_after_mark_ms"] = round(statistics.median(after_mark), 2)
+    figures["state_marked"] = {
+        name: round(share * len(searcher.all_identities())) for name, share in STATE_SHARES.items()
+    }
+    return figures
+
+
 def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
     """Runs in its own process: open, first query, every query type, then RSS."""
     import psutil
@@ -228,6 +300,9 @@ def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> 
         if not items:  # said in `missing`; no figure rather than a figure of nothing
             figures[f"{kind}_p50_ms"] = figures[f"{kind}_p95_ms"] = None
             figures[f"{kind}_mean_hits"] = None
+            continue
+        if kind == "state":
+            figures.update(state_figures(searcher, items, rounds))
             continue
         samples = []
         totals: dict[str, int] = {}
@@ -312,6 +387,13 @@ def table(figures: dict[str, Any]) -> str:
         lines.append(
             f"{kind:14} {n:>4} {figures[f'{kind}_mean_hits']:>10} "
             f"{figures[f'{kind}_p50_ms']:>8} {figures[f'{kind}_p95_ms']:>8}"
+        )
+    if "state_added_p95_ms" in figures:
+        lines.append(
+            f"state filter adds {figures['state_added_p95_ms']} ms at p95 "
+            f"(without it: p95 {figures['state_base_p95_ms']} ms); first filtered query "
+            f"{figures['state_first_ms']} ms, one right after a mark "
+            f"{figures['state_after_mark_ms']} ms"
         )
     if "nohit_suggested" in figures:
         lines.append(f"nohit queries given a suggestion: {figures['nohit_suggested']}")

@@ -12,7 +12,10 @@ path. Here every query type is drawn, after the build, from the index itself:
 - `date_range`: `date:[a to b]` between two dates of the archive's own date distribution;
 - `typeahead`: a word then the first 3-5 letters of another, and bare prefixes;
 - `nohit`: real words with one letter dropped, doubled, swapped or replaced (never the first,
-  which spelling suggestions keep), each checked to find nothing as typed.
+  which spelling suggestions keep), each checked to find nothing as typed;
+- `state`: queries of the term, and2, phrase, field and date_range sets in turn, each with a
+  reading-state filter added (`STATE_FILTERS` in turn); `without_state_filter` gives back the
+  query it was made from, which the benchmark times alongside to report what the filter adds.
 
 Nothing depends on document numbers, which differ between two builds of one archive (worker
 processes take batches in whatever order they finish): stories are sampled by their path,
@@ -45,7 +48,14 @@ QUERY_TYPES = (
     "typeahead",
     "snippets20",
     "nohit",
+    "state",
 )
+#: The tag the state benchmark puts on some stories.
+BENCH_TAG = "bench-tag"
+#: Added in turn to the `state` queries.
+STATE_FILTERS = ("is:unread", "is:starred", f"tag:{BENCH_TAG}", "NOT is:read")
+#: The query types a `state` query is made from, in turn.
+STATE_BASES = ("term", "and2", "phrase", "field", "date_range")
 #: Term-frequency levels as (first, last) fractions of the terms ranked by document frequency.
 LEVELS = {"high": (0.0, 0.02), "mid": (0.10, 0.30), "low": (0.50, 1.0)}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -324,6 +334,22 @@ def misspell(word: str, rng: random.Random) -> str:
     return word[:i] + other + word[i + 1 :]
 
 
+def with_state_filters(queries: dict[str, list[str]], count: int) -> list[str]:
+    """`count` queries of the `STATE_BASES` sets in turn, each with a filter added."""
+    bases = [item for row in _zip_longest(*(queries[k] for k in STATE_BASES)) for item in row]
+    return [
+        f"{base} {STATE_FILTERS[i % len(STATE_FILTERS)]}" for i, base in enumerate(bases[:count])
+    ]
+
+
+def without_state_filter(query: str) -> str:
+    """The query a `state` query was made from."""
+    for added in STATE_FILTERS:
+        if query.endswith(f" {added}"):
+            return query[: -len(added) - 1]
+    return query
+
+
 def _add_new(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
@@ -387,6 +413,7 @@ def draw(index_dir: Path, seed: int = DEFAULT_SEED, per_type: int = PER_TYPE) ->
                 per_type, lambda text: searcher.search(text, limit=0).total == 0
             ),
         }
+        queries["state"] = with_state_filters(queries, per_type)
         details = {
             "seed": seed,
             "drawn_from": "index",

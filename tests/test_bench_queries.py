@@ -208,3 +208,13 @@ def test_the_table_says_when_a_type_has_no_queries(bq: ModuleType) -> None:
     text = bench_index.table(figures)
     assert "field             0   no queries of this kind" in text
     assert "NOTE: field: none" in text
+
+
+def test_state_queries_are_other_queries_with_a_filter_added(bq: ModuleType, drawn: object) -> None:
+    bases = {q for kind in bq.STATE_BASES for q in drawn.queries[kind]}
+    added = set()
+    for query in drawn.queries["state"]:
+        base = bq.without_state_filter(query)
+        assert base in bases and base != query
+        added.add(query[len(base) + 1 :])
+    assert added == set(bq.STATE_FILTERS)
