@@ -571,3 +571,21 @@ def test_any_combination_matches_a_brute_force_answer(
     query = render(expr)
     expected = {story.name for story in STORIES if evaluate(expr, story, marks)}
     assert found(with_memory, query, sort) == expected, query
+
+
+def test_pages_after_a_mark_keep_the_list_the_search_made(
+    marked: tuple[Searcher, Marks], store: StateStore, identity_of: dict[str, str]
+) -> None:
+    """Marking stories read while scrolling `... NOT is:read` must not reorder the pages."""
+    searcher, marks = marked
+    query = "(meadow OR quarry OR harbour) NOT is:read"
+    results = searcher.search(query, limit=2)
+    first = [Path(hit.path).stem for hit in results.hits]
+    store.set_read([identity_of[name] for name in first], True)
+    names = all_names(searcher, results)
+    assert names[:2] == first
+    assert len(names) == len(set(names)) == results.total
+    assert set(names) == _expect(
+        marks, lambda s, m: bool({"meadow", "quarry", "harbour"} & s.words) and s.name not in m.read
+    )
+    assert not set(first) & found(searcher, query)  # a new search sees the marks

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from whoosh import query as wq
@@ -62,6 +63,7 @@ class StateFilters:
         self._docnums_of: dict[str, tuple[int, ...]] | None = None
         self._resolved: dict[tuple[str, str], frozenset[int]] = {}
         self._version: Hashable = None
+        self._pinned: dict[tuple[str, str], frozenset[int]] | None = None
 
     def attach(self, state: StateView | None) -> None:
         """Answer from `state` from now on (None: no marks at all)."""
@@ -116,7 +118,32 @@ class StateFilters:
 
     # -- resolving -----------------------------------------------------------------------
 
+    @contextmanager
+    def pinned(self, answers: dict[tuple[str, str], frozenset[int]]) -> Iterator[None]:
+        """Within: a filter in `answers` is answered from there, any other resolved and added.
+
+        A result list keeps the answers its search used, and its later pages are ranked
+        with them: marking a story read while scrolling `council NOT is:read` must not
+        reorder the pages already shown.
+        """
+        outer, self._pinned = self._pinned, answers
+        try:
+            yield
+        finally:
+            self._pinned = outer
+
     def stories(self, name: str, value: str) -> frozenset[int]:
+        """The live docnums `name:value` selects, as of the state's current snapshot (or as
+        pinned, see `pinned`)."""
+        pinned = self._pinned
+        if pinned is None:
+            return self._current(name, value)
+        found = pinned.get((name, value))
+        if found is None:
+            found = pinned[name, value] = self._current(name, value)
+        return found
+
+    def _current(self, name: str, value: str) -> frozenset[int]:
         """The live docnums `name:value` selects, as of the state's current snapshot.
 
         Without a state view no story is marked: `is:unread` is every story, the others

@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -133,6 +133,9 @@ class _Paging:
     generation: int
     parsed: ParsedQuery
     ranked: _Ranked
+    filters: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    """The state filters' docnums as the search saw them: later pages are ranked with these
+    (`StateFilters.pinned`), so a mark made meanwhile does not reorder the list."""
 
     @property
     def docnums(self) -> list[int]:
@@ -287,17 +290,19 @@ class Searcher:
         """Parse and run `text`, completing its last word if `as_you_type`."""
         ready = _filter_ready(gen)
         completer = gen.completer if as_you_type else None
-        parsed = parse(gen.parser, text, self._now(), completer, ready)
-        ranked = self._run(parsed, _order_for(parsed, sort), want)
-        if as_you_type and not ranked.total and parsed.pending is None:
-            bare = _LAST_BARE_WORD.search(text)
-            if bare and any(word.startswith(bare.group(1).lower()) for word in _MAY_VANISH):
-                # `council by` may yet be `council by:okafor`, and `council fo` be
-                # `council for`, which the search drops: wait for the word, do not show
-                # what no story has.
-                parsed = parse(gen.parser, text, self._now(), _not_yet, ready)
-                ranked = self._run(parsed, _order_for(parsed, sort), want)
-        return _Paging(as_you_type, gen.number, parsed, ranked)
+        answers: dict[tuple[str, str], frozenset[int]] = {}
+        with gen.filters.pinned(answers):
+            parsed = parse(gen.parser, text, self._now(), completer, ready)
+            ranked = self._run(parsed, _order_for(parsed, sort), want)
+            if as_you_type and not ranked.total and parsed.pending is None:
+                bare = _LAST_BARE_WORD.search(text)
+                if bare and any(word.startswith(bare.group(1).lower()) for word in _MAY_VANISH):
+                    # `council by` may yet be `council by:okafor`, and `council fo` be
+                    # `council for`, which the search drops: wait for the word, do not show
+                    # what no story has.
+                    parsed = parse(gen.parser, text, self._now(), _not_yet, ready)
+                    ranked = self._run(parsed, _order_for(parsed, sort), want)
+        return _Paging(as_you_type, gen.number, parsed, ranked, answers)
 
     def _count(self, text: str) -> int:
         """How many stories `text` finds, searched as typed (for a suggestion's count)."""
@@ -381,17 +386,20 @@ class Searcher:
                     paging = fresh
                 else:
                     paging.generation, paging.parsed = fresh.generation, fresh.parsed
-                    paging.ranked = fresh.ranked
+                    paging.ranked, paging.filters = fresh.ranked, fresh.filters
             parsed, ranked = paging.parsed, paging.ranked
             if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
                 # A relevance page past the ones scored so far: score further, in one go.
                 ranks_itself = ranked.rank_form is None
-                more = self._top(
-                    parsed.query if ranks_itself else ranked.rank_query,
-                    parsed.form if ranks_itself else ranked.rank_form,  # type: ignore[arg-type]
-                    max(stop, 2 * len(ranked.docnums)),
-                    ranked.allow if ranked.allow is not None else gen.docsets.matches(parsed.form),
-                )
+                with gen.filters.pinned(paging.filters):
+                    more = self._top(
+                        parsed.query if ranks_itself else ranked.rank_query,
+                        parsed.form if ranks_itself else ranked.rank_form,  # type: ignore[arg-type]
+                        max(stop, 2 * len(ranked.docnums)),
+                        ranked.allow
+                        if ranked.allow is not None
+                        else gen.docsets.matches(parsed.form),
+                    )
                 ranked.docnums, ranked.scores = more.docnums, more.scores
             page = ranked.docnums[start:stop]
             return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
@@ -412,7 +420,8 @@ class Searcher:
             if ranked.total > len(order):
                 matches = ranked.allow
                 if matches is None:
-                    matches = gen.docsets.matches(paging.parsed.form)
+                    with gen.filters.pinned(paging.filters):
+                        matches = gen.docsets.matches(paging.parsed.form)
                 listed = set(order)
                 order = [*order, *sorted(d for d in matches if d not in listed)]
             return gen.filters.identities(order)
