@@ -4,7 +4,8 @@ Textual is imported inside `run` only, so every other command (and `--version`) 
 it. The last archive opened is remembered in the user state dir, so a bare `termnews` picks up
 where the person left off.
 
-The reading state is opened here and handed to the browser. A database that cannot be used
+The reading state and the config file (saved searches, keys) are opened here and handed to
+the browser. A database that cannot be used
 (damaged, or written by a newer termnews) is left untouched: the browser runs with an empty,
 read-only stand-in and says why.
 """
@@ -76,12 +77,21 @@ def run(args: argparse.Namespace) -> int:
     from termnews.tui import prepare_textual
 
     prepare_textual()  # before Textual is imported: it reads its settings once
+    from termnews.settings import load_settings
     from termnews.state.store import StateStore
     from termnews.tui.app import TermnewsApp, low_colour_terminal
 
     # 16-colour terminals (TERM=xterm, screen) get the ANSI theme, which stays legible there.
     theme = "ansi-dark" if low_colour_terminal() else None
+    settings = load_settings()  # never raises: the browser shows what is wrong with it
     with StateStore.open_or_fallback(config.state_db_path()) as state:
-        app = TermnewsApp(index_dir, archive, sync=not args.no_sync, theme=theme, state=state)
+        app = TermnewsApp(
+            index_dir,
+            archive,
+            sync=not args.no_sync,
+            theme=theme,
+            state=state,
+            settings=settings,
+        )
         app.run()
     return int(app.return_code or 0)

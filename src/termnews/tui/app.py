@@ -13,6 +13,9 @@ changes it, one small transaction on the UI thread (a millisecond or two), so qu
 dropped connection loses nothing; marking a whole result set read runs in a worker. The rows
 show marks from a `MarkView`: the snapshot the last search took, with this session's later
 changes laid over it.
+
+The person's config (`termnews.settings`) gives the saved searches and the `[keys]` table;
+what is wrong with it is said once at start, and the browser starts all the same.
 """
 
 from __future__ import annotations
@@ -43,15 +46,18 @@ from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
 from termnews.results import Hit, Results, SortOrder
+from termnews.settings import SavedSearch, Settings, config_path, load_settings
 from termnews.state.store import Snapshot, StateError, StateReadOnlyError, StateStore, StoryState
 from termnews.state.tags import TagNameError
 from termnews.tui import marks
 from termnews.tui.commands import TermnewsCommands
+from termnews.tui.keymap import KeysInEffect, MainScreen, as_binding, resolve_keys
 from termnews.tui.marks import MarkView
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.confirm import ConfirmScreen
-from termnews.tui.screens.help import HelpScreen
+from termnews.tui.screens.help import NO_KEY_LABEL, HelpScreen
 from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
+from termnews.tui.screens.saved_searches import RunSearch, SavedSearchesScreen
 from termnews.tui.story import Story, lay_out
 from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
@@ -196,6 +202,22 @@ def _action_of(binding: BindingType) -> str:
     return binding.action if isinstance(binding, Binding) else binding[1]
 
 
+def in_effect(
+    sections: list[tuple[str, list[BindingType]]], keys: KeysInEffect
+) -> list[tuple[str, list[BindingType]]]:
+    """The help's sections with the keys the person's config gave each action."""
+    shown: list[tuple[str, list[BindingType]]] = []
+    for title, bindings in sections:
+        kept: list[BindingType] = []
+        for raw in bindings:
+            binding = as_binding(raw)
+            if binding is None:
+                continue
+            kept.append(keys.binding(binding) or binding.with_key(NO_KEY_LABEL))
+        shown.append((title, kept))
+    return shown
+
+
 def _tag_edit_problem(text: str) -> str | None:
     """Why the tag prompt's line cannot be applied, or None."""
     try:
@@ -226,25 +248,42 @@ class TermnewsApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("left_square_bracket", "previous_result", "Previous story", show=False),
-        Binding("right_square_bracket", "next_result", "Next story", show=False),
-        Binding("o", "open_pager", "Pager", show=False),
-        Binding("y", "copy", "Copy", show=False),
+        # Each `id` is the action's name in the config file's [keys] table (see tui.keymap).
+        Binding("slash", "focus_search", "Search", id="focus_search"),
+        Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
+        Binding(
+            "left_square_bracket",
+            "previous_result",
+            "Previous story",
+            show=False,
+            id="previous_result",
+        ),
+        Binding("right_square_bracket", "next_result", "Next story", show=False, id="next_result"),
+        Binding("o", "open_pager", "Pager", show=False, id="open_pager"),
+        Binding("y", "copy", "Copy", show=False, id="copy"),
+        Binding("S", "saved_searches", "Saved searches", show=False, id="saved_searches"),
+        # ctrl+s works in the search box too: type a query, save it.
+        Binding("ctrl+s", "save_search", "Save this search", show=False, id="save_search"),
         # F1 too: `?` is typed like any letter while the search box has the focus, and the
         # footer then shows the key that still works there.
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("escape", "back", "Back", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("q", "quit", "Quit", id="quit"),
         # The reading-state keys live here so that they work on the list and on the story
         # being read alike; the search box types them as letters instead (Input takes every
         # printable key before an app binding sees it). Last, so a narrow footer cuts
         # them before Help and Quit.
-        Binding("u", "toggle_read", "Read/unread"),
-        Binding("asterisk", "star", "Star"),
-        Binding("t", "tag", "Tag (name adds, -name removes)", show=False),
-        Binding("A", "mark_all_read", "Mark every result read (asks first)", show=False),
+        Binding("u", "toggle_read", "Read/unread", id="toggle_read"),
+        Binding("asterisk", "star", "Star", id="star"),
+        Binding("t", "tag", "Tag (name adds, -name removes)", show=False, id="tag"),
+        Binding(
+            "A",
+            "mark_all_read",
+            "Mark every result read (asks first)",
+            show=False,
+            id="mark_all_read",
+        ),
+        # No id: the one key that always quits cannot be configured away.
         Binding("ctrl+q", "quit", "Quit (always)", priority=True, show=False),
     ]
 
@@ -259,18 +298,23 @@ class TermnewsApp(App[None]):
         debounce: float = 0.1,
         theme: str | None = None,
         state: StateStore | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """`sync=False` opens the index as it is (tests and benchmarks that built it already).
 
         `show_timing=False` hides the milliseconds in the status line, which keeps snapshot
         tests deterministic; `debounce` is the pause that coalesces fast typing. `state` is
         the reading state (`termnews browse` opens the person's); without one the browser
-        keeps marks in memory for this session only.
+        keeps marks in memory for this session only. `settings` is the person's config
+        (saved searches, keys); without it the defaults.
         """
         super().__init__()
         self._owns_state = state is None
         self.state = state if state is not None else StateStore(":memory:")
         self.marks = MarkView()
+        self.settings = settings if settings is not None else Settings()
+        self.keys = resolve_keys(self.settings.keys, self.binding_places(), self._config_name())
+        """The keys in effect: the defaults with the person's `[keys]` applied."""
         self.index_dir = index_dir
         self.archive = archive
         self.sync_on_start = sync and archive is not None
@@ -295,6 +339,9 @@ class TermnewsApp(App[None]):
 
     # -- composition -----------------------------------------------------------------------
 
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield SearchBar(self.query_text, id="search")
         with Horizontal(id="panes"):
@@ -303,9 +350,40 @@ class TermnewsApp(App[None]):
         yield StatusLine(id="status")
         yield Footer()
 
+    @classmethod
+    def binding_places(cls) -> dict[str, list[BindingType]]:
+        """The bindings that are active together: keys clash only within one place."""
+        return {
+            "result list": [*cls.BINDINGS, *ResultList.BINDINGS],
+            "article": [*cls.BINDINGS, *ArticleView.BINDINGS, *ArticleScreen.BINDINGS],
+            "search box": [*cls.BINDINGS, *SearchBar.BINDINGS],
+        }
+
+    def _config_name(self) -> str:
+        return self.settings.path.name if self.settings.path is not None else "config.toml"
+
+    def config_problems(self) -> list[str]:
+        """What is wrong with the config file, each naming the file (and line or entry)."""
+        where = str(self.settings.path) if self.settings.path is not None else "config.toml"
+        problems = list(self.settings.problems)
+        for problem in self.keys.problems:
+            detail = problem.removeprefix("keys: ")
+            problems.append(f"{where}: [keys] {detail}")
+        return problems
+
     def on_mount(self) -> None:
         if self._start_theme:
             self.theme = self._start_theme
+        if self.keys.keymap:
+            self.set_keymap(self.keys.keymap)
+        if problems := self.config_problems():
+            self.notify(
+                "\n".join(problems) + "\nEverything else in it is in use.",
+                title="Config file problem" + ("s" if len(problems) > 1 else ""),
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
         self.result_list.set_empty_message("Opening the index…")
         self.result_list.marks_of = self.marks.of
         self.focus_now(self.search_bar)  # the first thing a person types is a query
@@ -974,6 +1052,97 @@ class TermnewsApp(App[None]):
         count = message.changed
         self.notify(f"Marked {count:,} stor{'ies' if count != 1 else 'y'} read.", timeout=3)
 
+    # -- saved searches ------------------------------------------------------------------------
+
+    def action_saved_searches(self) -> None:
+        """`S`: the saved searches with their counts; Enter runs one."""
+        count = None
+        if (searcher := self.searcher) is not None:
+
+            def count(query: str) -> int:
+                return searcher.search(query, SortOrder.NEWEST, 0).total
+
+        screen = SavedSearchesScreen(
+            self.settings.searches,
+            count=count,
+            current_query=self.query_text,
+            save=self._save_search,
+            remove=self._remove_search,
+            config_path=str(self._config_path()),
+        )
+        self.push_screen(screen, self._run_saved_search)
+
+    def _config_path(self) -> Path:
+        return self.settings.path if self.settings.path is not None else config_path()
+
+    def _reload_searches(self) -> tuple[SavedSearch, ...]:
+        """Read the searches back from the file just written (keys stay as they started)."""
+        fresh = load_settings(self._config_path())
+        self.settings = Settings(
+            searches=fresh.searches,
+            keys=self.settings.keys,
+            problems=self.settings.problems,
+            path=self._config_path(),
+        )
+        return self.settings.searches
+
+    def _save_search(self, name: str, query: str) -> tuple[SavedSearch, ...]:
+        from termnews.settings import save_search
+
+        save_search(name, query, self._config_path())
+        return self._reload_searches()
+
+    def _remove_search(self, name: str) -> tuple[SavedSearch, ...]:
+        from termnews.settings import remove_search
+
+        remove_search(name, self._config_path())
+        return self._reload_searches()
+
+    def _run_saved_search(self, choice: RunSearch | None) -> None:
+        """Put the chosen search's query in the box and search; the list takes the focus."""
+        if choice is None:
+            return
+        if self.article_screen is not None:
+            self.pop_screen()
+        query = choice.saved.query
+        search = self.search_bar
+        search.value = query  # its Changed message runs the search
+        search.cursor_position = len(query)
+        if query == self.query_text:
+            self.run_search(delay=0)  # the same query: Changed is not sent, search anyway
+        self.focus_now(self.result_list)
+        self.notify(f"Saved search {choice.saved.name!r}", timeout=2, markup=False)
+
+    def action_save_search(self) -> None:
+        """`ctrl+s`: save the query in the search box under a name."""
+        query = self.query_text
+        if not query.strip():
+            self.notify("Type a query first: there is nothing to save.", severity="warning")
+            return
+        suggested = next((s.name for s in self.settings.searches if s.query == query), "")
+        prompt = PromptScreen(
+            "Save search",
+            hint=f"Save {query!r} as:",
+            value=suggested,
+            placeholder="a name, e.g. Harbour strikes",
+            check=lambda name: None if name.strip() else "A saved search needs a name.",
+            id="save-search-prompt",
+        )
+
+        def answered(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self._save_search(name.strip(), query)
+            except TermnewsError as error:
+                self.notify(str(error), title="Not saved", severity="error", markup=False)
+                return
+            self.notify(
+                f"Saved as {name.strip()!r} in {self._config_path()}.", timeout=3, markup=False
+            )
+
+        self.push_screen(prompt, answered)
+
     # -- actions -------------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
@@ -1019,7 +1188,9 @@ class TermnewsApp(App[None]):
             ),
             ("Article", [*ArticleView.BINDINGS, *ArticleScreen.BINDINGS]),
         ]
-        self.push_screen(HelpScreen(sections))
+        # The file the browser was given (tests give none, and see no temporary path).
+        config = str(self.settings.path) if self.settings.path is not None else "config.toml"
+        self.push_screen(HelpScreen(in_effect(sections, self.keys), config))
 
     def action_copy(self) -> None:
         """`y`: copy the story as plain text through OSC 52, which also works over SSH."""

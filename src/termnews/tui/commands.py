@@ -42,6 +42,8 @@ class TermnewsCommands(Provider):
                 "Mark every story in the results read, after a yes (A)",
                 app.action_mark_all_read,
             ),
+            ("Saved searches", "Run a saved search; see its counts (S)", app.action_saved_searches),
+            ("Save this search", "Save the query under a name (ctrl+s)", app.action_save_search),
             ("Re-sync index", "Pick up new, changed and deleted files", app.action_resync),
             ("Keys", "Show every key binding", app.action_help),
         ]

@@ -16,16 +16,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from termnews.tui.keymap import HidesUnboundKeys
 from termnews.tui.story import Story
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.status import StatusLine, match_counter
 
 
-class ArticleScreen(Screen[None]):
+class ArticleScreen(HidesUnboundKeys, Screen[None]):
     """One story filling the terminal, with the status line and the footer keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", id="back"),
     ]
 
     def __init__(self, story: Story | None, summary: Content | None = None) -> None:

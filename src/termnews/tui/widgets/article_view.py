@@ -64,14 +64,16 @@ class ArticleView(RedirectStrayKeys, ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space,pagedown", "page_down", "Page", show=False),
-        Binding("b,pageup", "page_up", "Page back", show=False),
-        Binding("down,j", "line_down", "Down", show=False),
-        Binding("up,k", "line_up", "Up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Prev match"),
+        # Each `id` is the action's name in the config file's [keys] table (see tui.keymap);
+        # an id names one set of default keys, so paging here is not the list's page_down.
+        Binding("space,pagedown", "page_down", "Page", show=False, id="page_forward"),
+        Binding("b,pageup", "page_up", "Page back", show=False, id="page_back"),
+        Binding("down,j", "line_down", "Down", show=False, id="line_down"),
+        Binding("up,k", "line_up", "Up", show=False, id="line_up"),
+        Binding("g,home", "top", "Top", show=False, id="top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
+        Binding("n", "next_match", "Next match", id="next_match"),
+        Binding("N", "previous_match", "Prev match", id="previous_match"),
     ]
 
     current_match: reactive[int | None] = reactive(None, init=False, repaint=False)

@@ -22,9 +22,11 @@ class SearchBar(Input):
     """The query box at the top of the browser."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "to_results", "Results"),
-        Binding("escape", "clear", "Clear", show=False),
-        Binding("tab", "accept_suggestion", "Accept suggestion", show=False),
+        Binding("down", "to_results", "Results", id="to_results"),
+        Binding("escape", "clear", "Clear", show=False, id="clear_search"),
+        Binding(
+            "tab", "accept_suggestion", "Accept suggestion", show=False, id="accept_suggestion"
+        ),
     ]
 
     @dataclass
