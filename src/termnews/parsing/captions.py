@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from termnews.parsing.folding import lower_like_regex
+
 _UP = "A-ZÀ-ÖØ-Þ"
 _CREDIT = re.compile(
     r"(?:^|(?<=[.!?”\"’)])\s+|\s+(?=\())"
@@ -132,8 +134,18 @@ class CaptionParts:
     credit: str | None
 
 
+#: A credit without a slash is `(Photo: ...)`, `Photo by ...`, `(Submitted ...)` or
+#: `(Courtesy ...)`: it names one of these words, so a paragraph with neither a slash nor any of
+#: them holds no credit, and the costly `_CREDIT` scan is skipped for it.
+_SLASHLESS_CREDIT_WORDS = ("photo", "image", "submitted", "courtesy")
+
+
 def find_credit(paragraph: str) -> tuple[str, str] | None:
     """(text before the credit, credit) when the paragraph ends in a photo credit."""
+    if "/" not in paragraph:
+        lowered = lower_like_regex(paragraph)
+        if not any(word in lowered for word in _SLASHLESS_CREDIT_WORDS):
+            return None
     match = _CREDIT.search(paragraph)
     if not match:
         return None

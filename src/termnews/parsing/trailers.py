@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from termnews.parsing.bylines import smart_title
+from termnews.parsing.folding import lower_like_regex
 
 _BOILERPLATE_LINES = frozenset(
     """share this story | share this article | share this | share | share on facebook |
@@ -70,11 +71,8 @@ _NOTE_PATTERNS = re.compile(
     r"|all rights reserved"
     r"|(?:the )?associated press (?:writers?|reporters?|photographers?|correspondents?|"
     r"videojournalists?|researchers?|news researchers?)\b.{0,300}\bcontributed"
-    r"|.{0,200}\bcontributed to this (?:report|story)"
     r"|the associated press receives support"
     r"|the canadian press (?:health|climate) coverage"
-    r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
-    r"|.{0,120}\breceives? (?:\w+ ){0,2}support from\b.{0,200}\bresponsible for\b"
     r"|(?:reuters?|ap|upi|cp|afp)$"  # a bare agency sign-off under old wire copy
     r"|(?:the )?local journalism initiatives? (?:is|are) funded"
     r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
@@ -98,6 +96,18 @@ _NOTE_PATTERNS = re.compile(
     r")",
     re.IGNORECASE,
 )
+#: The notes that open with any words at all: each needs a phrase from `_NOTE_CLAUSE_WORDS`,
+#: so a plain `in` on the lower-cased paragraph rules them out before the regex backtracks
+#: through its leading `.{0,200}`. Together with `_NOTE_PATTERNS` they are every note form.
+_NOTE_CLAUSES = re.compile(
+    r"^(?:"
+    r".{0,200}\bcontributed to this (?:report|story)"
+    r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
+    r"|.{0,120}\breceives? (?:\w+ ){0,2}support from\b.{0,200}\bresponsible for\b"
+    r")",
+    re.IGNORECASE,
+)
+_NOTE_CLAUSE_WORDS = ("contributed to this", "is solely responsible for", "support from")
 _SEPARATOR = re.compile(r"^[\s_*=#~-]{3,}$")
 _FIRST_PUBLISHED = re.compile(r"\b(?:first|originally) (?:published|posted|appeared)\b", re.I)
 
@@ -182,10 +192,14 @@ def classify_trailer(paragraph: str) -> tuple[str, str | list[str]] | None:
     files = _WITH_FILES.match(paragraph)
     if files:
         return "contributors", split_names(files.group("names"))
-    if len(paragraph) <= 400 and _NOTE_PATTERNS.match(paragraph.strip(" \t–—-")):
-        return "note", paragraph.strip()
-    if len(paragraph) <= 400 and _NOTE_PATTERNS.match(paragraph.strip()):
-        return "note", paragraph.strip()
+    if len(paragraph) > 400:
+        return None
+    lowered = lower_like_regex(paragraph)
+    has_clause = any(word in lowered for word in _NOTE_CLAUSE_WORDS)
+    undashed, stripped = paragraph.strip(" \t–—-"), paragraph.strip()
+    for candidate in (undashed, stripped) if undashed != stripped else (stripped,):
+        if _NOTE_PATTERNS.match(candidate) or (has_clause and _NOTE_CLAUSES.match(candidate)):
+            return "note", stripped
     return None
 
 
