@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from termnews.parsing.captions import find_credit, parse_front_matter, split_sentences
-from termnews.parsing.trailers import is_boilerplate, peel_trailers
+from termnews.parsing.trailers import classify_trailer, is_boilerplate, peel_trailers
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,42 @@ from termnews.parsing.trailers import is_boilerplate, peel_trailers
 )
 def test_credits(paragraph: str, before: str, credit: str) -> None:
     assert find_credit(paragraph) == (before, credit)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "credit"),
+    [
+        ("The old mill. (Submitted by Dana Orr)", "Submitted by Dana Orr"),
+        ("The old mill. (Courtesy of the Vell family)", "Courtesy of the Vell family"),
+        ("The old mill. Photo by Jo Lee", "Photo by Jo Lee"),
+        ("The old mill. (IMAGE: Jo Lee)", "IMAGE: Jo Lee"),
+        # Characters the regex folds but `str.lower` does not must not hide a credit.
+        ("The old mill. (ımage: Jo Lee)", "ımage: Jo Lee"),
+        ("The old mill. (Courteſy of Jo Lee)", "Courteſy of Jo Lee"),
+    ],
+)
+def test_credits_without_a_slash(paragraph: str, credit: str) -> None:
+    assert find_credit(paragraph) == ("The old mill.", credit)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Ines Roy of the Harbour Ledger contributed to this story.",
+        "– Jo Lee contributed to this report.",
+        "The Tarn Beacon is solely responsible for this content.",
+        "The Beacon receives funding support from the Larch Fund. The Beacon is responsible for "
+        "all coverage.",
+        "Jo Lee contrıbuted to thıs report.",
+        "The Beacon is ſolely responsible for this content.",
+    ],
+)
+def test_notes_that_open_with_any_words(paragraph: str) -> None:
+    assert classify_trailer(paragraph) == ("note", paragraph)
+
+
+def test_a_sentence_near_a_note_phrase_is_no_note() -> None:
+    assert classify_trailer("Jo Lee said she contributed to this city.") is None
 
 
 def test_paragraph_without_credit() -> None:
