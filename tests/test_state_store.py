@@ -349,3 +349,62 @@ def test_a_bad_tag_in_a_merge_writes_nothing(store: StateStore) -> None:
     with pytest.raises(TagNameError):
         store.merge([StateRecord(A, read=True), StateRecord(B, tags=("two words",))])
     assert list(store.records()) == []
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["read", "unread", "star", "unstar", "tag", "untag"]),
+        st.lists(st.sampled_from([A, B, C, D]), max_size=4),
+        st.sampled_from(["harbour", "ferry"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(OPERATIONS)
+def test_a_snapshot_updated_in_place_equals_one_read_afresh(
+    tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[str, list[str], str]]
+) -> None:
+    """Our own changes update the cached snapshot without re-reading; it must not drift."""
+    db = tmp_path_factory.mktemp("inplace") / "state.db"
+    with StateStore(db) as store:
+        store.snapshot()
+        for action, ids, tag in operations:
+            match action:
+                case "read" | "unread":
+                    store.set_read(ids, action == "read")
+                case "star" | "unstar":
+                    store.set_starred(ids, action == "star")
+                case "tag":
+                    store.add_tag(ids, tag)
+                case "untag":
+                    store.remove_tag(ids, tag)
+            kept = store.snapshot()
+            with StateStore(db) as fresh:
+                again = fresh.snapshot()
+            assert (kept.read, kept.starred, dict(kept.tags)) == (
+                again.read,
+                again.starred,
+                dict(again.tags),
+            )
+
+
+def test_a_change_by_another_store_is_read_afresh_not_patched(db: Path) -> None:
+    with StateStore(db) as first, StateStore(db) as second:
+        first.snapshot()
+        second.set_starred([B], True)
+        first.set_read([A], True)  # the cached snapshot is stale: it must not be patched
+        assert first.snapshot().starred == {B}
+        assert first.snapshot().read == {A}
+
+
+def test_our_own_change_needs_no_re_read(store: StateStore) -> None:
+    store.snapshot()
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    store.set_read([A], True)
+    store.add_tag([B], "harbour")
+    snapshot = store.snapshot()
+    assert snapshot.read == {A} and snapshot.tags == {"harbour": {B}}
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT")]

@@ -19,6 +19,7 @@ Readers take a `Snapshot`, re-read only when someone (this process or another) c
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import shutil
 import sqlite3
@@ -365,8 +366,17 @@ class StateStore:
                 time.sleep(random.uniform(*LOCK_POLL_S) if poll else delay)
                 delay = min(delay * 2, 0.2)
 
-    def _write(self, change: Callable[[sqlite3.Connection], int]) -> int:
-        """Run `change` in one immediate transaction; returns what it counted."""
+    def _write(
+        self,
+        change: Callable[[sqlite3.Connection], int],
+        update: Callable[[Snapshot], Snapshot] | None = None,
+    ) -> int:
+        """Run `change` in one immediate transaction; returns what it counted.
+
+        `update` applies the same change to a snapshot. When no other process committed
+        since the cached snapshot was read, it is updated in place rather than re-read:
+        re-reading every mark after each keypress costs tens of ms at 10,000 marks.
+        """
         if self.read_only:
             reason = f": {self.problem}" if self.problem else ""
             raise StateReadOnlyError(f"the reading state is read-only{reason}")
@@ -389,6 +399,12 @@ class StateStore:
             except sqlite3.Error as error:
                 raise StateError(f"could not save to the reading state: {error}") from error
             self._local_writes += 1
+            cached = self._snapshot
+            fresh = cached is not None and cached.version[0] == self._data_version()
+            if update is not None and cached is not None and fresh:
+                self._snapshot = dataclasses.replace(
+                    update(cached), version=(cached.version[0], self._local_writes)
+                )
             return counted
 
     @staticmethod
@@ -532,7 +548,12 @@ class StateStore:
                 self._forget_unmarked(conn, wanted)
             return changed
 
-        return self._write(change)
+        def update(snapshot: Snapshot) -> Snapshot:
+            marked: frozenset[str] = getattr(snapshot, column)
+            marked = marked | frozenset(wanted) if value else marked - frozenset(wanted)
+            return dataclasses.replace(snapshot, **{column: marked})
+
+        return self._write(change, update)
 
     def add_tag(
         self, identities: Iterable[str], tag: str, headlines: Mapping[str, str] | None = None
@@ -559,7 +580,12 @@ class StateStore:
                 )
             return changed
 
-        return self._write(change) if wanted else 0
+        def update(snapshot: Snapshot) -> Snapshot:
+            tags = dict(snapshot.tags)
+            tags[name] = tags.get(name, frozenset()) | frozenset(wanted)
+            return dataclasses.replace(snapshot, tags=tags)
+
+        return self._write(change, update) if wanted else 0
 
     def remove_tag(self, identities: Iterable[str], tag: str) -> int:
         """Take `tag` off stories; returns how many changed."""
@@ -575,7 +601,14 @@ class StateStore:
             self._forget_unmarked(conn, wanted)
             return changed
 
-        return self._write(change) if wanted else 0
+        def update(snapshot: Snapshot) -> Snapshot:
+            tags = dict(snapshot.tags)
+            left = tags.pop(name, frozenset()) - frozenset(wanted)
+            if left:
+                tags[name] = left
+            return dataclasses.replace(snapshot, tags=tags)
+
+        return self._write(change, update) if wanted else 0
 
     @staticmethod
     def _forget_unmarked(conn: sqlite3.Connection, identities: list[str]) -> None:
