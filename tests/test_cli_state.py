@@ -163,7 +163,7 @@ def test_mark_json_is_one_object_with_the_action_the_query_and_the_numbers(
     env: dict[str, str],
 ) -> None:
     ok("mark", "star", "crane", env=env)
-    out = ok("mark", "--json", "star", "harbour", env=env)
+    out = ok("mark", "star", "--json", "harbour", env=env)  # options go anywhere
 
     assert [json.loads(line) for line in out.splitlines()] == [
         {"action": "star", "query": "harbour", "matched": 3, "changed": 2}
@@ -243,7 +243,7 @@ def test_tag_add_and_rm_with_tag_name_counts(env: dict[str, str]) -> None:
         "tag:ports -velmora": (2, 2),
     }
 
-    out = ok("tag", "rm", "PORTS", "grain OR ferry", "--json", env=env)
+    out = ok("tag", "rm", "PORTS", "--json", "grain", "OR", "ferry", env=env)
     assert json.loads(out) == {
         "action": "tag-rm",
         "tag": "ports",
@@ -299,12 +299,13 @@ def test_count_with_no_query_counts_every_saved_search(env: dict[str, str]) -> N
 def test_count_text_lines_up_each_query_with_its_numbers(env: dict[str, str]) -> None:
     ok("mark", "read", "orvelle", env=env)
 
-    lines = ok("count", "orvelle", "library hours", env=env).splitlines()
+    lines = ok("count", "orvelle", "library hours", "", env=env).splitlines()
 
     assert [line.split() for line in lines] == [
         ["total", "unread", "query"],
         ["2", "0", "orvelle"],
         ["1", "0", "library", "hours"],
+        ["6", "4", "(every", "story)"],
     ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,6 +114,30 @@ def load_settings_noting_problems() -> Settings:
     for problem in settings.problems:
         note(problem)
     return settings
+
+
+def allow_options_among_words(parser: argparse.ArgumentParser) -> None:
+    """Let options go anywhere among a command's words: `mark read --json in:velmora`.
+
+    Python 3.11's argparse gives a `*` positional its words at once, with the positional
+    before it, so in `mark read --json in:velmora` the query is already taken (empty) when
+    `in:velmora` comes, and the command fails with "unrecognized arguments". Intermixed
+    parsing reads the options first and the words after. The parent parser calls
+    `parse_known_args` on this very object, so the intermixed parse is put there; it calls
+    `parse_known_args` itself, so the plain one is back in place while it runs.
+    """
+    plain = parser.parse_known_args
+
+    def intermixed(
+        args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parser.parse_known_args = plain  # type: ignore[method-assign]
+        try:
+            return parser.parse_known_intermixed_args(args, namespace)
+        finally:
+            parser.parse_known_args = intermixed  # type: ignore[method-assign]
+
+    parser.parse_known_args = intermixed  # type: ignore[method-assign]
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

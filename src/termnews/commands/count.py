@@ -100,7 +100,8 @@ def print_counts(counts: Sequence[Count], *, as_json: bool) -> None:
     named = any(c.name is not None for c in counts)
     print(f"{'total':>{total_width}}  {'unread':>{unread_width}}  {'search' if named else 'query'}")
     for count, (total, unread) in zip(counts, numbers, strict=True):
-        label = f"{count.name}: {count.query}" if count.name is not None else count.query
+        query = count.query if count.query.strip() else "(every story)"
+        label = f"{count.name}: {query}" if count.name is not None else query
         print(f"{total:>{total_width}}  {unread:>{unread_width}}  {label}")
 
 

@@ -19,7 +19,11 @@ ACTIONS: dict[str, tuple[str, bool, str, str]] = {
 
 
 def register(subparsers: Any) -> None:
-    from termnews.commands.common import add_json_option, add_query_arguments
+    from termnews.commands.common import (
+        add_json_option,
+        add_query_arguments,
+        allow_options_among_words,
+    )
     from termnews.commands.search import add_index_options
 
     parser = subparsers.add_parser(
@@ -33,6 +37,7 @@ def register(subparsers: Any) -> None:
     add_query_arguments(parser, "mark")
     add_json_option(parser)
     add_index_options(parser)
+    allow_options_among_words(parser)
 
 
 def run(args: argparse.Namespace) -> int:

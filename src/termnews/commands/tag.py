@@ -11,7 +11,11 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    from termnews.commands.common import add_json_option, add_query_arguments
+    from termnews.commands.common import (
+        add_json_option,
+        add_query_arguments,
+        allow_options_among_words,
+    )
     from termnews.commands.search import add_index_options
 
     parser = subparsers.add_parser(
@@ -25,6 +29,7 @@ def register(subparsers: Any) -> None:
     add_query_arguments(parser, "tag")
     add_json_option(parser)
     add_index_options(parser)
+    allow_options_among_words(parser)
 
 
 def run(args: argparse.Namespace) -> int:
