@@ -263,3 +263,25 @@ async def test_a_damaged_state_database_is_left_alone_and_the_browser_is_read_on
             assert marks_shown(app.result_list, 0) == f"{UNREAD_MARK} "
     assert state_path.read_bytes() == damaged
     assert sorted(path.name for path in state_path.parent.iterdir()) == ["state.db"]
+
+
+async def test_side_by_side_a_preview_is_not_a_read_but_enter_is(
+    make_app: MakeApp, state: StateStore
+) -> None:
+    app = make_app(state=state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "j")  # the pane follows the cursor: previews
+        await settle(pilot)
+        assert app.article_pane.story is not None
+        assert state.snapshot().read == frozenset()
+        assert marks_shown(app.result_list, 1) == f"{UNREAD_MARK} "
+        await pilot.press("enter")  # into the pane: read
+        await settle(pilot)
+        hit = app.result_list.hit_at(1)
+        assert hit is not None
+        assert state.snapshot().read == {hit.identity}
+        assert marks_shown(app.result_list, 1) == "  "
+        await pilot.press("asterisk")  # the pane's story, with the pane focused
+        assert state.snapshot().starred == {hit.identity}
+        assert marks_shown(app.result_list, 1) == f" {STARRED_MARK}"

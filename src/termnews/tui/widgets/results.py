@@ -345,6 +345,8 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         focused = self.has_focus
         hit = self.hit_at(index)
         state = self.marks_of(hit.identity) if hit is not None else UNMARKED
+        if len(self._shown_marks) >= HIT_CACHE_SIZE:
+            self._shown_marks.clear()  # rows scrolled past; a forgotten one is only redrawn
         self._shown_marks[index] = state
         key = (index, part, selected, focused, width, state)
         cached = self._render_cache.get(key)
