@@ -204,6 +204,26 @@ def test_mark_without_a_query_changes_nothing_unless_asked_with_all(env: dict[st
     assert counts("", env=env) == {"": (6, 0)}
 
 
+def test_a_query_not_searched_as_written_changes_nothing(env: dict[str, str]) -> None:
+    ok("mark", "read", "grain", env=env)
+    ok("tag", "add", "farm", "grain", env=env)
+
+    for command in (
+        ["mark", "unread", "is:wobbly"],  # ignored, it would leave every story
+        ["mark", "read", "harbour", "by:"],
+        ["mark", "star", '"harbour'],
+        ["tag", "rm", "farm", "(grain"],
+    ):
+        result = run_termnews(*command, env=env)
+        assert result.returncode == 2, command
+        assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr
+    assert counts("is:read", "is:starred", "tag:farm", env=env) == {
+        "is:read": (1, 0),
+        "is:starred": (0, 0),
+        "tag:farm": (1, 0),
+    }
+
+
 def test_a_query_matching_nothing_changes_nothing_and_suggests_a_respelling(
     env: dict[str, str],
 ) -> None:

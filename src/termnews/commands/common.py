@@ -172,7 +172,7 @@ def query_of(args: argparse.Namespace) -> str:
 
 
 class QueryArgumentError(TermnewsError):
-    """A changing command called with no query or with both a query and --all."""
+    """A changing command's query is missing, comes with --all, or cannot be read as written."""
 
 
 def change_matches(
@@ -191,7 +191,13 @@ def change_matches(
     """
     query = query_of(args)
     with searcher_with_state(args, writing=True) as (searcher, state):
-        results = run_query(searcher, query)
+        results = searcher.search(query, limit=0)
+        if results.notice:
+            # A search may go on with what it could read of a query; a change to every match
+            # may not: `is:wobbly` ignored would be the empty query, which is every story.
+            raise QueryArgumentError(
+                f"{results.notice}; nothing was changed (try the query with `termnews search`)"
+            )
         identities = searcher.identities(results) if results.total else []
         changed = change(state, identities) if identities else 0
     matched = len(identities)
