@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from termnews.parsing.captions import find_credit, parse_front_matter, split_sentences
-from termnews.parsing.trailers import classify_trailer, is_boilerplate, peel_trailers
+from termnews.parsing.trailers import (
+    classify_trailer,
+    is_boilerplate,
+    peel_trailers,
+    starts_tail,
+    tail_and_boilerplate,
+)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +139,25 @@ def test_ap_rule_separated_tail() -> None:
     assert trailers.notes == [
         "Associated Press writer Jo Lee in Boston contributed to this report."
     ]
+
+
+LINE_PIECES = [
+    "Share this story",
+    "Related",
+    "READ MORE:",
+    "3 comments",
+    "Updated 2 hours ago",
+    "Advertisement",
+    "Trending now",
+    " ",
+    ":",
+    ".",
+    "-",
+    "The council met",
+    "x" * 60,
+]
+
+
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=5).map("".join))
+def test_one_pass_line_test_agrees_with_the_two_tests(line: str) -> None:
+    assert tail_and_boilerplate(line) == (starts_tail(line), is_boilerplate(line))

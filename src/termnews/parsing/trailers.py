@@ -164,6 +164,16 @@ def starts_tail(line: str) -> bool:
     return len(line) <= _LONGEST_BOILERPLATE and normalise_line(line) in _TAIL_STARTERS
 
 
+def tail_and_boilerplate(line: str) -> tuple[bool, bool]:
+    """`(starts_tail(line), is_boilerplate(line))`, normalising the line once for both."""
+    if len(line) > _LONGEST_BOILERPLATE:
+        return False, len(line) < 200 and bool(_BOILERPLATE_PREFIX.match(line))
+    normal = normalise_line(line)
+    return normal in _TAIL_STARTERS, (
+        normal in _BOILERPLATE or bool(_BOILERPLATE_PREFIX.match(line))
+    )
+
+
 #: `in Kingston, Jamaica` after a name: the place, with a one-word region, is not a person.
 _PLACE_AFTER_NAME = re.compile(
     r"\s+(?:in|at) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*"

@@ -30,7 +30,7 @@ from termnews.parsing.trailers import (
     is_link_label,
     is_promo,
     peel_trailers,
-    starts_tail,
+    tail_and_boilerplate,
 )
 
 #: A wrapped line is at most this long; longer lines are whole paragraphs of their own.
@@ -234,21 +234,37 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
     skip_link = False
     trailer_zone = len(blocks) - _TRAILER_BLOCKS
     for block_index, block in enumerate(blocks):
+        if len(block) == 1:
+            # Most blocks are one line: the loop below, less what only wrapped lines need.
+            line = block[0]
+            tail, boilerplate = tail_and_boilerplate(line)
+            if tail and paragraphs:
+                break
+            if skip_link:
+                skip_link = False
+                if len(line) <= _MAX_LINK_TITLE and not line.endswith((".", "!", "?")):
+                    continue
+            if boilerplate:
+                skip_link = is_link_label(line)
+            else:
+                paragraphs.append(line)
+            continue
         pending: list[str] = []
         cut = False
-        split_trailers = block_index >= trailer_zone and len(block) > 1
+        split_trailers = block_index >= trailer_zone
         for line in block:
-            if _continues(pending, line):
+            if pending and _continues(pending, line):
                 pending.append(line)  # `share.` wrapped onto a line of its own is story text
                 continue
-            if starts_tail(line) and paragraphs:
+            tail, boilerplate = tail_and_boilerplate(line)
+            if tail and paragraphs:
                 cut = True
                 break
             if skip_link:
                 skip_link = False
                 if len(line) <= _MAX_LINK_TITLE and not line.endswith((".", "!", "?")):
                     continue  # the headline a bare `READ MORE:` line points at
-            if is_boilerplate(line):
+            if boilerplate:
                 skip_link = is_link_label(line)
                 continue
             if (
