@@ -319,14 +319,19 @@ def test_count_with_no_query_counts_every_saved_search(env: dict[str, str]) -> N
 def test_count_text_lines_up_each_query_with_its_numbers(env: dict[str, str]) -> None:
     ok("mark", "read", "orvelle", env=env)
 
-    lines = ok("count", "orvelle", "library hours", "", env=env).splitlines()
+    result = run_termnews("count", "orvelle", "library hours", "", "is:wobbly", env=env)
+    lines = result.stdout.splitlines()
 
     assert [line.split() for line in lines] == [
         ["total", "unread", "query"],
         ["2", "0", "orvelle"],
         ["1", "0", "library", "hours"],
         ["6", "4", "(every", "story)"],
+        ["6", "4", "is:wobbly"],
     ]
+    # Once, naming the query it is about (its unread count re-reads the same words).
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("termnews: note: is:wobbly: ")
 
 
 def test_count_and_searches_without_saved_searches_say_how_to_add_one(

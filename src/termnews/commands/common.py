@@ -88,10 +88,11 @@ def searcher_with_state(
 
 
 def run_query(searcher: Searcher, query: str) -> Results:
-    """`query` run for its count and its matches only, its notice (if any) on stderr."""
+    """`query` run for its count and its matches only, its notice (if any) on stderr,
+    naming the query, since one command may run several."""
     results = searcher.search(query, limit=0)
     if results.notice:
-        note(f"note: {results.notice}")
+        note(f"note: {query}: {results.notice}")
     return results
 
 
