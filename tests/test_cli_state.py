@@ -419,6 +419,10 @@ def test_export_then_import_into_a_new_data_dir_gives_identical_counts(
     ok("tag", "add", "quiet", "library", env=env)
     exported = ok("state", "export", env=env)
     assert len(exported.splitlines()) == 6  # every story has some mark
+    # Headlines are there for the person reading the file.
+    assert {json.loads(line)["headline"] for line in exported.splitlines()} == {
+        headline for headline, _byline, _body in STORIES.values()
+    }
     tags = sorted({tag for line in exported.splitlines() for tag in json.loads(line)["tags"]})
     assert tags == ["coast/north", "ports", "quiet"]
     before = every_count(env, tags)

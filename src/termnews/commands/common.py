@@ -176,19 +176,41 @@ class QueryArgumentError(TermnewsError):
     """A changing command's query is missing, comes with --all, or cannot be read as written."""
 
 
+#: A change to at most this many stories also records their headlines (see `headlines_of`).
+HEADLINES_AT_MOST = 500
+
+#: (the store, the identities matched, identity -> headline where known) -> how many changed.
+Change = Callable[["StateStore", list[str], dict[str, str]], int]
+
+
+def headlines_of(searcher: Searcher, results: Results) -> dict[str, str]:
+    """identity -> headline of every match, when there are few enough to read cheaply.
+
+    The reading state keeps a headline only so that an export means something to the person
+    reading it; nothing ever matches on it. Each headline costs a row (a stored-field read
+    and a snippet), so marking thousands of stories goes without them rather than waiting.
+    """
+    if not 0 < results.total <= HEADLINES_AT_MOST:
+        return {}
+    rows = searcher.hits(results, 0, results.total)
+    return {row.identity: row.headline for row in rows if row.identity and row.headline}
+
+
 def change_matches(
     args: argparse.Namespace,
     action: str,
-    change: Callable[[StateStore, list[str]], int],
+    change: Change,
     *,
     done: str,
     unchanged: str,
+    adds: bool,
     extra: dict[str, Any] | None = None,
 ) -> int:
     """Apply `change` to every story `args` matches (all of them, not a page), and report.
 
     `done` says what happened to the stories that changed (`marked read`); `unchanged` what
-    was already true of the others, with `{was}` for the verb (`already {was}`).
+    was already true of the others, with `{was}` for the verb (`already {was}`). A change
+    that `adds` a mark is given the stories' headlines, when there are few.
     """
     query = query_of(args)
     with searcher_with_state(args, writing=True) as (searcher, state):
@@ -200,7 +222,8 @@ def change_matches(
                 f"{results.notice}; nothing was changed (try the query with `termnews search`)"
             )
         identities = searcher.identities(results) if results.total else []
-        changed = change(state, identities) if identities else 0
+        titles = headlines_of(searcher, results) if adds else {}
+        changed = change(state, identities, titles) if identities else 0
     matched = len(identities)
     if args.json:
         record = {"action": action, **(extra or {}), "query": query}

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     return change_matches(
         args,
         args.action,
-        lambda state, identities: int(getattr(state, method)(identities, value)),
+        lambda state, identities, titles: int(getattr(state, method)(identities, value, titles)),
         done=done,
         unchanged=unchanged,
+        adds=value,
     )

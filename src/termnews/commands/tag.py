@@ -41,16 +41,18 @@ def run(args: argparse.Namespace) -> int:
         return change_matches(
             args,
             "tag-add",
-            lambda state, identities: state.add_tag(identities, name),
+            lambda state, identities, titles: state.add_tag(identities, name, titles),
             done=f"tagged {name}",
             unchanged="already {was}",
+            adds=True,
             extra={"tag": name},
         )
     return change_matches(
         args,
         "tag-rm",
-        lambda state, identities: state.remove_tag(identities, name),
+        lambda state, identities, _titles: state.remove_tag(identities, name),
         done=f"untagged {name}",
         unchanged="{was} not tagged " + name,
+        adds=False,
         extra={"tag": name},
     )
