@@ -464,6 +464,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     )
     assert second.strip() == f"3 stories in {export_file}: nothing changed, every mark was here"
     assert from_stdin.strip() == "3 stories in standard input: nothing changed, every mark was here"
+    empty = ok("state", "import", "-", env=fresh, stdin="\n")
+    assert empty.strip() == "standard input holds no marks: nothing changed"
 
 
 def test_import_merges_and_never_loses_a_mark(env: dict[str, str], tmp_path: Path) -> None:

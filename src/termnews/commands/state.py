@@ -105,6 +105,8 @@ def _import(args: argparse.Namespace) -> int:
                 "changed": report.changed,
             }
         )
+    elif not report.stories:
+        print(f"{source} holds no marks: nothing changed")
     elif report.changed:
         print(
             f"{plural(report.stories)} in {source}: {report.read} newly read, "
