@@ -1,4 +1,5 @@
-"""Snapshot tests: what the browser looks like, at 80x24 and 120x40, in colour and NO_COLOR.
+"""Snapshot tests: what the browser looks like, at 80x24 and 120x40, in colour and NO_COLOR,
+with the reading-state glyphs (● unread, ★ starred, #tags) on the rows.
 
 Snapshots are deterministic: fixed story dates and mtimes, timing hidden in the status line,
 no cursor blink, animations off. Update them on purpose only (`make snapshots`) and review the
@@ -87,3 +88,23 @@ def test_help_80x24(snap_compare, make_app: MakeApp) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def _mark_some(pilot) -> None:
+    """Star the first story, tag the second, read the third: every glyph on one screen."""
+    await settle(pilot)
+    await pilot.press("down", "asterisk", "j", "t", *"gale", "space", *"harbour", "enter")
+    await settle(pilot)
+    await pilot.press("j", "u", "j")  # `u` on an unread story reads it
+    await pilot.pause()
+
+
+def test_marks_80x24(snap_compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_mark_some)
+
+
+def test_marks_no_color_80x24(
+    snap_compare, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_mark_some)

@@ -1187,6 +1187,10 @@ class TermnewsApp(App[None]):
                 [*ResultList.BINDINGS, Binding("other keys", "", "Type into the search box")],
             ),
             ("Article", [*ArticleView.BINDINGS, *ArticleScreen.BINDINGS]),
+            (
+                "Saved searches (S)",
+                [Binding("enter", "", "Run the search"), *SavedSearchesScreen.BINDINGS],
+            ),
         ]
         # The file the browser was given (tests give none, and see no temporary path).
         config = str(self.settings.path) if self.settings.path is not None else "config.toml"
