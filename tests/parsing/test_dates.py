@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from termnews.parsing.dates import find_date, month_day, parse_date_line
+from termnews.parsing.dates import (
+    _DATE_LINE_NOISE,
+    _strip_date_line_noise,
+    find_date,
+    month_day,
+    parse_date_line,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +65,34 @@ def test_yearless_month_day() -> None:
     assert month_day("MARCH 11") == (3, 11)
     assert month_day("2 March") == (3, 2)
     assert month_day("Monday") is None
+
+
+NOISY_PIECES = [
+    "Updated",
+    "LAST modified",
+    "Posted on",
+    "Date:",
+    " ",
+    "\t",
+    "|",
+    "·",
+    "•",
+    ",",
+    ".",
+    "(",
+    "Jan 5, 2024",
+    "5:12 pm",
+    "x",
+]
+
+
+@given(st.lists(st.sampled_from(NOISY_PIECES), min_size=1, max_size=7).map("".join))
+def test_noise_is_cut_as_the_whole_pattern_cuts_it(line: str) -> None:
+    """The shortcut for lines that cannot end in noise agrees with the full substitution."""
+    stripped = line.strip()
+    assert _strip_date_line_noise(stripped) == _DATE_LINE_NOISE.sub("", stripped)
+
+
+def test_the_updated_stamp_after_a_date_is_noise() -> None:
+    assert parse_date_line("Jan. 5, 2024 | Updated 3 hours ago") == "2024-01-05"
+    assert parse_date_line("Posted Jan. 5, 2024 (last modified Jan. 6)") == "2024-01-05"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
@@ -43,12 +44,19 @@ DATE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 #: Words that sites put around a date on its own line.
-_DATE_LINE_NOISE = re.compile(
+_DATE_LINE_LEAD = (
     r"^(?:(?:last\s+)?(?:updated|posted|published|modified|date|originally published)"
     r"(?:\s+on)?\s*:?\s*)?"
-    r"|[\s|·•,.]*(?:[|·•(]\s*(?:last\s+)?(?:updated|modified)\b.*)?$",
+)
+_DATE_LINE_NOISE = re.compile(
+    rf"{_DATE_LINE_LEAD}|[\s|·•,.]*(?:[|·•(]\s*(?:last\s+)?(?:updated|modified)\b.*)?$",
     re.IGNORECASE,
 )
+_DATE_LINE_LEAD_PATTERN = re.compile(_DATE_LINE_LEAD, re.IGNORECASE)
+#: Trailing noise (`, `, ` | Updated 5:12 pm`) ends the line in one of these characters or
+#: opens with one of the marks; a line with neither has only the leading words to lose.
+_TRAILING_NOISE_ENDS = ("|", "·", "•", ",", ".")
+_TRAILING_NOISE_MARKS = ("|", "·", "•", "(")
 #: `4:32 PM EDT, Tue March 5, 2024`: some sites print the time first.
 _TIME_FIRST = re.compile(
     r"^(?P<time>[0-2]?\d:[0-5]\d\s*(?:[ap]\.?\s?m\.?)?)\s*(?:[A-Z]{1,4}T|UTC|GMT|ET|PT)?[,\s]+"
@@ -63,7 +71,8 @@ MONTH_DAY_PATTERN = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
+#: Every date the patterns or dateutil accept has a year in this form.
+_YEAR_DIGITS = re.compile(r"(?:1[89]|20)\d\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,7 @@ def find_date(text: str, *, with_time: bool = True) -> FoundDate | None:
     return None
 
 
+@lru_cache(maxsize=32)  # the header grammar asks about the same few lines several times
 def parse_date_line(line: str) -> str | None:
     """ISO form of a line that is only a date (`March 3rd, 2024`, `Posted Jan 5, 2024 5:12 pm`).
 
@@ -134,9 +144,9 @@ def parse_date_line(line: str) -> str | None:
     is never mistaken for the site's date line.
     """
     stripped = line.strip()
-    if len(stripped) > 80 or not _DIGIT.search(stripped):
+    if len(stripped) > 80 or not _YEAR_DIGITS.search(stripped):
         return None
-    core = _DATE_LINE_NOISE.sub("", stripped)
+    core = _strip_date_line_noise(stripped)
     time_first = _TIME_FIRST.match(core)
     if time_first:
         core = f"{time_first.group('date')} {time_first.group('time')}"
@@ -144,6 +154,20 @@ def parse_date_line(line: str) -> str | None:
     if match:
         return _iso_of(match, with_time=True)
     return _dateutil_fallback(core)
+
+
+def _strip_date_line_noise(stripped: str) -> str:
+    """`_DATE_LINE_NOISE` removed from a stripped line.
+
+    The trailing alternative is tried at every offset, which makes the substitution the
+    costliest step; a line that can hold no trailing noise only needs its leading words cut.
+    """
+    if stripped.endswith(_TRAILING_NOISE_ENDS) or any(
+        mark in stripped for mark in _TRAILING_NOISE_MARKS
+    ):
+        return _DATE_LINE_NOISE.sub("", stripped)
+    lead = _DATE_LINE_LEAD_PATTERN.match(stripped)
+    return stripped[lead.end() :] if lead else stripped
 
 
 def _dateutil_fallback(text: str) -> str | None:
