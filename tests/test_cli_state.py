@@ -357,6 +357,13 @@ def test_searches_add_list_and_rm(env: dict[str, str]) -> None:
     assert "Quay news: harbour OR dock" in ok("searches", env=env)
 
     assert ok("searches", "rm", "Farm", env=env).strip() == "removed 'Farm'"
+    again = ok("searches", "add", "--json", "Farm", "grain", "is:unread", env=env)
+    assert json.loads(again) == {"action": "add", "name": "Farm", "query": "grain is:unread"}
+    assert json.loads(ok("searches", "--json", "rm", "Farm", env=env)) == {
+        "action": "rm",
+        "name": "Farm",
+        "removed": True,
+    }
     gone = run_termnews("searches", "rm", "Farm", env=env)
     assert gone.returncode == 1 and "no saved search is called 'Farm'" in gone.stderr
     assert [r["name"] for r in map(json.loads, ok("searches", "--json", env=env).splitlines())] == [

@@ -32,6 +32,10 @@ def register(subparsers: Any) -> None:
     add.add_argument("query", nargs="+", metavar="QUERY", help="the query to save")
     remove = actions.add_parser("rm", help="remove the saved search NAME")
     remove.add_argument("name", metavar="NAME", help="the search's name")
+    for action in (add, remove):
+        # Also after the action (`searches add --json ...`). SUPPRESS: an action's own default
+        # would overwrite a --json given before it.
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
