@@ -3,6 +3,7 @@ the moment it shows; a state database that cannot be used leaves the browser rea
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -285,3 +286,29 @@ async def test_side_by_side_a_preview_is_not_a_read_but_enter_is(
         await pilot.press("asterisk")  # the pane's story, with the pane focused
         assert state.snapshot().starred == {hit.identity}
         assert marks_shown(app.result_list, 1) == f" {STARRED_MARK}"
+
+
+class SlowStore(StateStore):
+    """A store whose bulk marking takes a while, as 100,000 stories on a slow disk would."""
+
+    def set_read(self, identities, read, headlines=None):  # type: ignore[no-untyped-def]
+        identities = list(identities)
+        if len(identities) > 1:
+            time.sleep(0.5)
+        return super().set_read(identities, read, headlines)
+
+
+async def test_quitting_while_mark_all_is_being_written_waits_for_it(
+    make_app: MakeApp, state_path: Path
+) -> None:
+    with SlowStore(state_path) as state:
+        app = make_app(state=state)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            total = app.result_list.total
+            await pilot.press("down", "A")
+            await settle(pilot)
+            await pilot.press("y", "ctrl+q")  # at once, while the worker sleeps
+            await pilot.pause()
+        with reopened(state_path) as other:
+            assert len(other.snapshot().read) == total

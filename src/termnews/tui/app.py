@@ -40,7 +40,13 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import (
+    Worker,
+    WorkerCancelled,
+    WorkerFailed,
+    WorkerState,
+    get_current_worker,
+)
 
 from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
@@ -1020,8 +1026,12 @@ class TermnewsApp(App[None]):
         self.post_message(MatchesListed(results, searcher.identities(results)))
 
     def on_matches_listed(self, message: MatchesListed) -> None:
-        if self.closing or message.results is not self.results:
-            return  # the query changed meanwhile: the count asked about would be wrong
+        if self.closing:
+            return
+        if message.results is not self.results:
+            # The results changed meanwhile (a keystroke, a sync): the count would be wrong.
+            self.notify("The results changed: press A again to mark these.", timeout=3)
+            return
         identities = message.identities
         unread = marks.unread_among(self.marks, identities)
         stories = f"{len(identities):,} stor{'ies' if len(identities) != 1 else 'y'}"
@@ -1251,7 +1261,15 @@ class TermnewsApp(App[None]):
                 self.article_pane.focus()
 
     async def action_quit(self) -> None:
-        """`q`/`ctrl+q`: close the searcher and leave."""
+        """`q`/`ctrl+q`: close the searcher and leave.
+
+        A "mark all read" still being written is waited for: it is one transaction, and
+        leaving under it would leave none of it done.
+        """
+        for worker in list(self.workers):
+            if worker.group == "mark-all" and worker.is_running:
+                with contextlib.suppress(WorkerFailed, WorkerCancelled):
+                    await worker.wait()
         searcher, self.searcher = self.searcher, None
         if searcher is not None:
             searcher.close()
