@@ -539,6 +539,17 @@ def test_import_of_a_missing_or_non_utf8_file_is_a_clear_error(
     assert not (data_dir(env) / "state.db").exists()
 
 
+def test_export_to_a_place_that_cannot_be_written_is_a_clear_error(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+
+    result = run_termnews("state", "export", "-o", str(tmp_path / "a-file" / "m.jsonl"), env=env)
+
+    assert result.returncode == 2
+    assert "m.jsonl: cannot be written" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_headline_with_a_line_separator_survives_export_and_import(
     env: dict[str, str], tmp_path: Path
 ) -> None:
