@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from termnews.parsing.bylines import is_byline, parse_byline, smart_title
+from termnews.parsing.bylines import (
+    _CONTACT_MARKS,
+    _EMAIL_OR_HANDLE,
+    _KNOWN_AGENCIES,
+    _SEPARATOR_CHARS,
+    _SEPARATORS,
+    _is_caps,
+    _may_end_in_known_agency,
+    is_byline,
+    parse_byline,
+    smart_title,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +101,60 @@ def test_reuter_is_an_agency_not_an_author() -> None:
 def test_a_caps_headline_with_a_ticker_is_not_a_french_byline() -> None:
     assert not is_byline("PAR VELMARA <PRVL> SEEKS LISTING")
     assert is_byline("Par Tamsin Orrel, La Presse")
+
+
+BYLINE_PIECES = [
+    "Jo Lee",
+    " ",
+    ", ",
+    " | ",
+    " – ",
+    " - ",
+    "•",
+    "·",
+    "The Canadian Press",
+    "ASSOCIATED PRESS",
+    "Reuter",
+    "Bloomberg News",
+    "Agence France-Presse",
+    "afp",
+    "Preſſ",
+    "\n",
+    "jo@paper.ca",
+    "@jo",
+    "https://x.ca",
+    "É",
+    "中",
+]
+bylines_text = st.lists(st.sampled_from(BYLINE_PIECES), min_size=1, max_size=6).map("".join)
+
+
+@given(bylines_text)
+def test_the_shortcuts_never_skip_a_pattern_that_would_match(text: str) -> None:
+    """Each pattern is skipped only for text that no match of it can come from."""
+    if _KNOWN_AGENCIES.search(text):
+        assert _may_end_in_known_agency(text)
+    if _SEPARATORS.search(text):
+        assert any(char in text for char in _SEPARATOR_CHARS)
+    if _EMAIL_OR_HANDLE.search(text):
+        assert any(mark in text for mark in _CONTACT_MARKS)
+
+
+@given(bylines_text)
+def test_caps_means_every_letter_is_a_capital(text: str) -> None:
+    letters = [char for char in text if char.isalpha()]
+    assert _is_caps(text) == (len(letters) >= 2 and all(char.isupper() for char in letters))
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("By Jo Lee The Canadian Press", "The Canadian Press"),
+        ("By Jo Lee THE ASSOCIATED PRESS", "The Associated Press"),
+        ("By Jo Lee Reuter", "Reuter"),
+        ("By Jo Lee Agence France-Presse", "Agence France-Presse"),
+    ],
+)
+def test_an_agency_after_the_names_without_a_comma(line: str, agency: str) -> None:
+    assert parse_byline(line).agency == agency
+    assert parse_byline(line).authors == ("Jo Lee",)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from termnews.parsing.dates import find_date
+from termnews.parsing.folding import lower_like_regex
 
 BYLINE_START = re.compile(r"^(?:by|par)\b[:\s]\s*(?=\S)", re.IGNORECASE)
 
@@ -174,6 +175,11 @@ _KNOWN_AGENCIES = re.compile(
     r"Bloomberg|Agence France-Presse|AFP)$",
     re.IGNORECASE,
 )
+#: How every `_KNOWN_AGENCIES` name ends: text that ends otherwise is not searched at all.
+_KNOWN_AGENCY_ENDINGS = ("press", "presse", "reuter", "reuters", "news", "bloomberg", "afp")
+#: What every `_SEPARATORS` match contains, and what every `_EMAIL_OR_HANDLE` match contains.
+_SEPARATOR_CHARS = ("|", "–", "—", "-", "•", "·")
+_CONTACT_MARKS = ("@", "http")
 
 
 _BARE_AGENCY = re.compile(
@@ -195,6 +201,7 @@ class Byline:
     published: str | None
 
 
+@lru_cache(maxsize=8)  # the header grammar asks about the byline line two or three times
 def is_byline(line: str) -> bool:
     """`By ...` on a line of its own that names people or an outlet, not a sentence.
 
@@ -260,6 +267,8 @@ def _title_word(word: str) -> str:
 
 
 def _is_caps(text: str) -> bool:
+    if text.isascii() and not text.isupper():
+        return False  # a lower-case letter, or fewer than two letters: the common answer, fast
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
@@ -304,7 +313,10 @@ def parse_byline(line: str) -> Byline:
     Reporter, Brandon Sun`).
     """
     text = BYLINE_START.sub("", line.strip(), count=1)
-    text = _EMAIL_OR_HANDLE.sub(" ", text).strip()
+    # Each costly pattern below runs only on text that holds what every match of it needs.
+    if any(mark in text for mark in _CONTACT_MARKS):
+        text = _EMAIL_OR_HANDLE.sub(" ", text)
+    text = text.strip()
     published = None
     found = find_date(text)
     if found:
@@ -313,11 +325,14 @@ def parse_byline(line: str) -> Byline:
         head = _DATE_LEAD.sub("", text[: found.start])
         text = head if not tail or len(tail) < 4 else f"{head}, {tail}"
     text = text.strip(_TRAILING_PUNCT)
-    segments = [s for s in _SEPARATORS.split(text) if s.strip(_TRAILING_PUNCT)]
+    if any(char in text for char in _SEPARATOR_CHARS):
+        segments = [s for s in _SEPARATORS.split(text) if s.strip(_TRAILING_PUNCT)]
+    else:
+        segments = [text] if text.strip(_TRAILING_PUNCT) else []
     if len(segments) > 1:
         text = ", ".join(s.strip(_TRAILING_PUNCT) for s in segments)
     agency: str | None = None
-    known = _KNOWN_AGENCIES.search(text)
+    known = _KNOWN_AGENCIES.search(text) if _may_end_in_known_agency(text) else None
     if known and "," not in text[: known.start()][-2:]:
         agency = known.group(1)
         text = text[: known.start()].strip(_TRAILING_PUNCT)
@@ -327,8 +342,9 @@ def parse_byline(line: str) -> Byline:
         if not part:
             continue
         names = [n for n in _NAME_SPLIT.split(part) if n.strip(_TRAILING_PUNCT)]
-        not_names = looks_like_org(part) or not all(_looks_like_name(n) for n in names)
-        if (not names or not_names) and (authors or index > 0 or looks_like_org(part)):
+        part_is_org = looks_like_org(part)
+        not_names = part_is_org or not all(_looks_like_name(n) for n in names)
+        if (not names or not_names) and (authors or index > 0 or part_is_org):
             rest = ", ".join(p for p in parts[index:] if p)
             agency = ", ".join(filter(None, [rest, agency]))
             break
@@ -336,6 +352,14 @@ def parse_byline(line: str) -> Byline:
     return Byline(
         tuple(a for a in authors if a), clean_agency(agency) if agency else None, published
     )
+
+
+def _may_end_in_known_agency(text: str) -> bool:
+    """False only when `_KNOWN_AGENCIES` cannot match: the text ends in no agency's last word.
+
+    `$` also matches before a final newline, so such text is always searched.
+    """
+    return text.endswith("\n") or lower_like_regex(text[-12:]).endswith(_KNOWN_AGENCY_ENDINGS)
 
 
 def clean_agency(text: str) -> str:

@@ -129,6 +129,8 @@ def _iso_of(match: re.Match[str], with_time: bool) -> str | None:
 
 def find_date(text: str, *, with_time: bool = True) -> FoundDate | None:
     """The first complete, valid date in `text` (a time after it is kept when present)."""
+    if not _YEAR_DIGITS.search(text):
+        return None  # every date pattern has a year: most bylines and notes have none
     for match in DATE_PATTERN.finditer(text):
         iso = _iso_of(match, with_time)
         if iso:
