@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -603,6 +604,50 @@ def test_prune_forgets_only_stories_gone_from_the_index_and_only_when_asked(
     }
     again = ok("state", "prune", env=environment)
     assert again.startswith("forgot the marks of 0 stories not in the index")
+
+
+def test_prune_keeps_the_marks_of_stories_another_archive_holds(tmp_path: Path) -> None:
+    environment = base_env(tmp_path)
+    names = list(STORIES)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, chosen in ((first, names[:3]), (second, names[3:])):
+        folder.mkdir()
+        for name in chosen:
+            write_story(folder, name, *STORIES[name])
+    ok("index", str(second), env=environment)
+    ok("mark", "read", "--all", env=environment)  # the second archive's stories
+    ok("index", str(first), env=environment)  # the last indexed: what prune judges by
+
+    kept = json.loads(ok("state", "prune", "--json", env=environment))
+    assert kept["removed"] == 0 and kept["kept"] == 3
+
+    alone = json.loads(ok("state", "prune", "--this-index-only", "--json", env=environment))
+    assert alone["removed"] == 3
+
+
+def test_prune_stops_when_another_index_cannot_be_read(tmp_path: Path) -> None:
+    environment = base_env(tmp_path)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, parts in STORIES.items():
+        write_story(archive, name, *parts)
+    ok("index", str(archive), env=environment)
+    ok("mark", "read", "harbour", env=environment)
+    before = ok("state", "export", env=environment)
+    indexes = tmp_path / "cache" / "termnews" / "indexes"
+    (built,) = list(indexes.iterdir())
+    older = indexes / "old-archive-0123456789ab"  # as if built by another termnews
+    shutil.copytree(built, older)
+    meta = json.loads((older / "termnews-index.json").read_text(encoding="utf-8"))
+    meta["schema_version"] = 1
+    (older / "termnews-index.json").write_text(json.dumps(meta), encoding="utf-8")
+    (indexes / "an-empty-folder").mkdir()  # holds no index, so no stories: no obstacle
+
+    result = run_termnews("state", "prune", env=environment)
+
+    assert result.returncode == 2 and "--this-index-only" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert ok("state", "export", env=environment) == before
 
 
 def test_prune_against_an_empty_index_refuses_to_forget_everything(

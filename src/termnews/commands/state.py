@@ -17,9 +17,10 @@ from termnews.errors import TermnewsError
 
 PRUNE_HELP = "forget the marks of stories the index no longer holds"
 PRUNE_DESCRIPTION = (
-    "Forget the marks of stories the index no longer holds. One reading state serves every "
-    "archive, so pruning against one archive's index also forgets the marks of stories "
-    "that are only in another: --dry-run says how many first."
+    "Forget the marks of stories that no index holds any more. One reading state serves "
+    "every archive, so a mark is kept while any archive's index (in the cache dir) holds "
+    "its story; an index that cannot be read stops the prune, unless --this-index-only "
+    "says to judge by the one index alone. --dry-run says how many first."
 )
 
 
@@ -52,6 +53,11 @@ def register(subparsers: Any) -> None:
     add_json_option(imported)
     prune = actions.add_parser("prune", help=PRUNE_HELP, description=PRUNE_DESCRIPTION)
     prune.add_argument("--dry-run", action="store_true", help="say how many, change nothing")
+    prune.add_argument(
+        "--this-index-only",
+        action="store_true",
+        help="keep only the marks of stories in this index, whatever other archives hold",
+    )
     add_json_option(prune)
     add_index_options(prune)
     path = actions.add_parser("path", help="print where the reading state is kept")
@@ -140,11 +146,14 @@ def _prune(args: argparse.Namespace) -> int:
     from termnews.commands.common import (
         plural,
         print_json,
+        require_index,
         searcher_with_state,
     )
 
     with searcher_with_state(args, writing=True) as (searcher, state):
         present = searcher.all_identities()
+        if not args.this_index_only:
+            present = present | _identities_in_other_indexes(require_index(args))
         marked = {record.identity for record in state.records()}
         doomed = len(marked - present)
         if doomed and not present:
@@ -170,6 +179,33 @@ def _prune(args: argparse.Namespace) -> int:
             f"{plural(len(marked) - doomed)} with marks {'would stay' if args.dry_run else 'stay'}"
         )
     return 0
+
+
+def _identities_in_other_indexes(this_index: Path) -> frozenset[str]:
+    """Every story the other archives' indexes hold, so a prune keeps their marks too.
+
+    An index that cannot be read (built by another version, damaged) may hold stories with
+    marks: the prune stops rather than guess, and says what to do.
+    """
+    from termnews import config
+    from termnews.engine.searcher import Searcher
+    from termnews.engine.store import index_exists
+
+    found: set[str] = set()
+    root = config.cache_dir() / "indexes"
+    others = sorted(p for p in root.glob("*") if p.is_dir()) if root.is_dir() else []
+    for index_dir in others:
+        if index_dir.resolve() == this_index.resolve() or not index_exists(index_dir):
+            continue
+        try:
+            with Searcher(index_dir) as other:
+                found |= other.all_identities()
+        except TermnewsError as error:
+            raise PruneRefusedError(
+                f"cannot tell which stories another archive holds: {error}. Rebuild or delete "
+                "that index, or prune with --this-index-only"
+            ) from error
+    return frozenset(found)
 
 
 def _path(args: argparse.Namespace) -> int:
