@@ -225,6 +225,13 @@ def test_a_query_not_searched_as_written_changes_nothing(env: dict[str, str]) ->
     }
 
 
+def test_a_query_of_dropped_words_alone_changes_nothing(env: dict[str, str]) -> None:
+    result = run_termnews("mark", "read", "the", env=env)
+
+    assert result.returncode == 2 and "matches every story" in result.stderr
+    assert counts("is:read", env=env) == {"is:read": (0, 0)}
+
+
 def test_a_query_matching_nothing_changes_nothing_and_suggests_a_respelling(
     env: dict[str, str],
 ) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.commands.search import NO_INDEX, locate_index, suggestion_hint
 from termnews.errors import IndexMissingError, TermnewsError
+from termnews.results import SortOrder
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
@@ -220,6 +221,13 @@ def change_matches(
             # may not: `is:wobbly` ignored would be the empty query, which is every story.
             raise QueryArgumentError(
                 f"{results.notice}; nothing was changed (try the query with `termnews search`)"
+            )
+        if query and results.sort is not SortOrder.RELEVANCE:
+            # Asked by relevance, it came newest first: nothing in it to rank by, so it is
+            # the empty query in disguise (`the`, only words every search drops).
+            raise QueryArgumentError(
+                f"'{query}' has no words that are searched, so it matches every story; "
+                "nothing was changed (use --all to change every story)"
             )
         identities = searcher.identities(results) if results.total else []
         titles = headlines_of(searcher, results) if adds else {}
