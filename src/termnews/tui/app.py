@@ -384,7 +384,7 @@ class TermnewsApp(App[None]):
             self.set_keymap(self.keys.keymap)
         if problems := self.config_problems():
             self.notify(
-                "\n".join(problems) + "\nEverything else in it is in use.",
+                "\n".join(problems),
                 title="Config file problem" + ("s" if len(problems) > 1 else ""),
                 severity="error",
                 timeout=30,
@@ -1079,6 +1079,7 @@ class TermnewsApp(App[None]):
             save=self._save_search,
             remove=self._remove_search,
             config_path=str(self._config_path()),
+            config_has_problems=bool(self.settings.problems),
         )
         self.push_screen(screen, self._run_saved_search)
 

@@ -95,6 +95,7 @@ class SavedSearchesScreen(ModalScreen[RunSearch | None]):
         save: Save,
         remove: Remove,
         config_path: str,
+        config_has_problems: bool = False,
     ) -> None:
         super().__init__()
         self.searches = tuple(searches)
@@ -103,6 +104,7 @@ class SavedSearchesScreen(ModalScreen[RunSearch | None]):
         self._save = save
         self._remove = remove
         self._config_path = config_path
+        self._config_has_problems = config_has_problems
         self.counts: dict[int, tuple[int, int]] = {}
         """index -> (total, unread), as the worker delivers them."""
 
@@ -137,12 +139,17 @@ class SavedSearchesScreen(ModalScreen[RunSearch | None]):
             options.highlighted = 0
         else:
             empty.display = True
-            empty.update(
-                Content(
+            if self._config_has_problems:
+                text = (
+                    f"No saved searches: {self._config_path} has problems, named when "
+                    "termnews started. Fix them and start again."
+                )
+            else:
+                text = (
                     "No saved searches yet. Press a to save the query in the search box, "
                     f"or add [[searches]] entries to {self._config_path}."
                 )
-            )
+            empty.update(Content(text))
         self.set_focus(options)
         if self._count is not None and self.searches:
             self._count_all(self.searches, self._count)
