@@ -10,10 +10,12 @@ from termnews.parsing.bylines import (
     _CONTACT_MARKS,
     _EMAIL_OR_HANDLE,
     _KNOWN_AGENCIES,
+    _NAME_SPLIT,
     _SEPARATOR_CHARS,
     _SEPARATORS,
     _is_caps,
     _may_end_in_known_agency,
+    _may_hold_several_names,
     is_byline,
     parse_byline,
     smart_title,
@@ -138,6 +140,8 @@ def test_the_shortcuts_never_skip_a_pattern_that_would_match(text: str) -> None:
         assert any(char in text for char in _SEPARATOR_CHARS)
     if _EMAIL_OR_HANDLE.search(text):
         assert any(mark in text for mark in _CONTACT_MARKS)
+    if _NAME_SPLIT.search(text):
+        assert _may_hold_several_names(text)
 
 
 @given(bylines_text)

@@ -245,7 +245,8 @@ def smart_title(word_run: str) -> str:
             out.append(word)  # acronyms and initials: `AP`, `J.R.`, `T.`
             continue
         if not word.isupper():
-            mac = _MAC_PREFIX.match(word)  # `McTAVISH`: the wire kept the prefix's case
+            # `McTAVISH`: the wire kept the prefix's case (the test first: few words start so)
+            mac = _MAC_PREFIX.match(word) if word.startswith(("Mc", "Mac")) else None
             out.append(mac.group(1) + _title_word(mac.group(2).lower()) if mac else word)
             continue
         lowered = word.lower()
@@ -256,8 +257,11 @@ def smart_title(word_run: str) -> str:
     return " ".join(out)
 
 
+_WORD_JOINERS = re.compile(r"([-'’])")
+
+
 def _title_word(word: str) -> str:
-    pieces = re.split(r"([-'’])", word)
+    pieces = _WORD_JOINERS.split(word)
     titled = "".join(
         piece[:1].upper() + piece[1:] if piece not in "-'’" else piece for piece in pieces
     )
@@ -273,6 +277,7 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
+@lru_cache(maxsize=16)  # a byline's parts and names are asked about more than once
 def looks_like_org(segment: str) -> bool:
     """True for `The Canadian Press`, `Staff Writer`, `AP`: words no personal name uses."""
     words = [w.strip(".,()").lower() for w in segment.split()]
@@ -341,7 +346,10 @@ def parse_byline(line: str) -> Byline:
     for index, part in enumerate(parts):
         if not part:
             continue
-        names = [n for n in _NAME_SPLIT.split(part) if n.strip(_TRAILING_PUNCT)]
+        if _may_hold_several_names(part):
+            names = [n for n in _NAME_SPLIT.split(part) if n.strip(_TRAILING_PUNCT)]
+        else:
+            names = [part] if part.strip(_TRAILING_PUNCT) else []
         part_is_org = looks_like_org(part)
         not_names = part_is_org or not all(_looks_like_name(n) for n in names)
         if (not names or not_names) and (authors or index > 0 or part_is_org):
@@ -352,6 +360,14 @@ def parse_byline(line: str) -> Byline:
     return Byline(
         tuple(a for a in authors if a), clean_agency(agency) if agency else None, published
     )
+
+
+def _may_hold_several_names(part: str) -> bool:
+    """False only when `_NAME_SPLIT` cannot match: no comma, ampersand, `and` or `et`."""
+    if "," in part or "&" in part:
+        return True
+    lowered = lower_like_regex(part)
+    return "and" in lowered or "et" in lowered
 
 
 def _may_end_in_known_agency(text: str) -> bool:
