@@ -589,3 +589,17 @@ def test_pages_after_a_mark_keep_the_list_the_search_made(
         marks, lambda s, m: bool({"meadow", "quarry", "harbour"} & s.words) and s.name not in m.read
     )
     assert not set(first) & found(searcher, query)  # a new search sees the marks
+
+
+def test_a_shorter_tag_on_the_way_to_a_longer_one_does_not_empty_the_list(
+    marked: tuple[Searcher, Marks], store: StateStore, identity_of: dict[str, str]
+) -> None:
+    searcher, _marks = marked
+    elsewhere = next(s.name for s in STORIES if "quarry" not in s.words)
+    store.add_tag([identity_of[elsewhere]], "harbour")
+    assert searcher.search("quarry tag:harbour").total == 0
+    typed = searcher.search_as_you_type("quarry tag:harbour")
+    assert typed.pending_word == "tag:harbour"
+    assert typed.total == searcher.search("quarry").total
+    assert searcher.search_as_you_type("quarry tag:harbour-works").total
+    assert searcher.search_as_you_type("tag:harbour").total == 1  # alone, it applies

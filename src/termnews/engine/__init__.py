@@ -10,6 +10,8 @@
 - `matching/`: exact match sets and phrases.
 - `ranking`, `highlight`, `complete`, `suggest`: scores, snippets, typeahead, "did you mean".
 - `lexicon`: each field's term list in memory, which `complete` and `suggest` read.
+- `filters`: state filters (`is:unread`, `tag:x`) as docnums, read through `StateView`, a
+  protocol the state store meets without the engine importing it.
 - `rows`, `stories`: result rows with their snippets; whole stories by path.
 - `generation`: one index generation's reader and everything built from it.
 - `searcher`: the Searcher, the one object front ends hold.

@@ -1,7 +1,8 @@
 """One generation of the index: the reader and everything read from it, swapped as a whole.
 
 A sync writes a new generation. Document numbers, the match sets and posting arrays built
-from them, the term lists completion and suggestion read, the query parser over the schema:
+from them, the story identities state filters map to docnums, the term lists completion and
+suggestion read, the query parser over the schema:
 each is valid for the reader it came from, and mixing two generations' parts would find
 the wrong stories. Keeping them in one object makes a refresh one assignment, and lets a
 page of older results tell that it came from another generation (`number`).

@@ -53,6 +53,7 @@ from termnews.engine.query.language import (
     ParsedQuery,
     parse,
     positive_terms,
+    typed_filter,
 )
 from termnews.engine.ranking import additive_leaves
 from termnews.engine.rows import hit_rows
@@ -99,6 +100,11 @@ def _filter_ready(gen: Generation) -> Callable[[str, str], bool]:
         return bool(gen.filters.stories(name, value))
 
     return ready
+
+
+def _never_ready(_name: str, _value: str) -> bool:
+    """A state filter typed last is never finished (see `ParsedQuery.pending`)."""
+    return False
 
 
 def _not_yet(_field: str | None, _word: str) -> None:
@@ -301,6 +307,11 @@ class Searcher:
                     # `council for`, which the search drops: wait for the word, do not show
                     # what no story has.
                     parsed = parse(gen.parser, text, self._now(), _not_yet, ready)
+                    ranked = self._run(parsed, _order_for(parsed, sort), want)
+                elif typed_filter(text) == "tag":
+                    # `tag:harbour` may be on its way to `tag:harbour-works`: a tag typed
+                    # last that finds nothing here waits, as a partial word does.
+                    parsed = parse(gen.parser, text, self._now(), completer, _never_ready)
                     ranked = self._run(parsed, _order_for(parsed, sort), want)
         return _Paging(as_you_type, gen.number, parsed, ranked, answers)
 

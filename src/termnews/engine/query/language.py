@@ -426,6 +426,12 @@ def parse(
     )
 
 
+def typed_filter(text: str) -> str | None:
+    """The name of the state filter (`is`, `tag`) `text` ends with while it is typed, or None."""
+    last = _typed_filter(text)
+    return None if last is None else last.group(2).lower()
+
+
 def _typed_filter(text: str) -> re.Match[str] | None:
     """The state filter `text` ends with, while its value is still being typed."""
     found = list(_FILTER_CLAUSE.finditer(text))
