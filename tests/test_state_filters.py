@@ -603,3 +603,37 @@ def test_a_shorter_tag_on_the_way_to_a_longer_one_does_not_empty_the_list(
     assert typed.total == searcher.search("quarry").total
     assert searcher.search_as_you_type("quarry tag:harbour-works").total
     assert searcher.search_as_you_type("tag:harbour").total == 1  # alone, it applies
+
+
+FILTERISH = st.lists(
+    st.sampled_from(
+        [
+            "is:",
+            "tag:",
+            "read",
+            "unread",
+            "star",
+            "harbour",
+            "-",
+            "+",
+            "(",
+            ")",
+            '"',
+            " ",
+            "NOT ",
+            "OR ",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=FILTERISH)
+def test_any_filter_text_searches_without_raising(with_memory: Searcher, text: str) -> None:
+    results = with_memory.search(text, limit=3)
+    typed = with_memory.search_as_you_type(text, limit=3)
+    assert results.total >= 0 and typed.total >= 0
+    assert len(with_memory.identities(results)) <= results.total
