@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from termnews.parsing.captions import find_credit, parse_front_matter, split_sentences
 from termnews.parsing.trailers import (
+    _BOILERPLATE_FIRST_CHARS,
+    _BOILERPLATE_FIRST_LETTERS,
+    _BOILERPLATE_PREFIX,
+    _boilerplate_prefix,
     classify_trailer,
     is_boilerplate,
     peel_trailers,
@@ -161,3 +167,39 @@ LINE_PIECES = [
 @given(st.lists(st.sampled_from(LINE_PIECES), max_size=5).map("".join))
 def test_one_pass_line_test_agrees_with_the_two_tests(line: str) -> None:
     assert tail_and_boilerplate(line) == (starts_tail(line), is_boilerplate(line))
+
+
+def test_the_first_character_gate_is_exactly_what_the_regex_folds() -> None:
+    letters = re.compile(f"[{_BOILERPLATE_FIRST_LETTERS}]", re.IGNORECASE)
+    digit = re.compile(r"\d")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        assert bool(letters.fullmatch(char)) == (char in _BOILERPLATE_FIRST_CHARS), hex(code)
+        assert bool(digit.fullmatch(char)) == char.isdecimal(), hex(code)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "READ MORE: x", "Related: x", "Also read: x", "See also: x", "Click here", "Sign up now",
+        "Subscribe to x", "Follow us on x", "Copyright 2024 Tarn Media", "3 comments",
+        "This article was shared", "Tags: x", "Filed under: x", "Posted in: x",
+        "Image source: x", "Advertisement 2", "Listen to this article", "Estimated reading time",
+        "Reading time: 2", "4 min read", "Share on Facebook", "Story continues below",
+        "Advertisement article continues after", "Continue reading below", "Updated 2 hours ago",
+        "Last posted: a day ago", "an hour ago", "ſhare via email", "İmage source: x",
+    ],
+)  # fmt: skip
+def test_every_boilerplate_prefix_passes_the_gate(line: str) -> None:
+    assert _BOILERPLATE_PREFIX.match(line)
+    assert _boilerplate_prefix(line)
+    assert is_boilerplate(line)
+
+
+@given(
+    st.lists(st.sampled_from([*LINE_PIECES, "ı", "٣", "K", "a ", "An "]), max_size=4).map("".join)
+)
+def test_the_gate_never_turns_a_prefix_away(line: str) -> None:
+    assert _boilerplate_prefix(line) == bool(_BOILERPLATE_PREFIX.match(line))
