@@ -62,6 +62,24 @@ def test_operators(searcher: Searcher, query: str, expected: set[str]) -> None:
     assert set(names(searcher, query)) == expected
 
 
+@pytest.mark.parametrize(
+    ("negated", "spelled_out"),
+    [
+        ("-ferry", "NOT ferry"),
+        ("-ferry -seawall", "NOT ferry NOT seawall"),
+        ("(-ferry)", "NOT ferry"),
+        ("(-ferry) OR seawall", "(NOT ferry) OR seawall"),
+    ],
+)
+def test_a_word_taken_away_from_nothing_means_every_story_without_it(
+    searcher: Searcher, negated: str, spelled_out: str
+) -> None:
+    found = searcher.search(negated, limit=100)
+    assert found.total > 0
+    assert found.total == searcher.search(spelled_out, limit=100).total
+    assert set(names(searcher, negated)) == set(names(searcher, spelled_out))
+
+
 def test_phrases_keep_the_gap_of_a_dropped_stop_word(searcher: Searcher) -> None:
     assert names(searcher, '"state of the art"') == ["orchard"]
     assert names(searcher, '"state art"') == []

@@ -199,7 +199,27 @@ class _NestedPlusMinusPlugin(PlusMinusPlugin):
         for i, node in enumerate(group):
             if isinstance(node, syntax.GroupNode) and _holds_sign(node):
                 group[i] = self.do_plusminus(parser, node)
+        banned = _only_banned(group, self.Minus)
+        if banned is not None:
+            # `-velmora` alone: Whoosh takes away from nothing and finds nothing, where a
+            # person means what `NOT velmora` finds (every story without the word).
+            return syntax.NotGroup([syntax.OrGroup(banned)])
         return super().do_plusminus(parser, group)
+
+
+def _only_banned(group: Any, minus: type) -> list[Any] | None:
+    """The nodes of `group` when each is preceded by `-` and nothing else is in it."""
+    banned: list[Any] = []
+    expecting = False
+    for node in group:
+        if isinstance(node, minus):
+            expecting = True
+        elif expecting and not isinstance(node, syntax.Whitespace):
+            banned.append(node)
+            expecting = False
+        elif not isinstance(node, syntax.Whitespace):
+            return None
+    return banned if banned and not expecting else None
 
 
 def _holds_sign(group: Any) -> bool:
