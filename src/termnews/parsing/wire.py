@@ -21,7 +21,12 @@ from termnews.parsing.bylines import (
     looks_like_org,
     parse_byline,
 )
-from termnews.parsing.captions import find_credit, inline_caption, parse_front_matter
+from termnews.parsing.captions import (
+    find_credit,
+    inline_caption,
+    may_hold_inline_caption,
+    parse_front_matter,
+)
 from termnews.parsing.datelines import Dateline, match_dateline
 from termnews.parsing.dates import find_date, month_day, parse_date_line
 from termnews.parsing.trailers import (
@@ -403,7 +408,9 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     if dateline is not None and body_paragraphs:
         body_paragraphs[0] = body_paragraphs[0][dateline.end :].lstrip()
     body_paragraphs, trailers = peel_trailers(body_paragraphs)
-    body_paragraphs, inline = _take_inline_captions(body_paragraphs)
+    inline: list[tuple[str, str]] = []
+    if may_hold_inline_caption(text):  # most stories have no slash and no `photo` at all
+        body_paragraphs, inline = _take_inline_captions(body_paragraphs)
     caption, credit = front.caption, front.credit
     if caption is None and credit is None and inline:
         caption, credit = inline[0]
