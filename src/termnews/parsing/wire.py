@@ -73,12 +73,20 @@ class _Header:
 def _blocks(text: str) -> list[list[str]]:
     """Blocks of stripped lines; whole-text regexes keep the per-line Python work small."""
     blocks = []
+    # A chunk can hold only what the whole text holds: test the text once, not each chunk.
+    indented = "\n " in text or "\n\t" in text
+    spaced = "  " in text or "\t" in text
     for chunk in _BLANK_LINES.split(text):
-        if "\n " in chunk or "\n\t" in chunk:
+        if indented and ("\n " in chunk or "\n\t" in chunk):
             blocks.extend(_split_indented(chunk))
             continue
-        if "  " in chunk or "\t" in chunk:
+        if spaced and ("  " in chunk or "\t" in chunk):
             chunk = _SPACES.sub(" ", chunk)
+        if "\n" not in chunk:  # a paragraph on one line: the common case
+            line = chunk.strip()
+            if line:
+                blocks.append([line])
+            continue
         lines = [line.strip() for line in chunk.split("\n")]
         if lines[0] and lines[-1]:
             blocks.append(lines)
