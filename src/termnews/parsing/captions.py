@@ -172,20 +172,19 @@ _MONTH_YEAR = re.compile(
 _MAX_INLINE_CAPTION = 400
 
 
-#: `inline_caption` needs one of these near a paragraph's end. Neither has a space, so a
-#: paragraph cut from a text that has neither has none either: one test per story.
-_INLINE_CREDIT_MARKS = ("/", "hoto")
-
-
 def may_hold_inline_caption(text: str) -> bool:
-    """False when no paragraph drawn from `text` can be an inline caption."""
-    return any(mark in text for mark in _INLINE_CREDIT_MARKS)
+    """False when no paragraph drawn from `text` can be an inline caption.
+
+    `inline_caption` needs a slash or `hoto` near a paragraph's end. Neither has a space, so a
+    paragraph cut from a text that has neither has none either: one test per story.
+    """
+    return "/" in text or "hoto" in text
 
 
 def inline_caption(paragraph: str) -> tuple[str, str] | None:
     """(caption, credit) for a photo caption that a site left between story paragraphs."""
     tail = paragraph[-90:]
-    if len(paragraph) > _MAX_INLINE_CAPTION or not may_hold_inline_caption(tail):
+    if len(paragraph) > _MAX_INLINE_CAPTION or ("/" not in tail and "hoto" not in tail):
         return None  # cheap test first: almost every paragraph is story text
     found = find_credit(paragraph)
     if found is None:
