@@ -190,6 +190,8 @@ def test_the_first_character_gate_is_exactly_what_the_regex_folds() -> None:
         "Reading time: 2", "4 min read", "Share on Facebook", "Story continues below",
         "Advertisement article continues after", "Continue reading below", "Updated 2 hours ago",
         "Last posted: a day ago", "an hour ago", "ſhare via email", "İmage source: x",
+        "a\u00a0day ago", "An\u2003hour ago", "12\u00a0hrs ago", "٣ comments",
+        "thıs article was shared", "eſtimated reading time", "PUBLISHED: 3 days ago",
     ],
 )  # fmt: skip
 def test_every_boilerplate_prefix_passes_the_gate(line: str) -> None:
@@ -198,8 +200,23 @@ def test_every_boilerplate_prefix_passes_the_gate(line: str) -> None:
     assert is_boilerplate(line)
 
 
-@given(
-    st.lists(st.sampled_from([*LINE_PIECES, "ı", "٣", "K", "a ", "An "]), max_size=4).map("".join)
-)
+GATE_PIECES = [
+    *LINE_PIECES,
+    "ı",
+    "٣",
+    "K",
+    "a ",
+    "An ",
+    "a\u00a0",
+    "5 ",
+    "4 min read",
+    "The ",
+    "This article was shared",
+    "hours ago",
+    "tags:",
+]
+
+
+@given(st.lists(st.sampled_from(GATE_PIECES), max_size=4).map("".join))
 def test_the_gate_never_turns_a_prefix_away(line: str) -> None:
     assert _boilerplate_prefix(line) == bool(_BOILERPLATE_PREFIX.match(line))

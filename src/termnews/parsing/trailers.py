@@ -68,13 +68,32 @@ _BOILERPLATE_FIRST_CHARS = frozenset(
         char for char, letter in REGEX_ONLY_FOLDS.items() if letter in _BOILERPLATE_FIRST_LETTERS
     )
 )
+#: The first three letters of each alternative, lower-cased (`read more:` gives `rea`; the
+#: optional `last `/`updated` before `an hour ago` give `las`/`upd`). The rest open with a digit
+#: then a digit or space (`12 comments`), or with `a` or `an` then a space (`a day ago`). Most
+#: lines that pass the first-letter test (`The`, `It`, `Pro...`) fail this one.
+_BOILERPLATE_OPENINGS = frozenset(
+    {
+        "rea", "rel", "als", "adv", "art", "see", "sig", "sub", "sha", "sto", "cli", "cop",
+        "con", "fol", "fil", "thi", "tag", "pos", "pub", "ima", "lis", "las", "est", "upd",
+    }
+)  # fmt: skip
 
 
 def _boilerplate_prefix(line: str) -> bool:
-    """`_BOILERPLATE_PREFIX` matches `line`; the first character is tested first."""
+    """`_BOILERPLATE_PREFIX` matches `line`; its first characters are tested first."""
     first = line[:1]
     if first not in _BOILERPLATE_FIRST_CHARS and not first.isdecimal():
         return False
+    opening = lower_like_regex(line[:3])  # one letter for one letter, as the regex folds
+    if opening not in _BOILERPLATE_OPENINGS:
+        second = line[1:2]
+        spaced_article = opening[:1] == "a" and (
+            second.isspace() or (opening[1:2] == "n" and line[2:3].isspace())
+        )
+        counted = first.isdecimal() and (second.isdecimal() or second.isspace())
+        if not spaced_article and not counted:
+            return False
     return bool(_BOILERPLATE_PREFIX.match(line))
 
 
