@@ -22,21 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
-import shlex
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -59,12 +55,24 @@ from termnews.tui import marks
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.keymap import KeysInEffect, MainScreen, as_binding, resolve_keys
 from termnews.tui.marks import MarkView
+from termnews.tui.messages import (
+    AllMarkedRead,
+    IndexOpened,
+    IndexRefreshed,
+    MatchesListed,
+    SearchDone,
+    StoryLoaded,
+    StoryUse,
+    SyncDone,
+    SyncProgress,
+)
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.confirm import ConfirmScreen
 from termnews.tui.screens.help import NO_KEY_LABEL, HelpScreen
 from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
 from termnews.tui.screens.saved_searches import RunSearch, SavedSearchesScreen
 from termnews.tui.story import Story, lay_out
+from termnews.tui.terminal import low_colour_terminal, run_pager
 from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
@@ -79,94 +87,22 @@ from termnews.tui.widgets.status import (
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
 
+# The browse command and the tests import these from here, where the browser starts.
+__all__ = ["TermnewsApp", "low_colour_terminal", "run_pager"]
+
 
 #: Below this many columns the list fills the width and articles open full screen.
 WIDE_COLUMNS = 100
 #: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
 #: for more through `Searcher.hits` on demand, and every row costs a snippet per keystroke.
 FIRST_PAGE = 20
-#: Terminals that are known to have only 8/16 colours get the ANSI theme, which stays legible.
-LOW_COLOUR_TERMS = {"xterm", "screen", "linux", "vt100", "vt220", "ansi", "tmux", "rxvt"}
 #: How long a story may take before its pane says it is loading. A story usually arrives
 #: within a frame or two, and saying "loading" for that long would only make the pane flicker.
 QUIET_LOADING_DELAY = 0.15
 
-#: What a loaded story is for: the screen, or the clipboard or pager straight away.
-StoryUse = Literal["show", "copy", "pager"]
-
 
 class StoryUnavailable(TermnewsError):
     """A story could not be read or parsed; the message names its file."""
-
-
-@dataclass
-class SearchDone(Message):
-    """A search worker finished; `generation` lets the handler drop stale answers.
-
-    `snapshot` is the reading state read after the search, once `changes_before` changes of
-    this session had been written (see `MarkView.replace`); None if it could not be read.
-    """
-
-    results: Results
-    generation: int
-    keep_path: str | None
-    snapshot: Snapshot | None = None
-    changes_before: int = 0
-
-
-@dataclass
-class MatchesListed(Message):
-    """Every story `results` matched, by identity, for marking them all read."""
-
-    results: Results
-    identities: list[str]
-
-
-@dataclass
-class AllMarkedRead(Message):
-    """The worker marked `changed` stories read and read the state back as `snapshot`."""
-
-    changed: int
-    snapshot: Snapshot
-    changes_before: int
-
-
-@dataclass
-class IndexOpened(Message):
-    """The searcher is ready (opened in a thread so the first frame never waits for it)."""
-
-    searcher: Searcher
-
-
-@dataclass
-class IndexRefreshed(Message):
-    """The searcher looked for a newer index generation; `changed` if it found one."""
-
-    changed: bool
-
-
-@dataclass
-class StoryLoaded(Message):
-    """A story worker finished: `story` is ready to show, copy or page, as `use` says."""
-
-    story: Story
-    use: StoryUse
-
-
-@dataclass
-class SyncProgress(Message):
-    """`done` of `total` files looked at by the running sync."""
-
-    done: int
-    total: int
-
-
-@dataclass
-class SyncDone(Message):
-    """The sync finished; `summary` is the report's one-line summary."""
-
-    summary: str
-    changed: bool
 
 
 @dataclass(frozen=True)
@@ -231,14 +167,6 @@ def _tag_edit_problem(text: str) -> str | None:
     except TagNameError as error:
         return str(error)
     return None
-
-
-def low_colour_terminal(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
-    """True for `TERM=xterm`/`screen` and friends without a truecolor/256-colour hint."""
-    term = environ.get("TERM", "")
-    if environ.get("COLORTERM") or "256" in term or "direct" in term:
-        return False
-    return term in LOW_COLOUR_TERMS or term.startswith(("screen.", "vt"))
 
 
 class TermnewsApp(App[None]):
@@ -1277,22 +1205,3 @@ class TermnewsApp(App[None]):
         if self._owns_state:
             self.state.close()
         self.exit()
-
-
-def run_pager(text: str, environ: dict[str, Any] | os._Environ[str] = os.environ) -> str | None:
-    """Pipe `text` into `$PAGER`, falling back to `less -R`; returns an error message or None."""
-    candidates: list[list[str]] = []
-    pager = environ.get("PAGER", "").strip()
-    if pager:
-        with contextlib.suppress(ValueError):  # unbalanced quotes: fall back to less
-            candidates.append(shlex.split(pager))
-    candidates.append(["less", "-R"])
-    for command in candidates:
-        try:
-            subprocess.run(command, input=text.encode("utf-8"), check=False)
-        except (FileNotFoundError, PermissionError):
-            continue
-        except OSError as error:
-            return f"Pager failed: {error}"
-        return None
-    return "No pager found: set $PAGER or install less."
