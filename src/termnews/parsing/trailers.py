@@ -149,6 +149,8 @@ _NOTE_CLAUSES = re.compile(
 )
 _NOTE_CLAUSE_WORDS = ("contributed to this", "is solely responsible for", "support from")
 _SEPARATOR = re.compile(r"^[\s_*=#~-]{3,}$")
+#: The non-space characters a `_SEPARATOR` line is made of (`\s` is exactly `str.isspace`).
+_SEPARATOR_CHARS = "_*=#~-"
 _FIRST_PUBLISHED = re.compile(r"\b(?:first|originally) (?:published|posted|appeared)\b", re.I)
 
 
@@ -309,7 +311,14 @@ def peel_trailers(paragraphs: list[str]) -> tuple[list[str], Trailers]:
                 collected.extend(("note", p) for p in reversed(tail))
                 del body[index:]
             break
-    body = [paragraph for paragraph in body if not _SEPARATOR.match(paragraph)]
+    # A rule starts with a rule character or a space; testing that first spares the regex call
+    # on nearly every paragraph.
+    body = [
+        paragraph
+        for paragraph in body
+        if (paragraph[:1] not in _SEPARATOR_CHARS and not paragraph[:1].isspace())
+        or not _SEPARATOR.match(paragraph)
+    ]
     for kind, value in reversed(collected):
         if kind == "contributors":
             assert isinstance(value, list)
