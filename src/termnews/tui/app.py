@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -49,17 +48,14 @@ from termnews.errors import IndexMissingError, TermnewsError
 from termnews.formatting import article_as_text
 from termnews.results import Hit, Results, SortOrder
 from termnews.settings import SavedSearch, Settings, config_path, load_settings
-from termnews.state.store import Snapshot, StateError, StateReadOnlyError, StateStore, StoryState
-from termnews.state.tags import TagNameError
-from termnews.tui import marks
+from termnews.state.store import Snapshot, StateError, StateStore
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.keymap import KeysInEffect, MainScreen, as_binding, resolve_keys
+from termnews.tui.marking import MARKING_ACTIONS, MarkingActions
 from termnews.tui.marks import MarkView
 from termnews.tui.messages import (
-    AllMarkedRead,
     IndexOpened,
     IndexRefreshed,
-    MatchesListed,
     SearchDone,
     StoryLoaded,
     StoryUse,
@@ -67,9 +63,8 @@ from termnews.tui.messages import (
     SyncProgress,
 )
 from termnews.tui.screens.article import ArticleScreen
-from termnews.tui.screens.confirm import ConfirmScreen
 from termnews.tui.screens.help import NO_KEY_LABEL, HelpScreen
-from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
+from termnews.tui.screens.prompt import PromptScreen
 from termnews.tui.screens.saved_searches import RunSearch, SavedSearchesScreen
 from termnews.tui.story import Story, lay_out
 from termnews.tui.terminal import low_colour_terminal, run_pager
@@ -136,10 +131,6 @@ def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: 
     return lay_out(path, article, terms, spans_for, identity)
 
 
-#: The app's keys that change the reading state, listed apart in the help.
-MARKING_ACTIONS = frozenset({"toggle_read", "star", "tag", "mark_all_read"})
-
-
 def _action_of(binding: BindingType) -> str:
     return binding.action if isinstance(binding, Binding) else binding[1]
 
@@ -160,16 +151,7 @@ def in_effect(
     return shown
 
 
-def _tag_edit_problem(text: str) -> str | None:
-    """Why the tag prompt's line cannot be applied, or None."""
-    try:
-        marks.parse_tag_edit(text)
-    except TagNameError as error:
-        return str(error)
-    return None
-
-
-class TermnewsApp(App[None]):
+class TermnewsApp(MarkingActions, App[None]):
     """Search box, result list, article view, status line and footer."""
 
     CSS_PATH = "termnews.tcss"
@@ -794,201 +776,6 @@ class TermnewsApp(App[None]):
             self.notify(f"No story to {what}.", severity="warning")
             return
         self._load_story_for(self.searcher, hit.path, use)
-
-    # -- reading state -------------------------------------------------------------------------
-
-    def _story_at_hand(self) -> tuple[str, str] | None:
-        """(identity, headline) of the story the marking keys act on.
-
-        The story being read when an article has the focus (its own screen, or the side
-        pane), else the highlighted row.
-        """
-        story: Story | None = None
-        if (screen := self.article_screen) is not None:
-            story = screen.story
-        elif isinstance(self.focused, ArticleView):
-            story = self.focused.story
-        if story is not None and story.identity:
-            return story.identity, story.article.headline or ""
-        hit = self.result_list.highlighted_hit
-        if hit is not None and hit.identity:
-            return hit.identity, hit.headline
-        return None
-
-    def _change_marks(
-        self, identity: str, change: Callable[[StoryState], StoryState]
-    ) -> StoryState | None:
-        """Write one story's change now, and show it on its row and its article.
-
-        Returns the story's marks after, or None (and says why) if nothing was written.
-        """
-        try:
-            after = change(self.marks.of(identity))
-        except StateReadOnlyError as error:
-            self.notify(f"Cannot change marks: {error}.", severity="warning", markup=False)
-            return None
-        except StateError as error:
-            self.notify(f"Not saved: {error}", severity="error", markup=False)
-            return None
-        self.marks.changed(identity, after)
-        self._show_marks()
-        return after
-
-    def _show_marks(self) -> None:
-        """Repaint what shows marks: the rows whose marks changed, and the article's line."""
-        self.result_list.refresh_marks()
-        screen = self.article_screen
-        if screen is not None:
-            story = screen.story
-            shown = story.identity if story is not None else ""
-            if not shown and (hit := self.result_list.highlighted_hit) is not None:
-                shown = hit.identity
-            screen.set_marks(marks_content(self.marks.of(shown)) if shown else Content(""))
-
-    def _mark_read_on_opening(self, hit: Hit) -> None:
-        """Opening a story reads it. A read-only state was reported at start: stay quiet."""
-        if not hit.identity or self.state.read_only or self.marks.of(hit.identity).read:
-            return
-        self._change_marks(
-            hit.identity,
-            lambda before: marks.set_read(self.state, hit.identity, hit.headline, before, True),
-        )
-
-    def _no_story_to_mark(self) -> None:
-        self.notify("No story to mark: choose one in the list first.", severity="warning")
-
-    def action_toggle_read(self) -> None:
-        """`u`: the story read or unread again."""
-        target = self._story_at_hand()
-        if target is None:
-            self._no_story_to_mark()
-            return
-        identity, headline = target
-        self._change_marks(
-            identity,
-            lambda before: marks.set_read(self.state, identity, headline, before, not before.read),
-        )
-
-    def action_star(self) -> None:
-        """`*`: star the story, or take its star away."""
-        target = self._story_at_hand()
-        if target is None:
-            self._no_story_to_mark()
-            return
-        identity, headline = target
-        self._change_marks(
-            identity,
-            lambda before: marks.set_starred(
-                self.state, identity, headline, before, not before.starred
-            ),
-        )
-
-    def action_tag(self) -> None:
-        """`t`: add or remove tags on the story, in a prompt that completes tag names."""
-        target = self._story_at_hand()
-        if target is None:
-            self._no_story_to_mark()
-            return
-        if self.state.read_only:
-            self.notify(
-                f"Cannot change marks: the reading state is read-only: {self.state.problem}.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        identity, headline = target
-        tags = sorted(self.marks.of(identity).tags)
-        current = ", ".join(tags) if tags else "none yet"
-        prompt = PromptScreen(
-            "Tag story",
-            hint=f"Tags: {current}\nname or +name adds it, -name removes it; Tab completes.",
-            placeholder="e.g. harbour -draft",
-            suggester=LastWordSuggester(
-                self.marks.tag_names, lambda: sorted(self.marks.of(identity).tags)
-            ),
-            check=_tag_edit_problem,
-            id="tag-prompt",
-        )
-        self.push_screen(prompt, lambda answer: self._apply_tags(identity, headline, answer))
-
-    def _apply_tags(self, identity: str, headline: str, answer: str | None) -> None:
-        if not answer:
-            return
-        edit = marks.parse_tag_edit(answer)  # the prompt checked it already
-        before = self.marks.of(identity)
-        after = self._change_marks(
-            identity,
-            lambda before: marks.apply_tag_edit(self.state, identity, headline, before, edit),
-        )
-        if after is None:
-            return
-        added = sorted(after.tags - before.tags)
-        removed = sorted(before.tags - after.tags)
-        said = []
-        if added:
-            said.append("tagged " + ", ".join(added))
-        if removed:
-            said.append("untagged " + ", ".join(removed))
-        message = "; ".join(said) if said else "no change"
-        self.notify(message[0].upper() + message[1:] + ".", timeout=3, markup=False)
-
-    def action_mark_all_read(self) -> None:
-        """`A`: mark every story in the results read (all of them, not just the screen)."""
-        if self.searcher is None or self.results is None:
-            return
-        if not self.results.total:
-            self.notify("No stories to mark.", severity="warning")
-            return
-        if self.state.read_only:
-            self.notify(
-                f"Cannot change marks: the reading state is read-only: {self.state.problem}.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._list_matches(self.searcher, self.results)
-
-    @work(thread=True, exclusive=True, group="matches", exit_on_error=False)
-    def _list_matches(self, searcher: Searcher, results: Results) -> None:
-        """Every story the results matched (the list holds only what was on screen)."""
-        self.post_message(MatchesListed(results, searcher.identities(results)))
-
-    def on_matches_listed(self, message: MatchesListed) -> None:
-        if self.closing:
-            return
-        if message.results is not self.results:
-            # The results changed meanwhile (a keystroke, a sync): the count would be wrong.
-            self.notify("The results changed: press A again to mark these.", timeout=3)
-            return
-        identities = message.identities
-        unread = marks.unread_among(self.marks, identities)
-        stories = f"{len(identities):,} stor{'ies' if len(identities) != 1 else 'y'}"
-        if not unread:
-            self.notify(f"All {stories} here are read already.", timeout=3)
-            return
-        question = f"Mark {stories} read? y/n"
-        if unread != len(identities):
-            question += f"\n({unread:,} of them are unread now.)"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._mark_all_read(identities, self.marks.changes_made)
-
-        self.push_screen(ConfirmScreen(question, title="Mark all read"), answered)
-
-    @work(thread=True, exclusive=True, group="mark-all", exit_on_error=False)
-    def _mark_all_read(self, identities: list[str], changes_before: int) -> None:
-        """One transaction for them all: killed half-way, none or all of them are marked."""
-        changed = self.state.set_read(identities, True)
-        self.post_message(AllMarkedRead(changed, self.state.snapshot(), changes_before))
-
-    def on_all_marked_read(self, message: AllMarkedRead) -> None:
-        if self.closing:
-            return
-        self.marks.replace(message.snapshot, message.changes_before)
-        self._show_marks()
-        count = message.changed
-        self.notify(f"Marked {count:,} stor{'ies' if count != 1 else 'y'} read.", timeout=3)
 
     # -- saved searches ------------------------------------------------------------------------
 
