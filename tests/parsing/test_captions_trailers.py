@@ -65,6 +65,8 @@ def test_credits_without_a_slash(paragraph: str, credit: str) -> None:
         "The Beacon receives funding support from the Larch Fund. The Beacon is responsible for "
         "all coverage.",
         "Jo Lee contrıbuted to thıs report.",
+        "Jo Lee is a Local Journalism Initiative reporter with the Tarn Beacon.",
+        "Jo Lee ıs a reporter with the Tarn Beacon.",
         "The Beacon is ſolely responsible for this content.",
     ],
 )

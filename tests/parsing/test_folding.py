@@ -29,7 +29,7 @@ def test_the_folds_table_is_what_str_lower_misses() -> None:
         assert re.fullmatch(letter, char, re.IGNORECASE)
 
 
-WORDS = ["photo", "contributed to this", "is solely responsible for", "image", "submitted"]
+WORDS = ["photo", "contributed to this", "is solely responsible for", "image", "submitted", " is a"]
 #: Each letter as the regex may meet it: either case, or the one other character it folds.
 SPELLINGS = {
     letter: [letter, letter.upper(), *(c for c, f in REGEX_ONLY_FOLDS.items() if f == letter)]

@@ -85,7 +85,9 @@ def _boilerplate_prefix(line: str) -> bool:
     first = line[:1]
     if first not in _BOILERPLATE_FIRST_CHARS and not first.isdecimal():
         return False
-    opening = lower_like_regex(line[:3])  # one letter for one letter, as the regex folds
+    opening = line[:3]
+    # One letter for one letter, as the regex folds; plain `lower` is exact on ASCII.
+    opening = opening.lower() if opening.isascii() else lower_like_regex(opening)
     if opening not in _BOILERPLATE_OPENINGS:
         second = line[1:2]
         spaced_article = opening[:1] == "a" and (
@@ -115,8 +117,6 @@ _NOTE_PATTERNS = re.compile(
     r"|the canadian press (?:health|climate) coverage"
     r"|(?:reuters?|ap|upi|cp|afp)$"  # a bare agency sign-off under old wire copy
     r"|(?:the )?local journalism initiatives? (?:is|are) funded"
-    r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
-    r"correspondent|writer|freelance writer|contributor)\b.{0,80}\b(?:with|for|at)\b.{0,120}$"
     r"|this is a corrected (?:version|story)"
     r"|this (?:story|article|report|item) (?:has been|was) (?:corrected|updated|clarified|amended)"
     r"|\(\(.{3,200}\)\)$"  # Reuters contact: ((jane.roe@thomsonreuters.com; +44 20 ...))
@@ -138,16 +138,19 @@ _NOTE_PATTERNS = re.compile(
 )
 #: The notes that open with any words at all: each needs a phrase from `_NOTE_CLAUSE_WORDS`,
 #: so a plain `in` on the lower-cased paragraph rules them out before the regex backtracks
-#: through its leading `.{0,200}`. Together with `_NOTE_PATTERNS` they are every note form.
+#: through its leading `.{0,200}` or `[\w ...]{3,60}`. Together with `_NOTE_PATTERNS` they are
+#: every note form.
 _NOTE_CLAUSES = re.compile(
     r"^(?:"
     r".{0,200}\bcontributed to this (?:report|story)"
     r"|.{0,80}\bis solely responsible for (?:all )?(?:this )?content"
     r"|.{0,120}\breceives? (?:\w+ ){0,2}support from\b.{0,200}\bresponsible for\b"
+    r"|[\w .'’-]{3,60} is an? (?:local journalism initiative |lji )?(?:reporter|journalist|"
+    r"correspondent|writer|freelance writer|contributor)\b.{0,80}\b(?:with|for|at)\b.{0,120}$"
     r")",
     re.IGNORECASE,
 )
-_NOTE_CLAUSE_WORDS = ("contributed to this", "is solely responsible for", "support from")
+_NOTE_CLAUSE_WORDS = ("contributed to this", "is solely responsible for", "support from", " is a")
 _SEPARATOR = re.compile(r"^[\s_*=#~-]{3,}$")
 #: The non-space characters a `_SEPARATOR` line is made of (`\s` is exactly `str.isspace`).
 _SEPARATOR_CHARS = "_*=#~-"
