@@ -66,6 +66,12 @@ from termnews.tui.saved import SavedSearchActions
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import NO_KEY_LABEL, HelpScreen
 from termnews.tui.screens.saved_searches import SavedSearchesScreen
+from termnews.tui.startup_report import (
+    config_file_label,
+    config_file_name,
+    config_problems,
+    report_start_problems,
+)
 from termnews.tui.story import Story, lay_out
 from termnews.tui.terminal import low_colour_terminal, run_pager
 from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
@@ -229,7 +235,9 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
         self.state = state if state is not None else StateStore(":memory:")
         self.marks = MarkView()
         self.settings = settings if settings is not None else Settings()
-        self.keys = resolve_keys(self.settings.keys, self.binding_places(), self._config_name())
+        self.keys = resolve_keys(
+            self.settings.keys, self.binding_places(), config_file_name(self.settings)
+        )
         """The keys in effect: the defaults with the person's `[keys]` applied."""
         self.index_dir = index_dir
         self.archive = archive
@@ -275,43 +283,19 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
             "search box": [*cls.BINDINGS, *SearchBar.BINDINGS],
         }
 
-    def _config_name(self) -> str:
-        return self.settings.path.name if self.settings.path is not None else "config.toml"
-
     def config_problems(self) -> list[str]:
         """What is wrong with the config file, each naming the file (and line or entry)."""
-        where = str(self.settings.path) if self.settings.path is not None else "config.toml"
-        problems = list(self.settings.problems)
-        for problem in self.keys.problems:
-            detail = problem.removeprefix("keys: ")
-            problems.append(f"{where}: [keys] {detail}")
-        return problems
+        return config_problems(self.settings, self.keys)
 
     def on_mount(self) -> None:
         if self._start_theme:
             self.theme = self._start_theme
         if self.keys.keymap:
             self.set_keymap(self.keys.keymap)
-        if problems := self.config_problems():
-            self.notify(
-                "\n".join(problems),
-                title="Config file problem" + ("s" if len(problems) > 1 else ""),
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
+        report_start_problems(self, self.config_problems(), self.state)
         self.result_list.set_empty_message("Opening the index…")
         self.result_list.marks_of = self.marks.of
         self.focus_now(self.search_bar)  # the first thing a person types is a query
-        if self.state.problem:
-            self.notify(
-                f"{self.state.problem}. Marks cannot be changed until it is fixed; "
-                "this session shows none.",
-                title="Reading state is read-only",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
@@ -826,8 +810,7 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
                 [Binding("enter", "", "Run the search"), *SavedSearchesScreen.BINDINGS],
             ),
         ]
-        # The file the browser was given (tests give none, and see no temporary path).
-        config = str(self.settings.path) if self.settings.path is not None else "config.toml"
+        config = config_file_label(self.settings)
         self.push_screen(HelpScreen(in_effect(sections, self.keys), config))
 
     def action_copy(self) -> None:
