@@ -10,12 +10,15 @@ from hypothesis import strategies as st
 
 from termnews.parsing.captions import find_credit, parse_front_matter, split_sentences
 from termnews.parsing.trailers import (
+    _ASCII_LOWERING,
     _BOILERPLATE_FIRST_CHARS,
     _BOILERPLATE_FIRST_LETTERS,
     _BOILERPLATE_PREFIX,
     _boilerplate_prefix,
     classify_trailer,
     is_boilerplate,
+    is_promo,
+    may_hold_promo,
     peel_trailers,
     starts_tail,
     tail_and_boilerplate,
@@ -222,3 +225,38 @@ GATE_PIECES = [
 @given(st.lists(st.sampled_from(GATE_PIECES), max_size=4).map("".join))
 def test_the_gate_never_turns_a_prefix_away(line: str) -> None:
     assert _boilerplate_prefix(line) == bool(_BOILERPLATE_PREFIX.match(line))
+
+
+def test_only_the_listed_characters_lower_case_to_ascii_letters() -> None:
+    found = {}
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        lowered = chr(code).lower()
+        if any("a" <= char <= "z" for char in lowered):
+            found[chr(code)] = lowered
+    assert found == _ASCII_LOWERING
+
+
+PROMO_PIECES = [
+    "Sign up for our ",
+    "NEWSLETTER",
+    "newsİetter",
+    "İnbox",
+    "inbox",
+    "EMAİL",
+    "eMail",
+    "delivered to your ",
+    "enter your ",
+    "\u212a",
+    "Σ",
+    " ",
+    "\n\n",
+    "today.",
+]
+
+
+@given(st.lists(st.sampled_from(PROMO_PIECES), max_size=6).map("".join))
+def test_a_story_with_a_promo_paragraph_may_hold_promos(text: str) -> None:
+    if any(is_promo(paragraph.strip()) for paragraph in text.split("\n\n")):
+        assert may_hold_promo(text)

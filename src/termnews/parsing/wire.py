@@ -34,6 +34,7 @@ from termnews.parsing.trailers import (
     is_boilerplate,
     is_link_label,
     is_promo,
+    may_hold_promo,
     peel_trailers,
     tail_and_boilerplate,
 )
@@ -241,8 +242,8 @@ def _headline_continuation(block: list[str], index: int) -> list[str]:
     )
 
 
-def _paragraphs(blocks: list[list[str]]) -> list[str]:
-    """Join hard-wrapped lines, drop boilerplate, and cut the site tail."""
+def _paragraphs(blocks: list[list[str]], *, promos: bool = True) -> list[str]:
+    """Join hard-wrapped lines, drop boilerplate and (if `promos`) sign-up pitches, cut the tail."""
     paragraphs: list[str] = []
     skip_link = False
     trailer_zone = len(blocks) - _TRAILER_BLOCKS
@@ -293,7 +294,9 @@ def _paragraphs(blocks: list[list[str]]) -> list[str]:
             paragraphs.extend(_join(pending))
         if cut:
             break
-    return _rejoin_split_sentences([p for p in paragraphs if not is_promo(p)])
+    if promos:
+        paragraphs = [p for p in paragraphs if not is_promo(p)]
+    return _rejoin_split_sentences(paragraphs)
 
 
 def _continues(pending: list[str], line: str) -> bool:
@@ -404,7 +407,7 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     """Parse cleaned article text (see `decode.decode_bytes`) into an Article."""
     notes_warnings = list(warnings)
     header = _read_header(_hoist_late_byline(_blocks(text)))
-    paragraphs = _paragraphs(header.rest)
+    paragraphs = _paragraphs(header.rest, promos=may_hold_promo(text))
     start, dateline = _find_story_start(paragraphs)
     # A correction notice printed above the story is a note, not the deck.
     top_notes: list[str] = []
