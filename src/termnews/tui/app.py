@@ -50,8 +50,9 @@ from termnews.results import Hit, Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import Snapshot, StateError, StateStore
 from termnews.tui.commands import TermnewsCommands
-from termnews.tui.keymap import KeysInEffect, MainScreen, as_binding, resolve_keys
-from termnews.tui.marking import MARKING_ACTIONS, MarkingActions
+from termnews.tui.help_sections import help_sections, in_effect
+from termnews.tui.keymap import MainScreen, resolve_keys
+from termnews.tui.marking import MarkingActions
 from termnews.tui.marks import MarkView
 from termnews.tui.messages import (
     IndexOpened,
@@ -64,8 +65,7 @@ from termnews.tui.messages import (
 )
 from termnews.tui.saved import SavedSearchActions
 from termnews.tui.screens.article import ArticleScreen
-from termnews.tui.screens.help import NO_KEY_LABEL, HelpScreen
-from termnews.tui.screens.saved_searches import SavedSearchesScreen
+from termnews.tui.screens.help import HelpScreen
 from termnews.tui.startup_report import (
     config_file_label,
     config_file_name,
@@ -135,26 +135,6 @@ def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: 
         raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
     spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
     return lay_out(path, article, terms, spans_for, identity)
-
-
-def _action_of(binding: BindingType) -> str:
-    return binding.action if isinstance(binding, Binding) else binding[1]
-
-
-def in_effect(
-    sections: list[tuple[str, list[BindingType]]], keys: KeysInEffect
-) -> list[tuple[str, list[BindingType]]]:
-    """The help's sections with the keys the person's config gave each action."""
-    shown: list[tuple[str, list[BindingType]]] = []
-    for title, bindings in sections:
-        kept: list[BindingType] = []
-        for raw in bindings:
-            binding = as_binding(raw)
-            if binding is None:
-                continue
-            kept.append(keys.binding(binding) or binding.with_key(NO_KEY_LABEL))
-        shown.append((title, kept))
-    return shown
 
 
 class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
@@ -793,23 +773,7 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
 
     def action_help(self) -> None:
         """`?`: the key reference, built from the bindings below."""
-        everywhere = [b for b in self.BINDINGS if _action_of(b) not in MARKING_ACTIONS]
-        marking = [b for b in self.BINDINGS if _action_of(b) in MARKING_ACTIONS]
-        marking.append(Binding("enter", "", "Open a story: marks it read"))
-        sections: list[tuple[str, list[BindingType]]] = [
-            ("Everywhere", [*everywhere, Binding("ctrl+p", "", "Command palette")]),
-            ("Reading state (list and article)", marking),
-            ("Search box", [*SearchBar.BINDINGS, Binding("enter", "", "Go to results")]),
-            (
-                "Result list",
-                [*ResultList.BINDINGS, Binding("other keys", "", "Type into the search box")],
-            ),
-            ("Article", [*ArticleView.BINDINGS, *ArticleScreen.BINDINGS]),
-            (
-                "Saved searches (S)",
-                [Binding("enter", "", "Run the search"), *SavedSearchesScreen.BINDINGS],
-            ),
-        ]
+        sections = help_sections(self.BINDINGS)
         config = config_file_label(self.settings)
         self.push_screen(HelpScreen(in_effect(sections, self.keys), config))
 
