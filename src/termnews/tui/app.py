@@ -23,12 +23,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
@@ -43,10 +42,8 @@ from textual.worker import (
     get_current_worker,
 )
 
-from termnews.article import Article
 from termnews.errors import IndexMissingError, TermnewsError
-from termnews.formatting import article_as_text
-from termnews.results import Hit, Results, SortOrder
+from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import Snapshot, StateError, StateStore
 from termnews.tui.commands import TermnewsCommands
@@ -58,8 +55,6 @@ from termnews.tui.messages import (
     IndexOpened,
     IndexRefreshed,
     SearchDone,
-    StoryLoaded,
-    StoryUse,
     SyncDone,
     SyncProgress,
 )
@@ -72,14 +67,15 @@ from termnews.tui.startup_report import (
     config_problems,
     report_start_problems,
 )
-from termnews.tui.story import Story, lay_out
+from termnews.tui.stories import StoryActions, WantedStory
+from termnews.tui.story import Story
+from termnews.tui.story_out import StoryOutActions
 from termnews.tui.terminal import low_colour_terminal, run_pager
-from termnews.tui.widgets.article_view import LOADING_STORY, MAX_TEXT_WIDTH, ArticleView
+from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
     StatusLine,
-    marks_content,
     match_counter,
     progress_content,
     results_summary,
@@ -97,21 +93,6 @@ WIDE_COLUMNS = 100
 #: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
 #: for more through `Searcher.hits` on demand, and every row costs a snippet per keystroke.
 FIRST_PAGE = 20
-#: How long a story may take before its pane says it is loading. A story usually arrives
-#: within a frame or two, and saying "loading" for that long would only make the pane flicker.
-QUIET_LOADING_DELAY = 0.15
-
-
-class StoryUnavailable(TermnewsError):
-    """A story could not be read or parsed; the message names its file."""
-
-
-@dataclass(frozen=True)
-class _WantedStory:
-    """The story the app is waiting for, and whether it should take the focus on arrival."""
-
-    key: tuple[str, frozenset[str]]
-    focus: bool
 
 
 def freeze_startup_objects() -> None:
@@ -125,19 +106,7 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: str = "") -> Story:
-    """Read and lay out the story at `path`, highlighted for `terms` (in a worker thread)."""
-    try:
-        article = searcher.article(path)
-    except (TermnewsError, OSError) as error:
-        raise StoryUnavailable(f"Cannot open {path}: {error}") from error
-    except Exception as error:  # a story that breaks the parser must not break the app
-        raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
-    spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
-    return lay_out(path, article, terms, spans_for, identity)
-
-
-class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
+class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActions, App[None]):
     """Search box, result list, article view, status line and footer."""
 
     CSS_PATH = "termnews.tcss"
@@ -236,7 +205,7 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
         self._syncing = False
         self._story: Story | None = None
         """The last story shown, kept so that coming back to it needs no reload."""
-        self._story_wanted: _WantedStory | None = None
+        self._story_wanted: WantedStory | None = None
         self._row_wanted: tuple[int, bool] | None = None
         """(index, focus): a story to open once its row has arrived in the list."""
         self._loading_timer: Timer | None = None
@@ -392,19 +361,6 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
             snapshot = None  # the rows keep the marks they had; a search still answers
         if not worker.is_cancelled:
             self.post_message(SearchDone(results, generation, keep_path, snapshot, changes_before))
-
-    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
-    def _load_story(self, searcher: Searcher, hit: Hit, terms: frozenset[str]) -> None:
-        """The story to show. Exclusive: moving the cursor on drops the story it left."""
-        story = build_story(searcher, hit.path, terms, hit.identity)
-        if not get_current_worker().is_cancelled:
-            self.post_message(StoryLoaded(story, "show"))
-
-    @work(thread=True, exclusive=True, group="story-use", exit_on_error=False)
-    def _load_story_for(self, searcher: Searcher, path: str, use: StoryUse) -> None:
-        """A story for `o` or `y` that is not on screen; apart from `_load_story`, so it
-        neither cancels nor is cancelled by the side pane following the cursor."""
-        self.post_message(StoryLoaded(build_story(searcher, path, frozenset()), use))
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self, archive: Path) -> None:
@@ -576,170 +532,9 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
 
     # -- stories -------------------------------------------------------------------------------
 
-    def on_result_list_selected(self, message: ResultList.Selected) -> None:
-        self.open_result(message.index, focus=True)
-
-    def on_result_list_highlighted(self, message: ResultList.Highlighted) -> None:
-        if self.closing:
-            return
-        wanted = self._row_wanted
-        if wanted is not None and wanted[0] == message.index and message.hit is not None:
-            self._row_wanted = None
-            index, focus = wanted
-            if focus and not self.wide and not self.article_screen is not None:
-                return  # the screen opened for this story was closed before its row came
-            self.open_result(index, focus=focus)
-        elif self.wide and self.on_main_screen:
-            # Side by side, the article pane previews the highlighted story.
-            self.open_result(message.index, focus=False)
-
-    def open_result(self, index: int, *, focus: bool) -> None:
-        """Show story `index`: in the side pane when wide, on its own screen when narrow.
-
-        The story is read by a worker. Until it arrives the pane keeps what it showed (and
-        says it is loading if that takes a while); the full screen opens at once, so Enter
-        always answers. A row that has not arrived yet is opened when the list has it.
-        """
-        hit = self.result_list.hit_at(index)
-        terms = self.results.terms if self.results is not None else frozenset()
-        key = (hit.path, terms) if hit is not None else None
-        ready = self._story if self._story is not None and self._story.key == key else None
-        if focus and not self.wide and not self.article_screen is not None:
-            self.push_screen(ArticleScreen(ready, self._summary()))
-        if hit is None or key is None:
-            self._row_wanted = (index, focus)
-            self._story_wanted = None
-            self._expect_story()
-            return
-        self._row_wanted = None
-        if focus:
-            self._mark_read_on_opening(hit)
-        if ready is not None:
-            self._story_wanted = None
-            self._stop_expecting_story()
-            self._present(ready, focus)
-            return
-        wanted = self._story_wanted
-        if wanted is not None and wanted.key == key:
-            self._story_wanted = _WantedStory(key, focus or wanted.focus)
-            return
-        if self.searcher is None:
-            return
-        self._story_wanted = _WantedStory(key, focus)
-        self._expect_story()
-        self._load_story(self.searcher, hit, terms)
-
-    def on_story_loaded(self, message: StoryLoaded) -> None:
-        if self.closing:
-            return
-        story = message.story
-        if message.use == "copy":
-            self._copy(story.article)
-            return
-        if message.use == "pager":
-            self._page(story.article)
-            return
-        wanted = self._story_wanted
-        if wanted is None or wanted.key != story.key:
-            return  # the cursor has moved on, or the query changed its highlights
-        self._story_wanted = None
-        self._stop_expecting_story()
-        self._present(story, wanted.focus)
-
-    def _present(self, story: Story, focus: bool) -> None:
-        """Put a loaded story where the layout shows stories, focused if asked.
-
-        Narrow, that is the article screen `open_result` pushed; if it has been closed since,
-        the person has moved on and the story is only kept.
-        """
-        self._story = story
-        if (screen := self.article_screen) is not None:
-            screen.show(story)
-            screen.set_marks(marks_content(self.marks.of(story.identity)))
-        elif self.wide:
-            view = self.article_pane
-            if view.story is not story:
-                view.show(story)
-            if focus:
-                self.focus_now(view)
-
-    def _expect_story(self) -> None:
-        """A story is on its way: say so in its pane if it is slow to come."""
-        if self._loading_timer is None:
-            self._loading_timer = self.set_timer(QUIET_LOADING_DELAY, self._story_is_slow)
-
-    def _stop_expecting_story(self) -> None:
-        if self._loading_timer is not None:
-            self._loading_timer.stop()
-            self._loading_timer = None
-
-    def _story_is_slow(self) -> None:
-        self._loading_timer = None
-        if not self.is_running:
-            return  # the timer outlived the app
-        if self._story_wanted is not None or self._row_wanted is not None:
-            self._show_in_story_view(LOADING_STORY)
-
-    def _show_in_story_view(self, message: str) -> None:
-        """A quiet line instead of a story, wherever the story would have gone."""
-        if (screen := self.article_screen) is not None:
-            screen.show_message(message)
-        elif self.wide:
-            self.article_pane.show_message(message)
-
     def on_article_view_match_moved(self, message: ArticleView.MatchMoved) -> None:
         # Only the side pane's view reaches here; the article screen handles its own.
         self.status.set_extra(match_counter(message.current, message.total))
-
-    def _step_result(self, step: int) -> None:
-        results = self.result_list
-        if not results.total:
-            return
-        target = results.cursor + step
-        if not 0 <= target < results.total:
-            self.notify("No more stories that way.", timeout=2)
-            return
-        results.cursor = target
-        self.open_result(target, focus=True)
-
-    def action_next_result(self) -> None:
-        """`]`: the next story in the results, without going back to the list."""
-        self._step_result(+1)
-
-    def action_previous_result(self) -> None:
-        """`[`: the previous story in the results."""
-        self._step_result(-1)
-
-    def _article_at_hand(self) -> Article | None:
-        """The story being read, or the highlighted one if it is loaded already."""
-        reading: ArticleView | None = None
-        if (screen := self.article_screen) is not None:
-            reading = screen.view
-        elif isinstance(self.focused, ArticleView):
-            reading = self.focused
-        if reading is not None and reading.article is not None:
-            return reading.article
-        hit = self.result_list.highlighted_hit
-        story = self._story
-        if hit is not None and story is not None and story.path == hit.path:
-            return story.article
-        return None
-
-    def _use_story(self, use: StoryUse) -> None:
-        """`o`/`y` on the story at hand, or on the highlighted one once a worker has read it."""
-        article = self._article_at_hand()
-        if article is not None and use == "copy":
-            self._copy(article)
-            return
-        if article is not None:
-            self._page(article)
-            return
-        hit = self.result_list.highlighted_hit
-        if hit is None or self.searcher is None:
-            what = "copy" if use == "copy" else "open"
-            self.notify(f"No story to {what}.", severity="warning")
-            return
-        self._load_story_for(self.searcher, hit.path, use)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -776,31 +571,6 @@ class TermnewsApp(MarkingActions, SavedSearchActions, App[None]):
         sections = help_sections(self.BINDINGS)
         config = config_file_label(self.settings)
         self.push_screen(HelpScreen(in_effect(sections, self.keys), config))
-
-    def action_copy(self) -> None:
-        """`y`: copy the story as plain text through OSC 52, which also works over SSH."""
-        self._use_story("copy")
-
-    def _copy(self, article: Article) -> None:
-        text = article_as_text(article)
-        self.copy_to_clipboard(text)
-        self.notify(f"Copied {len(text):,} characters to the clipboard.", timeout=3)
-
-    def action_open_pager(self) -> None:
-        """`o`: read the story in `$PAGER` (then `less`), handing it the whole terminal."""
-        self._use_story("pager")
-
-    def _page(self, article: Article) -> None:
-        text = article_as_text(article, width=max(20, min(MAX_TEXT_WIDTH, self.size.width - 1)))
-        try:
-            with self.suspend():
-                error = run_pager(text)
-        except SuspendNotSupported:
-            # No real terminal to give away (a headless test run): run the pager anyway.
-            error = run_pager(text)
-        self.refresh()
-        if error:
-            self.notify(error, severity="error", markup=False)
 
     def action_resync(self) -> None:
         """Palette: sync the index with the archive again."""

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from termnews.article import Article
+from termnews.errors import TermnewsError
 from termnews.formatting import byline_text, caption_line, contributors_line, dateline_text
 from termnews.results import Span
+
+if TYPE_CHECKING:
+    from termnews.engine.searcher import Searcher
 
 SpansFor = Callable[[str], list[Span]]
 
@@ -96,3 +101,19 @@ def story_blocks(article: Article, spans_for: SpansFor | None) -> list[Block]:
     for note in article.notes:
         blocks.append(Block(note, MUTED, spans(note)))
     return blocks
+
+
+class StoryUnavailable(TermnewsError):
+    """A story could not be read or parsed; the message names its file."""
+
+
+def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: str = "") -> Story:
+    """Read and lay out the story at `path`, highlighted for `terms` (in a worker thread)."""
+    try:
+        article = searcher.article(path)
+    except (TermnewsError, OSError) as error:
+        raise StoryUnavailable(f"Cannot open {path}: {error}") from error
+    except Exception as error:  # a story that breaks the parser must not break the app
+        raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
+    spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
+    return lay_out(path, article, terms, spans_for, identity)
