@@ -21,7 +21,6 @@ what is wrong with it is said once at start, and the browser starts all the same
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -42,21 +41,18 @@ from textual.worker import (
     get_current_worker,
 )
 
-from termnews.errors import IndexMissingError, TermnewsError
+from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import Snapshot, StateError, StateStore
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.help_sections import help_sections, in_effect
+from termnews.tui.indexing import IndexActions, freeze_startup_objects
 from termnews.tui.keymap import MainScreen, resolve_keys
 from termnews.tui.marking import MarkingActions
 from termnews.tui.marks import MarkView
 from termnews.tui.messages import (
-    IndexOpened,
-    IndexRefreshed,
     SearchDone,
-    SyncDone,
-    SyncProgress,
 )
 from termnews.tui.saved import SavedSearchActions
 from termnews.tui.screens.article import ArticleScreen
@@ -77,7 +73,6 @@ from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
     StatusLine,
     match_counter,
-    progress_content,
     results_summary,
 )
 
@@ -95,18 +90,9 @@ WIDE_COLUMNS = 100
 FIRST_PAGE = 20
 
 
-def freeze_startup_objects() -> None:
-    """Exempt everything built at start-up (Textual, the index readers) from the collector.
-
-    A full collection walks every live object, and with the browser loaded that is long
-    enough to land on a keystroke now and then. Frozen objects are never walked again, so the
-    rare full collection only sees what was made since. Called once the first results are up.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActions, App[None]):
+class TermnewsApp(
+    IndexActions, StoryActions, StoryOutActions, MarkingActions, SavedSearchActions, App[None]
+):
     """Search box, result list, article view, status line and footer."""
 
     CSS_PATH = "termnews.tcss"
@@ -300,35 +286,6 @@ class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActi
 
     # -- workers: every call into the searcher but `close` runs in one of these ------------
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_index(self, quiet_missing: bool = False) -> None:
-        """Open the index off the UI thread: importing Whoosh and opening segments takes time."""
-        from termnews.engine.searcher import Searcher
-
-        try:
-            searcher = Searcher(self.index_dir, state=self.state)
-        except IndexMissingError:
-            if quiet_missing:
-                return  # the running sync will create it and open it again
-            raise
-        self.post_message(IndexOpened(searcher))
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_index(self, searcher: Searcher) -> None:
-        """Pick up what a sync wrote; the searcher may be busy, so this waits in a thread."""
-        self.post_message(IndexRefreshed(searcher.refresh()))
-
-    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
-    def _warm_up(self, searcher: Searcher) -> None:
-        """Let the engine do its one-off loading once the first results are up.
-
-        Doing it here, off the UI thread and after the first results, keeps it out of both the
-        launch and the first query that would need it (a phrase). The collector is told to
-        leave alone what that loaded, as it is for the rest of the start-up objects.
-        """
-        searcher.warm_up()
-        freeze_startup_objects()
-
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(
         self,
@@ -362,24 +319,6 @@ class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActi
         if not worker.is_cancelled:
             self.post_message(SearchDone(results, generation, keep_path, snapshot, changes_before))
 
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def _sync(self, archive: Path) -> None:
-        """Bring the index up to date with the archive, reporting progress as it goes."""
-        from termnews.engine.sync import sync
-
-        last = [-1]
-
-        def progress(done: int, total: int) -> None:
-            # At most ~100 messages however large the archive: each one redraws the status.
-            step = (done * 100) // total if total else 0
-            if step != last[0] or done == total:
-                last[0] = step
-                self.post_message(SyncProgress(done, total))
-
-        report = sync(archive, self.index_dir, progress=progress)
-        changed = bool(report.new or report.changed or report.removed or report.rebuilt)
-        self.post_message(SyncDone(report.summary(), changed))
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported: as a notification, never a crash."""
         worker = event.worker
@@ -411,16 +350,6 @@ class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActi
 
     # -- messages from the workers -------------------------------------------------------------
 
-    def on_index_opened(self, message: IndexOpened) -> None:
-        if self.closing:
-            message.searcher.close()
-            return
-        old, self.searcher = self.searcher, message.searcher
-        if old is not None:
-            old.close()
-        self.result_list.set_empty_message("No stories match.")
-        self.run_search(delay=0)
-
     def on_search_done(self, message: SearchDone) -> None:
         if self.closing:
             return
@@ -436,37 +365,6 @@ class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActi
         if first:
             self.call_after_refresh(freeze_startup_objects)
             self.call_after_refresh(self._warm_up, self.searcher)
-
-    def on_sync_progress(self, message: SyncProgress) -> None:
-        if self.closing:
-            return
-        self._syncing = message.done < message.total
-        self.status.set_main(progress_content("Indexing", message.done, message.total))
-        if self.results is None:
-            self.result_list.set_empty_message(
-                f"Indexing the archive… {message.done:,}/{message.total:,}"
-            )
-
-    def on_sync_done(self, message: SyncDone) -> None:
-        if self.closing:
-            return
-        self._syncing = False
-        self._refresh_status()
-        if message.changed:
-            self.notify(message.summary, title="Index", markup=False)
-        if self.searcher is None:
-            self._open_index(quiet_missing=False)
-        else:
-            self._refresh_index(self.searcher)
-
-    def on_index_refreshed(self, message: IndexRefreshed) -> None:
-        if self.closing:
-            return
-        if not message.changed:
-            return
-        self._story = None  # its file may have changed: read it again when it is next shown
-        hit = self.result_list.highlighted_hit
-        self.run_search(delay=0, keep_path=hit.path if hit else None)
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -571,25 +469,6 @@ class TermnewsApp(StoryActions, StoryOutActions, MarkingActions, SavedSearchActi
         sections = help_sections(self.BINDINGS)
         config = config_file_label(self.settings)
         self.push_screen(HelpScreen(in_effect(sections, self.keys), config))
-
-    def action_resync(self) -> None:
-        """Palette: sync the index with the archive again."""
-        archive = self.archive
-        if archive is None:
-            from termnews.engine.store import archive_of
-
-            archive = archive_of(self.index_dir)
-        if archive is None:
-            self.notify("This index does not record its archive.", severity="warning")
-            return
-        self.archive = archive
-        self._start_sync()
-
-    def _start_sync(self) -> None:
-        assert self.archive is not None
-        self._syncing = True
-        self.status.set_main(progress_content("Indexing", 0, 0))
-        self._sync(self.archive)
 
     # -- layout --------------------------------------------------------------------------------
 
