@@ -1,4 +1,5 @@
-"""TermnewsApp: the browser. It composes the widgets, owns the workers, and calls the core.
+"""TermnewsApp: the browser. It composes the widgets, holds the state its parts share, and
+reports what fails.
 
 The app is deliberately thin. Everything it knows about stories comes from `termnews.engine`
 (`Searcher`, `sync`) as typed values (`Results`, `Hit`, `Article`); it never touches Whoosh.
@@ -8,28 +9,29 @@ search, a page of rows and a story take turns on it in the background. Every fai
 notification instead of a traceback, because a browser used over SSH has no good place to show
 one.
 
-The reading state (read, starred, tags) is written to the `StateStore` the moment a key
-changes it, one small transaction on the UI thread (a millisecond or two), so quitting or a
-dropped connection loses nothing; marking a whole result set read runs in a worker. The rows
-show marks from a `MarkView`: the snapshot the last search took, with this session's later
-changes laid over it.
+Each job lives in a mixin in a module of its own, which this class inherits (`tui.mixin` says
+how Textual still finds their actions and handlers): `searching` (search as you type and the
+status line's summary), `indexing` (open, sync, refresh), `stories` (which story shows
+where), `story_out` (copy and pager), `marking` (the reading-state keys) and `saved` (saved
+searches). What stays here ties them together: the bindings, whose ids the config's `[keys]`
+table and the help use; the widgets and the state every part reads; the one place worker
+failures are reported; focus moves, the layout breakpoint and quitting.
 
 The person's config (`termnews.settings`) gives the saved searches and the `[keys]` table;
-what is wrong with it is said once at start, and the browser starts all the same.
+what is wrong with it is said once at start (`startup_report`), and the browser starts all
+the same.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
@@ -38,25 +40,22 @@ from textual.worker import (
     WorkerCancelled,
     WorkerFailed,
     WorkerState,
-    get_current_worker,
 )
 
 from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
-from termnews.state.store import Snapshot, StateError, StateStore
+from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.help_sections import help_sections, in_effect
-from termnews.tui.indexing import IndexActions, freeze_startup_objects
+from termnews.tui.indexing import IndexActions
 from termnews.tui.keymap import MainScreen, resolve_keys
 from termnews.tui.marking import MarkingActions
 from termnews.tui.marks import MarkView
-from termnews.tui.messages import (
-    SearchDone,
-)
 from termnews.tui.saved import SavedSearchActions
 from termnews.tui.screens.article import ArticleScreen
 from termnews.tui.screens.help import HelpScreen
+from termnews.tui.searching import SearchActions
 from termnews.tui.startup_report import (
     config_file_label,
     config_file_name,
@@ -68,12 +67,10 @@ from termnews.tui.story import Story
 from termnews.tui.story_out import StoryOutActions
 from termnews.tui.terminal import low_colour_terminal, run_pager
 from termnews.tui.widgets.article_view import ArticleView
-from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
+from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import (
     StatusLine,
-    match_counter,
-    results_summary,
 )
 
 if TYPE_CHECKING:
@@ -85,13 +82,16 @@ __all__ = ["TermnewsApp", "low_colour_terminal", "run_pager"]
 
 #: Below this many columns the list fills the width and articles open full screen.
 WIDE_COLUMNS = 100
-#: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
-#: for more through `Searcher.hits` on demand, and every row costs a snippet per keystroke.
-FIRST_PAGE = 20
 
 
 class TermnewsApp(
-    IndexActions, StoryActions, StoryOutActions, MarkingActions, SavedSearchActions, App[None]
+    SearchActions,
+    IndexActions,
+    StoryActions,
+    StoryOutActions,
+    MarkingActions,
+    SavedSearchActions,
+    App[None],
 ):
     """Search box, result list, article view, status line and footer."""
 
@@ -275,49 +275,7 @@ class TermnewsApp(
         """Side-by-side layout (the breakpoint class on the main screen)."""
         return self.size.width >= WIDE_COLUMNS
 
-    def _first_page(self) -> int:
-        """Hits to build (with snippets) per keystroke: a screenful and a little more.
-
-        Every hit costs a snippet on the critical path of a keystroke; the rest of the list is
-        fetched as it scrolls into view.
-        """
-        rows_on_screen = max(1, self.size.height // ROW_HEIGHT)
-        return min(FIRST_PAGE, rows_on_screen + 2)
-
-    # -- workers: every call into the searcher but `close` runs in one of these ------------
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(
-        self,
-        searcher: Searcher,
-        query: str,
-        sort: SortOrder,
-        first_page: int,
-        generation: int,
-        delay: float,
-        keep_path: str | None,
-        changes_before: int,
-    ) -> None:
-        """Search as you type. Exclusive: a newer keystroke cancels this one.
-
-        The debounce happens here, in the thread, so the UI never waits; a cancelled worker
-        wakes, sees it is stale and returns without touching the searcher. The reading state
-        is read here too (the search itself just did, for `is:` filters, so it is usually the
-        same snapshot), so that marks made by other programs show with the new rows.
-        """
-        worker = get_current_worker()
-        if delay > 0:
-            time.sleep(delay)
-        if worker.is_cancelled:
-            return
-        results = searcher.search_as_you_type(query, sort, first_page)
-        snapshot: Snapshot | None
-        try:
-            snapshot = self.state.snapshot()
-        except StateError:
-            snapshot = None  # the rows keep the marks they had; a search still answers
-        if not worker.is_cancelled:
-            self.post_message(SearchDone(results, generation, keep_path, snapshot, changes_before))
+    # -- worker failures: every call into the searcher but `close` runs in a worker --------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported: as a notification, never a crash."""
@@ -348,47 +306,7 @@ class TermnewsApp(
         else:
             self.notify(f"Search failed: {message}", severity="error", markup=False)
 
-    # -- messages from the workers -------------------------------------------------------------
-
-    def on_search_done(self, message: SearchDone) -> None:
-        if self.closing:
-            return
-        if message.generation != self._generation or self.searcher is None:
-            return  # a newer query is on its way; never flash stale rows
-        first = self.results is None
-        self.results = message.results
-        if message.snapshot is not None:
-            self.marks.replace(message.snapshot, message.changes_before)
-        self.result_list.show(message.results, self.searcher.hits, keep_path=message.keep_path)
-        self.search_bar.suggestion = message.results.suggestion
-        self._refresh_status()
-        if first:
-            self.call_after_refresh(freeze_startup_objects)
-            self.call_after_refresh(self._warm_up, self.searcher)
-
-    # -- searching -----------------------------------------------------------------------------
-
-    def run_search(self, *, delay: float | None = None, keep_path: str | None = None) -> None:
-        """Start a search for the current query and sort; any older one is cancelled."""
-        if self.searcher is None:
-            return
-        self._generation += 1
-        now = time.monotonic()
-        if delay is None:
-            # Leading-edge debounce: a keystroke after a pause searches at once, a burst of
-            # fast typing is coalesced into one search per `debounce` seconds.
-            delay = 0.0 if now - self._last_change >= self.debounce else self.debounce
-        self._last_change = now
-        self._search(
-            self.searcher,
-            self.query_text,
-            self.sort,
-            self._first_page(),
-            self._generation,
-            delay,
-            keep_path,
-            self.marks.changes_made,
-        )
+    # -- the search box (its @on handlers must stay on the App class; see tui.mixin) ---------
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -403,36 +321,6 @@ class TermnewsApp(
 
     def on_search_bar_leave(self, message: SearchBar.Leave) -> None:
         self.focus_now(self.result_list)
-
-    def set_sort(self, order: SortOrder) -> None:
-        """Change the order and search again (the palette's Sort commands use this)."""
-        self.sort = order
-        self.run_search(delay=0)
-        self.notify(f"Sorted by {order.label}", timeout=2)
-
-    def _summary(self) -> Content:
-        if self.results is None:
-            return Content("")
-        summary = results_summary(self.results, show_timing=self.show_timing)
-        if self.state.read_only:
-            summary += Content(" · ") + Content("marks read-only").stylize("bold")
-        return summary
-
-    def _refresh_status(self) -> None:
-        if (screen := self.article_screen) is not None:
-            screen.set_summary(self._summary())
-        if self._syncing:
-            return  # the progress bar owns the line until the sync ends
-        if self.results is None:
-            self.status.set_main(Content("Opening the index…"))
-            return
-        self.status.set_main(self._summary())
-
-    # -- stories -------------------------------------------------------------------------------
-
-    def on_article_view_match_moved(self, message: ArticleView.MatchMoved) -> None:
-        # Only the side pane's view reaches here; the article screen handles its own.
-        self.status.set_extra(match_counter(message.current, message.total))
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -459,10 +347,6 @@ class TermnewsApp(
         widget, where `y` copies and `s` sorts instead of typing.
         """
         self.screen.set_focus(widget)
-
-    def action_cycle_sort(self) -> None:
-        """`s`: best match -> newest first -> oldest first."""
-        self.set_sort(self.sort.next())
 
     def action_help(self) -> None:
         """`?`: the key reference, built from the bindings below."""
