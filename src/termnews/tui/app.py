@@ -35,12 +35,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import (
-    Worker,
-    WorkerCancelled,
-    WorkerFailed,
-    WorkerState,
-)
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
@@ -69,9 +64,7 @@ from termnews.tui.terminal import low_colour_terminal, run_pager
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
-from termnews.tui.widgets.status import (
-    StatusLine,
-)
+from termnews.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher

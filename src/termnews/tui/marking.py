@@ -2,9 +2,13 @@
 
 A mixin of `TermnewsApp` (see `tui.mixin`): its `action_*` methods are the actions the app's
 bindings name (`toggle_read`, `star`, `tag`, `mark_all_read`), and its `on_*` methods handle
-the messages its workers post. One story's change is written to the `StateStore` at once, on
-the UI thread, and laid over the rows' `MarkView`; marking a whole result set read lists the
-stories and writes them in workers, after a yes.
+the messages its workers post.
+
+One story's change is written to the `StateStore` the moment a key makes it, one small
+transaction on the UI thread, so quitting or a dropped connection loses nothing. The rows
+show marks from a `MarkView`: the snapshot the last search took, with this session's later
+changes laid over it. Marking a whole result set read lists the stories and writes them in
+workers, after a yes.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
 
 #: The app's keys that change the reading state, listed apart in the help.
 MARKING_ACTIONS = frozenset({"toggle_read", "star", "tag", "mark_all_read"})
+#: `marks.set_read` or `marks.set_starred`: (store, identity, headline, marks before, on).
+SetMark = Callable[[StateStore, str, str, StoryState, bool], StoryState]
 
 
 def _tag_edit_problem(text: str) -> str | None:
@@ -129,8 +135,8 @@ class MarkingActions(AppMixin):
         )
         return True
 
-    def action_toggle_read(self) -> None:
-        """`u`: the story read or unread again."""
+    def _flip_story_at_hand(self, write: SetMark, flipped: Callable[[StoryState], bool]) -> None:
+        """Write `flipped(marks before)` with `write` for the story the marking keys act on."""
         target = self._story_at_hand()
         if target is None:
             self._no_story_to_mark()
@@ -138,22 +144,16 @@ class MarkingActions(AppMixin):
         identity, headline = target
         self._change_marks(
             identity,
-            lambda before: marks.set_read(self.state, identity, headline, before, not before.read),
+            lambda before: write(self.state, identity, headline, before, flipped(before)),
         )
+
+    def action_toggle_read(self) -> None:
+        """`u`: the story read or unread again."""
+        self._flip_story_at_hand(marks.set_read, lambda before: not before.read)
 
     def action_star(self) -> None:
         """`*`: star the story, or take its star away."""
-        target = self._story_at_hand()
-        if target is None:
-            self._no_story_to_mark()
-            return
-        identity, headline = target
-        self._change_marks(
-            identity,
-            lambda before: marks.set_starred(
-                self.state, identity, headline, before, not before.starred
-            ),
-        )
+        self._flip_story_at_hand(marks.set_starred, lambda before: not before.starred)
 
     def action_tag(self) -> None:
         """`t`: add or remove tags on the story, in a prompt that completes tag names."""

@@ -15,8 +15,11 @@ from termnews.errors import TermnewsError
 from termnews.results import SortOrder
 from termnews.settings import SavedSearch, Settings, config_path, load_settings
 from termnews.tui.mixin import AppMixin
-from termnews.tui.screens.prompt import PromptScreen
-from termnews.tui.screens.saved_searches import RunSearch, SavedSearchesScreen
+from termnews.tui.screens.saved_searches import (
+    RunSearch,
+    SavedSearchesScreen,
+    save_search_prompt,
+)
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
@@ -105,15 +108,7 @@ class SavedSearchActions(AppMixin):
         if not query.strip():
             self.notify("Type a query first: there is nothing to save.", severity="warning")
             return
-        suggested = next((s.name for s in self.settings.searches if s.query == query), "")
-        prompt = PromptScreen(
-            "Save search",
-            hint=f"Save {query!r} as:",
-            value=suggested,
-            placeholder="a name, e.g. Harbour strikes",
-            check=lambda name: None if name.strip() else "A saved search needs a name.",
-            id="save-search-prompt",
-        )
+        prompt = save_search_prompt(query, self.settings.searches, id="save-search-prompt")
 
         def answered(name: str | None) -> None:
             if name is None:

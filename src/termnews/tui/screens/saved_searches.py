@@ -54,6 +54,24 @@ def counts_line(total: int | None, unread: int | None) -> str:
     return "".join(text.rjust(COUNT_WIDTH) for text in shown)
 
 
+def save_search_prompt(
+    query: str, searches: Sequence[SavedSearch], id: str | None = None
+) -> PromptScreen:
+    """The prompt that names `query` to save it (`S` then `a`, or ctrl+s anywhere).
+
+    Saving a query that is saved already offers its name, so Enter updates it.
+    """
+    suggested = next((saved.name for saved in searches if saved.query == query), "")
+    return PromptScreen(
+        "Save search",
+        hint=f"Save {query!r} as:",
+        value=suggested,
+        placeholder="a name, e.g. Harbour strikes",
+        check=lambda name: None if name.strip() else "A saved search needs a name.",
+        id=id,
+    )
+
+
 def search_prompt(saved: SavedSearch, total: int | None, unread: int | None) -> Content:
     """One row: the name and the counts side by side, the query dim beneath."""
     name = saved.name if len(saved.name) <= NAME_WIDTH else saved.name[: NAME_WIDTH - 1] + "…"
@@ -188,16 +206,7 @@ class SavedSearchesScreen(ModalScreen[RunSearch | None]):
         if not query.strip():
             self.notify("Type a query first: there is nothing to save.", severity="warning")
             return
-        # Saving a query that is saved already offers its name, so Enter updates it.
-        suggested = next((saved.name for saved in self.searches if saved.query == query), "")
-        prompt = PromptScreen(
-            "Save search",
-            hint=f"Save {query!r} as:",
-            value=suggested,
-            placeholder="a name, e.g. Harbour strikes",
-            check=lambda name: None if name.strip() else "A saved search needs a name.",
-        )
-        self.app.push_screen(prompt, self._save_as)
+        self.app.push_screen(save_search_prompt(query, self.searches), self._save_as)
 
     def _save_as(self, name: str | None) -> None:
         if name is None:
