@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 
 from termnews.parsing.dates import (
     _DATE_LINE_NOISE,
+    DATE_PATTERN,
+    FoundDate,
+    _iso_of,
     _strip_date_line_noise,
     find_date,
     month_day,
@@ -96,3 +99,43 @@ def test_noise_is_cut_as_the_whole_pattern_cuts_it(line: str) -> None:
 def test_the_updated_stamp_after_a_date_is_noise() -> None:
     assert parse_date_line("Jan. 5, 2024 | Updated 3 hours ago") == "2024-01-05"
     assert parse_date_line("Posted Jan. 5, 2024 (last modified Jan. 6)") == "2024-01-05"
+
+
+def _find_date_scanning_everything(text: str) -> FoundDate | None:
+    for match in DATE_PATTERN.finditer(text):
+        iso = _iso_of(match, with_time=True)
+        if iso:
+            return FoundDate(iso, match.start(), match.end())
+    return None
+
+
+DATE_PIECES = [
+    "Wednesday",
+    "Sat",
+    ".",
+    ",",
+    " ",
+    "  ",
+    "\u2003",
+    "September",
+    "Jan.",
+    "31st",
+    "30th",
+    "5",
+    "1999",
+    "2024",
+    "2024-01-25",
+    " 5 pm",
+    "This report was first published",
+    "x",
+]
+
+
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=14).map("".join))
+def test_the_scan_from_near_the_first_year_finds_what_a_full_scan_finds(text: str) -> None:
+    assert find_date(text) == _find_date_scanning_everything(text)
+
+
+def test_a_date_with_the_longest_lead_before_its_year_is_found_whole() -> None:
+    text = "Filler words here and there, Wednesday., September. 30th, 2024 at 5 pm"
+    assert find_date(text) == FoundDate("2024-09-30T17:00:00", 29, 70)

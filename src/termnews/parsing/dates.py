@@ -73,6 +73,10 @@ MONTH_DAY_PATTERN = re.compile(
 
 #: Every date the patterns or dateutil accept has a year in this form.
 _YEAR_DIGITS = re.compile(r"(?:1[89]|20)\d\d")
+#: How far before its year a `DATE_PATTERN` match can start when each `\s+` in it is one
+#: character: `Wednesday., ` (12) then `September. 31st, ` (17).
+_MAX_LEAD_TO_YEAR = 29
+_WHITESPACE_RUN = re.compile(r"\s\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +133,16 @@ def _iso_of(match: re.Match[str], with_time: bool) -> str | None:
 
 def find_date(text: str, *, with_time: bool = True) -> FoundDate | None:
     """The first complete, valid date in `text` (a time after it is kept when present)."""
-    if not _YEAR_DIGITS.search(text):
+    first_year = _YEAR_DIGITS.search(text)
+    if not first_year:
         return None  # every date pattern has a year: most bylines and notes have none
-    for match in DATE_PATTERN.finditer(text):
+    # No match can start further before the first year than a date's lead is long, so the
+    # scan starts there (`This report ... was first published Jan. 25, 2024.`). The bound
+    # holds only while no two whitespace characters stand together.
+    start = first_year.start() - _MAX_LEAD_TO_YEAR
+    if start <= 0 or _WHITESPACE_RUN.search(text):
+        start = 0
+    for match in DATE_PATTERN.finditer(text, start):
         iso = _iso_of(match, with_time)
         if iso:
             return FoundDate(iso, match.start(), match.end())
