@@ -43,7 +43,7 @@ def freeze_startup_objects() -> None:
 class IndexActions(AppMixin):
     """Open, sync, refresh and warm up the index, each in its own worker group.
 
-    Besides the attributes below it calls the app's `run_search` and `_refresh_status`.
+    Besides the attributes below it calls the search part's `run_search` and `_refresh_status`.
     """
 
     # What this part uses of the app (set in `TermnewsApp.__init__`, or its properties).

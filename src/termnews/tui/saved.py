@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 class SavedSearchActions(AppMixin):
     """The saved-searches screen and the save prompt.
 
-    Besides the attributes below it calls the app's `run_search` and `focus_now`.
+    Besides the attributes below it calls the search part's `run_search` and the app's
+    `focus_now`.
     """
 
     # What this part uses of the app (set in `TermnewsApp.__init__`, or its properties).

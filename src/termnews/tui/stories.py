@@ -46,8 +46,8 @@ class WantedStory:
 class StoryActions(AppMixin):
     """Which story to show, where, and what happens while it loads.
 
-    Besides the attributes below it calls the app's `focus_now` and `_summary`, the marking
-    part's `_mark_read_on_opening`, and the copy/pager part's `_copy` and `_page`.
+    Besides the attributes below it calls the app's `focus_now`, the search part's `_summary`,
+    the marking part's `_mark_read_on_opening`, and the copy/pager part's `_copy` and `_page`.
     """
 
     # What this part uses of the app (set in `TermnewsApp.__init__`, or its properties).

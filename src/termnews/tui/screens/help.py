@@ -17,6 +17,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from termnews.tui.keymap import as_binding
+
 #: Friendlier spellings of Textual key names for the reference.
 KEY_NAMES = {
     "slash": "/",
@@ -43,14 +45,6 @@ def key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
 
 
-def _as_binding(binding: BindingType) -> Binding | None:
-    if isinstance(binding, Binding):
-        return binding
-    if isinstance(binding, tuple) and len(binding) >= 2:
-        return Binding(*binding)
-    return None
-
-
 #: Shown for an action the config left without a key.
 NO_KEY_LABEL = "(no key)"
 
@@ -64,7 +58,7 @@ def help_rows(
         entries = []
         seen: set[str] = set()
         for raw in bindings:
-            binding = _as_binding(raw)
+            binding = as_binding(raw)
             if binding is None or not binding.description or binding.system:
                 continue
             label = key_label(binding.key)
