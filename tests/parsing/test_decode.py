@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from termnews.errors import ParseError
-from termnews.parsing.decode import decode_bytes, strip_controls
+from termnews.parsing.decode import (
+    _CONTROL_CHARS,
+    decode_bytes,
+    strip_controls,
+    utf8_has_no_controls,
+)
 
 
 def test_bom_and_crlf_are_removed() -> None:
@@ -91,3 +96,33 @@ def test_binary_input_is_refused() -> None:
 def test_utf16_with_bom_is_decoded() -> None:
     decoded = decode_bytes("Headline\n\nBody".encode("utf-16"))
     assert decoded.text == "Headline\n\nBody"
+
+
+def test_the_utf8_control_test_passes_no_control_character() -> None:
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000 or code == 0x0D:
+            continue  # surrogates are not text; CRs become newlines before controls are cut
+        char = chr(code)
+        if utf8_has_no_controls(char.encode()):
+            assert not _CONTROL_CHARS.match(char), hex(code)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"ab \n\r\t\x1b\x07\x85\xa0é’€", "\u200b", "\u202e", "\u2060", "\ufeff", "\u2028"]
+        )
+    )
+)
+def test_text_the_utf8_test_calls_clean_has_no_controls(raw: str) -> None:
+    if utf8_has_no_controls(raw.encode()):
+        assert not _CONTROL_CHARS.search(raw.replace("\r", ""))
+
+
+@pytest.mark.parametrize(
+    "raw", ["a\u200bb", "a\x85b", "a\ufeffb", "a\u2066b", "a\x1b[1mb", "a\x07b"]
+)
+def test_controls_in_utf8_files_are_still_removed(raw: str) -> None:
+    decoded = decode_bytes(("“" + raw).encode())
+    assert decoded.text == "“ab"
+    assert "removed control characters" in decoded.warnings

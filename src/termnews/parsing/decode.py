@@ -37,6 +37,13 @@ _SPACE_LIKE = (("\t", " "), ("\u2028", "\n"), ("\u2029", "\n\n"))
 #: The ASCII characters `_CONTROL_CHARS` removes, as bytes: on ASCII text one C-level
 #: `bytes.translate` tells whether there is anything to remove at all.
 _ASCII_CONTROL_BYTES = bytes([*range(0, 9), *range(11, 32), 127])
+#: What `_CONTROL_CHARS` removes, as valid UTF-8 shows it: ASCII controls but tab, newline
+#: and CR (which `_finish` turns into newlines first); C1 controls (lead byte c2); U+FEFF,
+#: U+FFFE, U+FFFF (lead byte ef); U+2060-U+2069 (e2 81); and U+200B-U+200F, U+202A-U+202E
+#: (`_FORMAT_CHARS_UTF8`). Lead bytes rule out more than that, which only costs a regex scan.
+_ASCII_CONTROL_BYTES_BUT_CR = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_SUSPECT_UTF8_LEADS = (b"\xc2", b"\xef", b"\xe2\x81")
+_FORMAT_CHARS_UTF8 = re.compile(rb"\xe2\x80[\x8b-\x8f\xaa-\xae]")
 #: Control bytes that never appear in text files (tab, newline, CR, ESC are allowed).
 _BINARY_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 27), 28, 29, 30, 31])
 
@@ -70,6 +77,21 @@ def strip_controls(text: str) -> str:
 def _ascii_is_clean(text: str) -> bool:
     """No control character (ESC included) in `text`, which the caller knows is ASCII."""
     return len(text.encode("ascii").translate(None, _ASCII_CONTROL_BYTES)) == len(text)
+
+
+def utf8_has_no_controls(data: bytes) -> bool:
+    """True only if valid UTF-8 `data` holds nothing `_CONTROL_CHARS` removes but CRs.
+
+    Plain byte searches over what the file already is: far cheaper than a regex scan of the
+    decoded text, which is wider than the bytes once one curly quote makes it two-byte.
+    """
+    if len(data.translate(None, _ASCII_CONTROL_BYTES_BUT_CR)) != len(data):
+        return False
+    if data.isascii():
+        return True
+    return not any(lead in data for lead in _SUSPECT_UTF8_LEADS) and not (
+        _FORMAT_CHARS_UTF8.search(data)
+    )
 
 
 def repair_mojibake(text: str) -> str:
@@ -108,7 +130,8 @@ def decode_bytes(data: bytes) -> DecodedText:
         # with one stray `\x96` is then right everywhere, and a cp1252 file too.
         text = data.decode("utf-8", errors=_CP1252_ERRORS)
         warnings.append("decoded as cp1252")
-    return _finish(text, warnings)
+        return _finish(text, warnings)
+    return _finish(text, warnings, controls_free=utf8_has_no_controls(data))
 
 
 def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -122,13 +145,14 @@ _CP1252_ERRORS = "termnews-cp1252"
 codecs.register_error(_CP1252_ERRORS, _cp1252_for_bad_bytes)
 
 
-def _finish(text: str, warnings: list[str]) -> DecodedText:
+def _finish(text: str, warnings: list[str], *, controls_free: bool = False) -> DecodedText:
+    """`controls_free`: the text has no control character but CRs, which go right here."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for char, replacement in _SPACE_LIKE:
         if char in text:
             text = text.replace(char, replacement)
-    cleaned = strip_controls(text)
+    cleaned = text if controls_free else strip_controls(text)
     if len(cleaned) != len(text):
         warnings.append("removed control characters")
     repaired = repair_mojibake(cleaned)
