@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from termnews.errors import ParseError
 from termnews.parsing.decode import (
     _CONTROL_CHARS,
+    _has_ascii_controls,
     decode_bytes,
+    looks_binary,
     strip_controls,
     utf8_has_no_controls,
 )
@@ -126,3 +128,9 @@ def test_controls_in_utf8_files_are_still_removed(raw: str) -> None:
     decoded = decode_bytes(("“" + raw).encode())
     assert decoded.text == "“ab"
     assert "removed control characters" in decoded.warnings
+
+
+@given(st.binary(max_size=300))
+def test_bytes_without_ascii_controls_never_look_binary(data: bytes) -> None:
+    if not _has_ascii_controls(data):
+        assert not looks_binary(data)

@@ -85,8 +85,15 @@ def utf8_has_no_controls(data: bytes) -> bool:
     Plain byte searches over what the file already is: far cheaper than a regex scan of the
     decoded text, which is wider than the bytes once one curly quote makes it two-byte.
     """
-    if len(data.translate(None, _ASCII_CONTROL_BYTES_BUT_CR)) != len(data):
-        return False
+    return not _has_ascii_controls(data) and _has_no_wide_controls(data)
+
+
+def _has_ascii_controls(data: bytes) -> bool:
+    return len(data.translate(None, _ASCII_CONTROL_BYTES_BUT_CR)) != len(data)
+
+
+def _has_no_wide_controls(data: bytes) -> bool:
+    """No C1, bidi, zero-width or BOM character in valid UTF-8 `data`."""
     if data.isascii():
         return True
     return not any(lead in data for lead in _SUSPECT_UTF8_LEADS) and not (
@@ -113,7 +120,10 @@ def decode_bytes(data: bytes) -> DecodedText:
     UTF-8 is tried first because it is what sites serve today; cp1252 is the classic fallback
     for older Windows-made files (its `\\x96` is an en dash), and latin-1 accepts anything left.
     """
-    if looks_binary(data):
+    # Every byte `looks_binary` counts is an ASCII control, so a file without any (most files)
+    # needs no second pass over its head.
+    ascii_controls = _has_ascii_controls(data)
+    if ascii_controls and looks_binary(data):
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
                 return _finish(data.decode("utf-16"), ["decoded as UTF-16"])
@@ -131,7 +141,7 @@ def decode_bytes(data: bytes) -> DecodedText:
         text = data.decode("utf-8", errors=_CP1252_ERRORS)
         warnings.append("decoded as cp1252")
         return _finish(text, warnings)
-    return _finish(text, warnings, controls_free=utf8_has_no_controls(data))
+    return _finish(text, warnings, controls_free=not ascii_controls and _has_no_wide_controls(data))
 
 
 def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
