@@ -613,6 +613,27 @@ def test_prune_forgets_only_stories_gone_from_the_index_and_only_when_asked(
     assert again.startswith("forgot the marks of 0 stories not in the index")
 
 
+def test_deleting_every_index_and_moving_the_archive_keeps_every_mark(tmp_path: Path) -> None:
+    environment = base_env(tmp_path)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, parts in STORIES.items():
+        write_story(archive, name, *parts)
+    ok("index", str(archive), env=environment)
+    ok("mark", "read", "harbour", env=environment)
+    ok("mark", "star", "velmora", env=environment)
+    ok("tag", "add", "coast", "kestrel OR orvelle", env=environment)
+    before = counts("is:read", "is:starred", "tag:coast", env=environment)
+
+    shutil.rmtree(tmp_path / "cache")  # every index gone
+    moved = tmp_path / "moved" / "news"
+    shutil.move(archive, moved)
+    ok("index", str(moved), env=environment)
+
+    assert counts("is:read", "is:starred", "tag:coast", env=environment) == before
+    assert before["is:read"][0] > 0 and before["is:starred"][0] > 0 and before["tag:coast"][0] > 0
+
+
 def test_prune_keeps_the_marks_of_stories_another_archive_holds(tmp_path: Path) -> None:
     environment = base_env(tmp_path)
     names = list(STORIES)
