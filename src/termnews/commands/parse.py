@@ -12,8 +12,6 @@ import shutil
 import sys
 from typing import Any
 
-from termnews.parsing import MAX_FILE_BYTES
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -26,7 +24,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--max-bytes",
         type=int,
-        default=MAX_FILE_BYTES,
+        default=None,  # the parser's own limit; importing it here would load the parser
         metavar="N",
         help="skip files larger than N bytes (default: 5 MB)",
     )
@@ -35,14 +33,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from termnews.errors import ParseError
     from termnews.formatting import article_as_text
-    from termnews.parsing import parse_file
+    from termnews.parsing import MAX_FILE_BYTES, parse_file
 
     width = max(20, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+    limit = MAX_FILE_BYTES if args.max_bytes is None else args.max_bytes
     status = 0
     first = True
     for name in args.files:
         try:
-            article = parse_file(name, max_bytes=args.max_bytes)
+            article = parse_file(name, max_bytes=limit)
         except ParseError as error:
             print(f"termnews: {name}: {error.reason}", file=sys.stderr)
             status = 1

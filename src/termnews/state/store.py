@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import random
-import shutil
 import sqlite3
 import threading
 import time
@@ -327,6 +326,8 @@ class StateStore:
             # A copy from before the upgrade: a migration bug must not cost a year of marks.
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             if not backup.exists():
+                import shutil  # only an upgrade needs it
+
                 shutil.copy2(self.path, backup)
         self._retrying(lambda: self._begin_immediate(conn), poll=True)
         try:

@@ -42,7 +42,6 @@ from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
-from termnews.tui.help_sections import help_sections, in_effect
 from termnews.tui.indexing import IndexActions
 from termnews.tui.keymap import MainScreen, resolve_keys
 from termnews.tui.marking import MarkingActions
@@ -343,6 +342,10 @@ class TermnewsApp(
 
     def action_help(self) -> None:
         """`?`: the key reference, built from the bindings below."""
+        # Imported on the first `?`: it gathers every screen's bindings, which start-up
+        # need not load.
+        from termnews.tui.help_sections import help_sections, in_effect
+
         sections = help_sections(self.BINDINGS)
         config = config_file_label(self.settings)
         self.push_screen(HelpScreen(in_effect(sections, self.keys), config))

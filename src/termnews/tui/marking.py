@@ -26,8 +26,6 @@ from termnews.tui import marks
 from termnews.tui.marks import MarkView
 from termnews.tui.messages import AllMarkedRead, MatchesListed
 from termnews.tui.mixin import AppMixin
-from termnews.tui.screens.confirm import ConfirmScreen
-from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
 from termnews.tui.story import Story
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.status import marks_content
@@ -166,6 +164,9 @@ class MarkingActions(AppMixin):
         identity, headline = target
         tags = sorted(self.marks.of(identity).tags)
         current = ", ".join(tags) if tags else "none yet"
+        # Imported when first asked for: start-up pays for none of the marking screens.
+        from termnews.tui.screens.prompt import LastWordSuggester, PromptScreen
+
         prompt = PromptScreen(
             "Tag story",
             hint=f"Tags: {current}\nname or +name adds it, -name removes it; Tab completes.",
@@ -235,6 +236,8 @@ class MarkingActions(AppMixin):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._mark_all_read(identities, self.marks.changes_made)
+
+        from termnews.tui.screens.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(question, title="Mark all read"), answered)
 

@@ -15,15 +15,11 @@ from termnews.errors import TermnewsError
 from termnews.results import SortOrder
 from termnews.settings import SavedSearch, Settings, config_path, load_settings
 from termnews.tui.mixin import AppMixin
-from termnews.tui.screens.saved_searches import (
-    RunSearch,
-    SavedSearchesScreen,
-    save_search_prompt,
-)
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
     from termnews.tui.screens.article import ArticleScreen
+    from termnews.tui.screens.saved_searches import RunSearch
     from termnews.tui.widgets.results import ResultList
     from termnews.tui.widgets.search_bar import SearchBar
 
@@ -50,6 +46,9 @@ class SavedSearchActions(AppMixin):
 
             def count(query: str) -> int:
                 return searcher.search(query, SortOrder.NEWEST, 0).total
+
+        # Imported when first asked for, so start-up does not pay for the screen.
+        from termnews.tui.screens.saved_searches import SavedSearchesScreen
 
         screen = SavedSearchesScreen(
             self.settings.searches,
@@ -109,6 +108,8 @@ class SavedSearchActions(AppMixin):
         if not query.strip():
             self.notify("Type a query first: there is nothing to save.", severity="warning")
             return
+        from termnews.tui.screens.saved_searches import save_search_prompt
+
         prompt = save_search_prompt(query, self.settings.searches, id="save-search-prompt")
 
         def answered(name: str | None) -> None:
