@@ -115,12 +115,22 @@ def browse_command(index_dir: Path) -> list[str]:
     return [sys.executable, "-m", "termnews", "browse", "--index-dir", str(index_dir), "--no-sync"]
 
 
+def private_files(state_dir: str) -> dict[str, str]:
+    """Env overrides that keep every file termnews writes (last archive, reading state,
+    config) inside the benchmark's temporary folder, never the user's own."""
+    return {
+        "TERMNEWS_STATE_DIR": state_dir,
+        "TERMNEWS_DATA_DIR": str(Path(state_dir) / "data"),
+        "TERMNEWS_CONFIG": str(Path(state_dir) / "config.toml"),
+    }
+
+
 def first_frames(index_dir: Path, runs: int, state_dir: str) -> dict[str, Any]:
     """Median launch-to-first-frame for termnews and a minimal Textual app, interleaved."""
     ours: list[float] = []
     ready: list[float] = []
     bare: list[float] = []
-    env = {"TERMNEWS_STATE_DIR": state_dir}
+    env = private_files(state_dir)
     for _ in range(runs):
         result = run_pty(
             browse_command(index_dir), keys="", marker="Search:", ready="results", idle=0.1, env=env
@@ -217,7 +227,7 @@ def browsing_run(index_dir: Path, state_dir: str, word: str, size: str = "80x24"
         marker="Search:",
         ready="results",
         idle=3.0,
-        env={"TERMNEWS_STATE_DIR": state_dir},
+        env=private_files(state_dir),
         size=size,
     )
 
@@ -334,7 +344,7 @@ def main(argv: list[str]) -> int:
         return 2
     data: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="termnews-ui-state-") as state_dir:
-        os.environ["TERMNEWS_STATE_DIR"] = state_dir
+        os.environ.update(private_files(state_dir))
         index_dir = index_folder(args.index_root, args.corpus)
         data["index"] = ensure_index(args.corpus, index_dir)
         words = bench_queries.typing_words(index_dir, args.words, seed=args.seed)
