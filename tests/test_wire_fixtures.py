@@ -40,6 +40,8 @@ CASES = [
 def test_wire_fixture(txt: Path) -> None:
     expected = json.loads(txt.with_suffix(".json").read_text(encoding="utf-8"))
     expected["path"] = str(txt)
+    # No fixture ends in a source line, so none may gain a URL; the labels predate the field.
+    expected.setdefault("url", None)
     got = parse_bytes(txt.read_bytes(), str(txt)).to_dict()
     got.pop("warnings")
     assert got == expected

@@ -25,6 +25,7 @@ FIELD_NAMES: tuple[str, ...] = (
     "contributors",
     "notes",
     "site_date",
+    "url",
     "warnings",
 )
 
@@ -51,6 +52,8 @@ class Article:
     contributors: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     site_date: str | None = None
+    #: Where the story was fetched from: the file's source line (docs/format.md), else None.
+    url: str | None = None
     warnings: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:

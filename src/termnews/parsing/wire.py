@@ -29,6 +29,7 @@ from termnews.parsing.captions import (
 )
 from termnews.parsing.datelines import Dateline, match_dateline
 from termnews.parsing.dates import find_date, month_day, parse_date_line
+from termnews.parsing.source import split_source_line
 from termnews.parsing.trailers import (
     classify_trailer,
     is_boilerplate,
@@ -406,6 +407,7 @@ def _dateline_date(dateline: Dateline, context_iso: str | None) -> str | None:
 def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
     """Parse cleaned article text (see `decode.decode_bytes`) into an Article."""
     notes_warnings = list(warnings)
+    text, url = split_source_line(text)  # the fetched story's address, never story text
     header = _read_header(_hoist_late_byline(_blocks(text)))
     paragraphs = _paragraphs(header.rest, promos=may_hold_promo(text))
     start, dateline = _find_story_start(paragraphs)
@@ -467,5 +469,6 @@ def parse_text(text: str, path: str, warnings: tuple[str, ...] = ()) -> Article:
         contributors=tuple(trailers.contributors),
         notes=(*top_notes, *trailers.notes),
         site_date=header.site_date,
+        url=url,
         warnings=tuple(notes_warnings),
     )
