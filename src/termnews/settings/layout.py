@@ -1,4 +1,5 @@
-"""Where a new [[searches]] entry goes, and what becomes of the lines around a removed one.
+"""Where a new [[searches]] or [[feeds]] entry goes, and what becomes of the lines around a
+removed one.
 
 tomlkit files the blank lines and comments that follow an entry's last value under that entry,
 though a person wrote them about whatever comes next: in
@@ -17,6 +18,8 @@ and a removed entry hands it on. Comments with no blank line before them stay wi
 
 from __future__ import annotations
 
+from typing import Any
+
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Item, Key, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
@@ -25,17 +28,21 @@ BodyItem = tuple[Key | None, Item]
 
 
 def append_entry(
-    document: TOMLDocument, searches: AoT | Array | None, table: str, name: str, query: str
-) -> None:
-    """Add a new entry after the last saved search, or at the end of the file."""
+    document: TOMLDocument, searches: AoT | Array | None, table: str, fields: dict[str, Any]
+) -> AoT | Array:
+    """Add a new entry after the last one of `table`, or at the end of the file; the array.
+
+    The array is returned so that several entries can be added in one edit (a feed import):
+    a new array of tables only exists in the document once the first entry is added.
+    """
     if isinstance(searches, Array):
         inline = tomlkit.inline_table()
-        inline.update({"name": name, "query": query})
+        inline.update(fields)
         searches.append(inline)
-        return
+        return searches
     entry = tomlkit.table()
-    entry.add("name", name)
-    entry.add("query", query)
+    for key, value in fields.items():
+        entry.add(key, value)
     if searches is None:
         text = tomlkit.dumps(document)
         if text.strip() and not text.endswith("\n\n"):
@@ -43,12 +50,13 @@ def append_entry(
         searches = tomlkit.aot()
         document.append(table, searches)
         searches.append(entry)
-        return
+        return document[table]
     # What separated the last entry from what follows now separates the new one from it.
     entry.value.body.extend(_take_between(searches[-1]))
     if not searches.as_string().endswith("\n\n"):
         entry.trivia.indent = "\n"
     searches.append(entry)
+    return searches
 
 
 def remove_entries(

@@ -15,6 +15,44 @@ class SavedSearch:
 
 
 @dataclass(frozen=True)
+class FeedSubscription:
+    """One `[[feeds]]` entry: a feed URL (http or https), and how its stories are kept.
+
+    `tags` are already normalised (see `termnews.state.tags`); `fulltext` is "auto" (fetch the
+    page when the feed gives only a summary), "always" or "never".
+    """
+
+    url: str
+    name: str | None = None
+    tags: tuple[str, ...] = ()
+    fulltext: str = "auto"
+
+    @property
+    def label(self) -> str:
+        """What to call the feed in a message: its name, else its URL."""
+        return self.name or self.url
+
+
+def _default_archive() -> Path:
+    from termnews.config import data_dir
+
+    return data_dir() / "news"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """The `[fetch]` table: where fetched stories go, and how often to fetch (None: on demand).
+
+    `archive` defaults to `news` in termnews's data dir, next to the reading state, because
+    fetched stories, like marks, cannot be rebuilt once a feed has dropped them.
+    """
+
+    archive: Path = field(default_factory=_default_archive)
+    every: str | None = None
+    every_seconds: int | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything read from the config file, plus what was wrong with it.
 
@@ -25,6 +63,8 @@ class Settings:
     """
 
     searches: tuple[SavedSearch, ...] = ()
+    feeds: tuple[FeedSubscription, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     # Not hashed: a dict cannot be, and nothing needs a Settings as a dict key.
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     problems: tuple[str, ...] = ()
@@ -33,3 +73,11 @@ class Settings:
     def search(self, name: str) -> SavedSearch | None:
         """The saved search called `name`, or None."""
         return next((saved for saved in self.searches if saved.name == name), None)
+
+    def feed(self, url_or_name: str) -> FeedSubscription | None:
+        """The feed with this URL (compared as `feed_url_key` does), else the first so named."""
+        from termnews.settings.subscriptions import feed_url_key
+
+        key = feed_url_key(url_or_name)
+        by_url = next((feed for feed in self.feeds if feed_url_key(feed.url) == key), None)
+        return by_url or next((feed for feed in self.feeds if feed.name == url_or_name), None)

@@ -13,12 +13,23 @@ from typing import Any
 
 from termnews.settings.keys import KeyNameError, normalize_keys
 from termnews.settings.location import ConfigFileError, config_path, parse_config, read_config_text
-from termnews.settings.model import SavedSearch, Settings
+from termnews.settings.model import FeedSubscription, FetchSettings, SavedSearch, Settings
+from termnews.settings.subscriptions import (
+    check_feed_tags,
+    check_feed_url,
+    check_fulltext,
+    every_seconds,
+    feed_url_key,
+)
 
 SEARCHES_TABLE = "searches"
 KEYS_TABLE = "keys"
-KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE)
+FEEDS_TABLE = "feeds"
+FETCH_TABLE = "fetch"
+KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE, FEEDS_TABLE, FETCH_TABLE)
 SEARCH_FIELDS = ("name", "query")
+FEED_FIELDS = ("url", "name", "tags", "fulltext")
+FETCH_FIELDS = ("archive", "every")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -40,7 +51,16 @@ def load_settings(path: Path | None = None) -> Settings:
             )
     searches = _read_searches(document.get(SEARCHES_TABLE, []), path, problems)
     keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
-    return Settings(searches=searches, keys=keys, problems=tuple(problems), path=path)
+    feeds = _read_feeds(document.get(FEEDS_TABLE, []), path, problems)
+    fetch = _read_fetch(document.get(FETCH_TABLE, {}), path, problems)
+    return Settings(
+        searches=searches,
+        keys=keys,
+        feeds=feeds,
+        fetch=fetch,
+        problems=tuple(problems),
+        path=path,
+    )
 
 
 def _read_searches(value: Any, path: Path, problems: list[str]) -> tuple[SavedSearch, ...]:
@@ -79,6 +99,132 @@ def _read_searches(value: Any, path: Path, problems: list[str]) -> tuple[SavedSe
             seen.add(name)
             searches.append(SavedSearch(name=name, query=query))
     return tuple(searches)
+
+
+def _read_feeds(value: Any, path: Path, problems: list[str]) -> tuple[FeedSubscription, ...]:
+    if not isinstance(value, list):
+        problems.append(f"{path}: feeds must be [[feeds]] tables with a url, not {_kind(value)}")
+        return ()
+    feeds: list[FeedSubscription] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(value, start=1):
+        where = f"{path}: [[feeds]] entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} must be a table with a url, not {_kind(entry)}")
+            continue
+        feed = _read_feed(entry, where, problems)
+        if feed is None:
+            continue
+        key = feed_url_key(feed.url)
+        if key in seen:
+            problems.append(
+                f"{where} ({feed.url!r}): another feed before it has this URL; this one is unused"
+            )
+            continue
+        seen.add(key)
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _read_feed(entry: dict[str, Any], where: str, problems: list[str]) -> FeedSubscription | None:
+    """One [[feeds]] table; None (with a problem) if its URL is unusable.
+
+    A bad name, tag or fulltext choice is reported and left out, and the feed is still used:
+    the URL is what matters, and dropping a subscription over a typo in a tag loses news.
+    """
+    from termnews.errors import TermnewsError
+
+    url = entry.get("url")
+    if isinstance(url, str) and url.strip():
+        where = f"{where} ({url.strip()!r})"
+    for extra in [field for field in entry if field not in FEED_FIELDS]:
+        problems.append(
+            f"{where}: unknown field {extra!r}{_did_you_mean(extra, FEED_FIELDS)} is ignored"
+        )
+    if url is None:
+        problems.append(f"{where} has no url")
+        return None
+    if not isinstance(url, str):
+        problems.append(f"{where}: the url must be text in quotes, not {_kind(url)}")
+        return None
+    try:
+        url = check_feed_url(url)
+    except TermnewsError as error:
+        problems.append(f"{where}: {error}; this feed is unused")
+        return None
+    name = entry.get("name")
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        problems.append(
+            f"{where}: the name must be text in quotes, not {_kind(name)}; it is ignored"
+        )
+        name = None
+    tags: tuple[str, ...] = ()
+    raw_tags = entry.get("tags", [])
+    if isinstance(raw_tags, str):
+        raw_tags = [raw_tags]
+    if not isinstance(raw_tags, list) or not all(isinstance(tag, str) for tag in raw_tags):
+        problems.append(
+            f'{where}: tags must be a list of names in quotes, such as ["world", "sport"], '
+            f"not {_kind(raw_tags)}; they are ignored"
+        )
+    else:
+        kept: list[str] = []
+        for tag in raw_tags:
+            try:
+                kept.extend(check_feed_tags([tag]))
+            except TermnewsError as error:
+                problems.append(f"{where}: {error}; that tag is ignored")
+        tags = tuple(dict.fromkeys(kept))
+    fulltext = entry.get("fulltext", "auto")
+    try:
+        if not isinstance(fulltext, str):
+            raise ValueError
+        fulltext = check_fulltext(fulltext)
+    except (TermnewsError, ValueError):
+        problems.append(
+            f'{where}: fulltext must be "auto", "always" or "never", not {_kind(fulltext)}; '
+            '"auto" is used'
+        )
+        fulltext = "auto"
+    return FeedSubscription(url=url, name=name, tags=tags, fulltext=fulltext)
+
+
+def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
+    from termnews.errors import TermnewsError
+
+    if not isinstance(value, dict):
+        problems.append(f"{path}: fetch must be a [fetch] table, not {_kind(value)}")
+        return FetchSettings()
+    for extra in [field for field in value if field not in FETCH_FIELDS]:
+        hint = _did_you_mean(extra, FETCH_FIELDS)
+        problems.append(f"{path}: [fetch] unknown field {extra!r}{hint} is ignored")
+    options: dict[str, Any] = {}
+    archive = value.get("archive")
+    if archive is not None:
+        if isinstance(archive, str) and archive.strip():
+            folder = Path(archive.strip()).expanduser()
+            # A relative archive is relative to the config file, not to wherever termnews runs.
+            options["archive"] = folder if folder.is_absolute() else path.parent / folder
+        else:
+            problems.append(
+                f"{path}: [fetch] archive must be a folder path in quotes, not {_kind(archive)}; "
+                "the default is used"
+            )
+    every = value.get("every")
+    if every is not None:
+        try:
+            if not isinstance(every, str):
+                raise TypeError
+            options["every_seconds"] = every_seconds(every)
+            options["every"] = every.strip()
+        except TypeError:
+            problems.append(
+                f'{path}: [fetch] every must be text in quotes such as "30m", not {_kind(every)}; '
+                "it is ignored"
+            )
+        except TermnewsError as error:
+            problems.append(f"{path}: [fetch] {error}; it is ignored")
+    return FetchSettings(**options)
 
 
 def _read_keys(value: Any, path: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:
