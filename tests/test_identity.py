@@ -4,6 +4,7 @@ different stories never share one. Every story here is invented."""
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from termnews.article import Article
 from termnews.identity import (
     IDENTITY_HEX_DIGITS,
     OPENING_WORDS,
+    normalised_url,
     normalised_words,
     story_identity,
 )
@@ -227,3 +229,92 @@ def test_a_headline_word_cannot_slide_into_the_body(headline: str, body: str) ->
         body=f"{words[-1]} {body}",
     )
     assert story_identity(first) != story_identity(moved)
+
+
+# -- stories with an address: the identity comes from the normalised URL ----------------------
+
+LIBRARY = Article(
+    path="library.txt",
+    headline="Kestrel Bay library keeps its Saturday hours",
+    published="2024-03-04",
+    body="The town library will stay open on Saturdays.",
+)
+
+
+def test_a_story_without_an_address_keeps_the_identity_it_always_had() -> None:
+    # The value the recipe gave before stories could carry a URL: marks made then stay valid.
+    assert story_identity(LIBRARY) == "95539b05c6ac1f6050682424cee74232"
+
+
+def test_a_corrected_entry_keeps_its_identity_through_its_address() -> None:
+    first = replace(LIBRARY, url="https://courier.example/library-hours")
+    corrected = replace(
+        first,
+        headline="Kestrel Bay library keeps Saturday hours after council vote",
+        published="2024-03-05",
+        body="Correction: the library will stay open on Saturday mornings only.",
+    )
+    assert story_identity(first) == story_identity(corrected)
+    assert story_identity(first) != story_identity(LIBRARY)
+    assert len(story_identity(first)) == IDENTITY_HEX_DIGITS
+    assert all(ch in "0123456789abcdef" for ch in story_identity(first))
+
+
+@pytest.mark.parametrize(
+    ("written", "same_as"),
+    [
+        ("HTTPS://Courier.EXAMPLE/news/1", "https://courier.example/news/1"),
+        ("http://courier.example/news/1", "https://courier.example/news/1"),
+        ("https://courier.example:443/news/1", "https://courier.example/news/1"),
+        ("https://courier.example/news/1#comments", "https://courier.example/news/1"),
+        (
+            "https://courier.example/news/1?utm_source=rss&utm_medium=feed",
+            "https://courier.example/news/1",
+        ),
+        (
+            "https://courier.example/news/1?id=4&UTM_Campaign=x&fbclid=abc",
+            "https://courier.example/news/1?id=4",
+        ),
+        ("https://courier.example", "https://courier.example/"),
+        ("  https://courier.example/news/1\n", "https://courier.example/news/1"),
+    ],
+)
+def test_what_does_not_name_the_story_does_not_count(written: str, same_as: str) -> None:
+    assert normalised_url(written) == normalised_url(same_as)
+    assert story_identity(replace(LIBRARY, url=written)) == story_identity(
+        replace(LIBRARY, url=same_as)
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://courier.example/news/1", "https://courier.example/news/2"),
+        ("https://courier.example/News/1", "https://courier.example/news/1"),  # paths keep case
+        ("https://courier.example/news?id=1", "https://courier.example/news?id=2"),
+        ("https://courier.example/news?id=1&p=2", "https://courier.example/news?p=2&id=1"),
+        ("https://courier.example:8443/news/1", "https://courier.example/news/1"),
+        ("https://courier.example/news/1", "https://beacon.example/news/1"),
+    ],
+)
+def test_different_addresses_are_different_stories(one: str, other: str) -> None:
+    assert story_identity(replace(LIBRARY, url=one)) != story_identity(replace(LIBRARY, url=other))
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_normalising_twice_changes_nothing(path: str) -> None:
+    once = normalised_url(f"https://courier.example/{path}")
+    assert normalised_url(once) == once
+
+
+def test_a_file_with_a_source_line_takes_its_identity_from_the_address(tmp_path: Path) -> None:
+    source = "\nSource: https://courier.example/ferry?utm_source=rss\n"
+    original = write(tmp_path / "a", "ferry.txt", FERRY_STORY + source)
+    updated = write(
+        tmp_path / "b",
+        "ferry.txt",
+        FERRY_STORY.replace("returns after a winter refit", "is back after its refit") + source,
+    )
+    plain = write(tmp_path / "c", "ferry.txt", FERRY_STORY)
+    assert identity_of(original) == identity_of(updated)
+    assert identity_of(original) != identity_of(plain)

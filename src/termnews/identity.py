@@ -11,6 +11,12 @@ tail (a corrected trailer, a dropped "Share this story"), and the parser does no
 those away. The opening words still tell two different stories apart even when they share a
 headline and a date (two briefs both headlined "Weather").
 
+A story fetched from the web (one with a source line, `Article.url`) has a better key: its
+address. A feed that corrects an entry changes its headline or its first words, and the
+correction must keep the reader's marks, so such a story's identity is a hash of its
+normalised URL alone (`normalised_url`): the same 32 hex digits, from another recipe, that
+no story without an address can have.
+
 The value is stable across versions of termnews: it is what state exports carry, so
 changing this function orphans every mark. `IDENTITY_VERSION` names the recipe.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit, urlunsplit
 
 from termnews.article import Article
 
@@ -31,6 +38,11 @@ OPENING_WORDS = 60
 IDENTITY_HEX_DIGITS = 32
 
 _WORD = re.compile(r"\w+")
+#: Query parameters that say how a reader arrived, not which story they read.
+_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga"}
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def normalised_words(text: str) -> list[str]:
@@ -43,8 +55,41 @@ def normalised_words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
+def normalised_url(url: str) -> str:
+    """`url` with what does not name the story taken away.
+
+    Scheme and host are case-folded and the default port dropped; `http` and `https` count as
+    one (a site that moves to https keeps its stories' marks); the fragment goes, and so do
+    tracking parameters (`utm_*`, `fbclid`, ...). The path and the remaining query are kept as
+    written, in their order: on many sites they are case-sensitive and name the story.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep the address as written
+        port = None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    # The query's pieces as written (not decoded and re-encoded), less the tracking ones.
+    query = "&".join(piece for piece in parts.query.split("&") if piece and not _is_tracking(piece))
+    if scheme == "http":
+        scheme = "https"
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _is_tracking(piece: str) -> bool:
+    name = piece.split("=", 1)[0].lower()
+    return name.startswith("utm_") or name in _TRACKING_PARAMS
+
+
 def story_identity(article: Article) -> str:
     """The identity of `article`: 32 hex digits, equal for equal stories."""
+    if article.url:
+        text = f"url-v{IDENTITY_VERSION}\x1f{normalised_url(article.url)}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:IDENTITY_HEX_DIGITS]
     headline = " ".join(normalised_words(article.headline or ""))
     published = (article.published or "")[:10]  # the day: a re-scrape may add or drop the time
     opening = " ".join(normalised_words(article.body or "")[:OPENING_WORDS])
