@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "count": "count",
     "searches": "searches",
     "state": "state",
+    "feeds": "feeds",
 }
 DEFAULT_COMMAND = "browse"
 
