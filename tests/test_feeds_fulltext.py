@@ -28,6 +28,7 @@ from termnews.feeds.fulltext import (
     extract_with_trafilatura,
     page_text,
     tidy_paragraphs,
+    without_headline,
 )
 
 HANG_MARKER = "HANG-THE-WORKER"
@@ -176,6 +177,7 @@ def test_the_article_paragraphs_are_kept_and_the_boilerplate_dropped(
     extracted = text.split("\n\n")
     for paragraph in page.paragraphs:
         assert paragraph in extracted
+    assert page.headline not in extracted  # the story file carries it already
     for phrase in [*BOILERPLATE, *NAV_SECTIONS[1:]]:
         assert phrase not in text
 
@@ -359,6 +361,34 @@ def test_tidy_paragraphs_joins_lines_as_paragraphs_and_strips_terminal_escapes()
 
 def test_tidy_paragraphs_of_nothing_is_none() -> None:
     assert tidy_paragraphs(" \n\t\n\x1b[0m") is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<title>Ferry vote &amp; the quay | The Averill Gazette</title>",
+        "<title>The Averill Gazette</title><h1 class=x>Ferry <em>vote</em> &amp;\n the quay</h1>",
+        "<meta property='og:title' content='Ferry vote &amp; the quay'>",
+        '<meta property="og:title" content="FERRY VOTE &amp; THE QUAY">',
+    ],
+)
+def test_a_first_paragraph_that_is_the_page_headline_is_dropped(html: str) -> None:
+    text = "Ferry vote & the quay\n\nThe harbour council met."
+    assert without_headline(text, html) == "The harbour council met."
+    assert without_headline("Ferry vote & the quay", html) is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<title>Ferry vote & the quay turns sour</title>",
+        "<h1>Something else</h1><p>Ferry vote & the quay</p>",
+        "",
+    ],
+)
+def test_a_first_paragraph_that_only_resembles_the_headline_stays(html: str) -> None:
+    text = "Ferry vote & the quay\n\nThe harbour council met."
+    assert without_headline(text, html) == text
 
 
 def _valid_utf8(data: bytes) -> bool:

@@ -12,14 +12,21 @@ the bytes are valid UTF-8, else windows-1252. trafilatura gets a `str`, so its o
 never overrides what the page declares.
 
 Workers are started with the "spawn" method: forking a process whose other threads hold locks
-(feeds are fetched from threads) can leave the child deadlocked.
+(feeds are fetched from threads) can leave the child deadlocked. A spawned worker re-imports
+the program's main module, so a script using this must keep its work under
+`if __name__ == "__main__":` (termnews's entry points do).
+
+trafilatura keeps an article's <h1> as its first paragraph; that is dropped here when it is
+the page's headline, since the story file carries the headline on its own line.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import html as html_entities
 import importlib
+import itertools
 import logging
 import multiprocessing
 import re
@@ -193,6 +200,53 @@ def tidy_paragraphs(text: str) -> str | None:
     return joined or None
 
 
+# A page's own names for its headline. Each match is bounded, so a page full of unclosed
+# <title> tags costs a bounded scan per tag, not one to the end of the page.
+_HEADLINE_PLACES = (
+    re.compile(r"<title\b[^>]*>(.{0,1000}?)</title>", re.IGNORECASE | re.DOTALL),
+    re.compile(r"<h1\b[^>]*>(.{0,1000}?)</h1>", re.IGNORECASE | re.DOTALL),
+    re.compile(
+        r"""<meta\b[^>]{0,200}?\bproperty\s*=\s*["']og:title["'][^>]{0,200}?"""
+        r"""\bcontent\s*=\s*(?:"([^"]{0,1000})"|'([^']{0,1000})')""",
+        re.IGNORECASE,
+    ),
+)
+_INNER_TAGS = re.compile(r"<[^>]*>")
+# What separates a headline from the site's name in a <title>: "Headline | Gazette".
+_TITLE_SEPARATORS = "|-–—:·•"
+
+
+def without_headline(text: str, html: str) -> str | None:
+    """The text without its first paragraph when that is the page's headline; None if empty.
+
+    trafilatura keeps an article's <h1>, and the story file has its headline already.
+    """
+    first, _, rest = text.partition("\n\n")
+    first_key = _comparable(first)
+    for headline in _page_headlines(html):
+        if headline == first_key or (
+            headline.startswith(first_key + " ")
+            and headline[len(first_key) + 1 : len(first_key) + 2] in _TITLE_SEPARATORS
+        ):
+            return rest or None
+    return text
+
+
+def _page_headlines(html: str) -> set[str]:
+    head = html[:262144]
+    found = set()
+    for pattern in _HEADLINE_PLACES:
+        for match in itertools.islice(pattern.finditer(head), 3):
+            headline = match.group(match.lastindex or 1) or ""
+            found.add(_comparable(html_entities.unescape(_INNER_TAGS.sub(" ", headline))))
+    found.discard("")
+    return found
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def extract_with_trafilatura(html: str, url: str) -> str | None:
     """The worker's default target: trafilatura's main text, one paragraph per line.
 
@@ -345,7 +399,8 @@ class FullTextExtractor:
                 return None
             with self._lock:
                 extracted = self._run(text, url)
-            return tidy_paragraphs(extracted) if extracted else None
+            tidied = tidy_paragraphs(extracted) if extracted else None
+            return without_headline(tidied, text) if tidied else None
         except Exception:
             log.exception("full-text extraction failed for %s", url)
             return None
