@@ -496,3 +496,13 @@ def test_export_reads_back_as_the_same_feeds(feeds: list[FeedSubscription]) -> N
     assert sorted(back) == sorted(
         OpmlFeed(feed.url, feed.name or feed.url, feed.tags) for feed in feeds
     )
+
+
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda text: text.encode("utf-8")))
+def test_any_bytes_give_feeds_or_an_opml_error(data: bytes) -> None:
+    try:
+        feeds = read_opml(b"<opml><body>" + data + b"</body></opml>")
+    except OpmlError:
+        return
+    for feed in feeds:
+        assert feed.url and not any(ord(char) < 32 for char in feed.url + (feed.name or ""))

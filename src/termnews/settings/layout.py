@@ -53,10 +53,18 @@ def append_entry(
         return document[table]
     # What separated the last entry from what follows now separates the new one from it.
     entry.value.body.extend(_take_between(searches[-1]))
-    if not searches.as_string().endswith("\n\n"):
+    if not _ends_with_blank_line(searches):
         entry.trivia.indent = "\n"
     searches.append(entry)
     return searches
+
+
+def _ends_with_blank_line(entries: AoT) -> bool:
+    """Whether the array's text ends with a blank line, read from its last entry alone: the
+    whole array's text costs time in proportion to its length, once per entry added, which
+    an import of hundreds of feeds would feel."""
+    last = entries[-1].as_string()
+    return last.endswith("\n\n") if last else entries.as_string().endswith("\n\n")
 
 
 def remove_entries(
