@@ -33,6 +33,7 @@ from termnews.feeds.fulltext import (
 
 HANG_MARKER = "HANG-THE-WORKER"
 CRASH_MARKER = "CRASH-THE-WORKER"
+GREEDY_MARKER = "EAT-ALL-THE-MEMORY"
 URL = "https://gazette.example/2026/12/harbour-vote"
 
 
@@ -46,6 +47,8 @@ def misbehave_on_marker(html: str, url: str) -> str | None:
             time.sleep(60)
     if CRASH_MARKER in html:
         os._exit(3)
+    if GREEDY_MARKER in html:
+        return str(len(bytearray(1024 * 1024 * 1024)))
     return extract_with_trafilatura(html, url)
 
 
@@ -284,6 +287,17 @@ def test_a_hanging_page_is_killed_at_the_timeout_and_the_next_page_extracts() ->
         assert text is not None and normal.paragraphs[-1] in text
         assert misbehaving.worker_starts == 3
         assert misbehaving.problem is None
+
+
+def test_a_page_that_needs_more_memory_than_the_cap_gets_none_and_the_next_extracts() -> None:
+    greedy = invented_page(12, extra_body=f"<p>{GREEDY_MARKER}</p>")
+    normal = invented_page(13)
+    with FullTextExtractor(
+        target=target("misbehave_on_marker"), max_memory_bytes=512 * 1024 * 1024
+    ) as capped:
+        assert capped.extract_text(greedy.html.encode(), URL) is None
+        text = capped.extract_text(normal.html.encode(), URL)
+        assert text is not None and normal.paragraphs[0] in text
 
 
 def test_oversize_input_is_cut_at_max_bytes() -> None:

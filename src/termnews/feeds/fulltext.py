@@ -43,6 +43,10 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: How long a new worker may take to start and import trafilatura before it counts as broken.
 #: Generous: on a loaded machine the import alone can take seconds.
 DEFAULT_START_TIMEOUT_S = 60.0
+#: The worker's address-space limit. It idles at about 64 MB of address space, and the largest
+#: page allowed (`DEFAULT_MAX_BYTES`) parses in far less than this; a page that needs more is
+#: a decompression bomb or worse, and gets None instead of taking the machine's memory.
+DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024
 #: The function a worker runs on each page, as "module:function"; it takes the decoded page and
 #: its URL and returns plain text (paragraphs on their own lines) or None. Tests point this at
 #: their own functions, since nothing patched in this process reaches the worker.
@@ -282,7 +286,18 @@ def _resolve_target(target: str) -> Callable[[str, str], str | None]:
     return function
 
 
-def _serve(connection: Connection, target: str) -> None:
+def _limit_memory(max_bytes: int | None) -> None:
+    """Cap the worker's address space, where the platform can (not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if max_bytes is not None:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def _serve(connection: Connection, target: str, max_memory_bytes: int | None) -> None:
     """The worker's loop: one (html, url) in, one ("ok", text | None) or ("error", why) out.
 
     Sends ("ready", None) once trafilatura is imported, so that import is never charged to a
@@ -290,6 +305,7 @@ def _serve(connection: Connection, target: str) -> None:
     """
     # Ctrl-C reaches the whole process group; the parent decides what happens to the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(max_memory_bytes)
     # trafilatura logs every page it finds too short; the parent only wants the text or None.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -343,7 +359,8 @@ class FullTextExtractor:
 
     `timeout_s` bounds each page's extraction; a page that takes longer gets None and its
     worker is killed. `max_bytes` cuts the page before decoding. `target` names the function
-    the worker runs ("module:function", see `DEFAULT_TARGET`).
+    the worker runs ("module:function", see `DEFAULT_TARGET`). `max_memory_bytes` caps the
+    worker's address space (None: no cap); a page that needs more gets None.
     """
 
     def __init__(
@@ -353,11 +370,13 @@ class FullTextExtractor:
         max_bytes: int = DEFAULT_MAX_BYTES,
         target: str = DEFAULT_TARGET,
         start_timeout_s: float = DEFAULT_START_TIMEOUT_S,
+        max_memory_bytes: int | None = DEFAULT_MAX_MEMORY_BYTES,
     ) -> None:
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
         self.target = target
         self.start_timeout_s = start_timeout_s
+        self.max_memory_bytes = max_memory_bytes
         #: How many workers were started, and how many pages ran out of time: for reports.
         self.worker_starts = 0
         self.timeouts = 0
@@ -441,7 +460,10 @@ class FullTextExtractor:
         self._stop_worker(grace_s=0)
         parent_end, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve, args=(child_end, self.target), name="termnews-fulltext", daemon=True
+            target=_serve,
+            args=(child_end, self.target, self.max_memory_bytes),
+            name="termnews-fulltext",
+            daemon=True,
         )
         process.start()
         child_end.close()
