@@ -106,7 +106,7 @@ def test_an_unusable_feed_url_is_a_problem_and_the_feed_is_unused(
     assert [feed.url for feed in settings.feeds] == ["http://127.0.0.1/ok.rss"]
     assert len(settings.problems) == 1
     problem = settings.problems[0]
-    assert str(config) in problem
+    assert problem.startswith(f"{config}, line 1: [[feeds]] entry 1")
     for word in words:
         assert word in problem
 
@@ -146,7 +146,23 @@ def test_the_same_url_twice_keeps_the_first(config: Path) -> None:
     )
     settings = load_settings()
     assert [feed.name for feed in settings.feeds] == ["First"]
-    assert "entry 2" in settings.problems[0] and "unused" in settings.problems[0]
+    assert settings.problems[0].startswith(f"{config}, line 5: [[feeds]] entry 2")
+    assert "unused" in settings.problems[0]
+
+
+def test_inline_feeds_are_read_and_their_problems_name_the_entry(config: Path) -> None:
+    write(
+        config,
+        """\
+        feeds = [
+          { url = "http://127.0.0.1/a.rss", tags = ["x"] },
+          { url = "mailto:desk@news.example.org" },
+        ]
+        """,
+    )
+    settings = load_settings()
+    assert settings.feeds == (FeedSubscription("http://127.0.0.1/a.rss", tags=("x",)),)
+    assert settings.problems[0].startswith(f"{config}: [[feeds]] entry 2")
 
 
 @pytest.mark.parametrize(
@@ -391,7 +407,7 @@ NESTED_OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
       <outline text="Europe">
         <outline text="Velmora Post" xmlUrl="http://127.0.0.1/velmora.xml" type="rss"/>
       </outline>
-      <outline title="Coast Desk" text="ignored" xmlUrl="http://127.0.0.1/coast.xml"/>
+      <outline title="Coast Desk" text="ignored" xmlURL="http://127.0.0.1/coast.xml"/>
     </outline>
     <outline text="Just a note"/>
     <outline text="Loose" xmlUrl="http://127.0.0.1/loose.xml" category="/Sport/Rowing,/x"/>

@@ -130,7 +130,8 @@ class _OutlineReader:
             return
         inherited = self._stack[-1] if self._stack else ()
         title = _clean(attributes.get("title") or attributes.get("text") or "")
-        url = _clean(attributes.get("xmlUrl") or attributes.get("xmlurl") or "")
+        # Exporters disagree on the case: xmlUrl (the spec), xmlurl, xmlURL.
+        url = _clean(next((v for k, v in attributes.items() if k.lower() == "xmlurl"), ""))
         if url:
             tags = [*inherited, *_categories(attributes.get("category", ""))]
             self.feeds.append(OpmlFeed(url, title or None, tuple(dict.fromkeys(tags))))

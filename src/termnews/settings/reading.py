@@ -8,6 +8,7 @@ file and the entry while the rest is still used.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE, FEEDS_TABLE, FETCH_TABLE)
 SEARCH_FIELDS = ("name", "query")
 FEED_FIELDS = ("url", "name", "tags", "fulltext")
 FETCH_FIELDS = ("archive", "every")
+_FEEDS_HEADER = re.compile(r"\s*\[\[\s*(feeds|\"feeds\"|'feeds')\s*\]\]\s*(#.*)?$")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -51,7 +53,7 @@ def load_settings(path: Path | None = None) -> Settings:
             )
     searches = _read_searches(document.get(SEARCHES_TABLE, []), path, problems)
     keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
-    feeds = _read_feeds(document.get(FEEDS_TABLE, []), path, problems)
+    feeds = _read_feeds(document.get(FEEDS_TABLE, []), path, problems, _header_lines(text))
     fetch = _read_fetch(document.get(FETCH_TABLE, {}), path, problems)
     return Settings(
         searches=searches,
@@ -101,14 +103,29 @@ def _read_searches(value: Any, path: Path, problems: list[str]) -> tuple[SavedSe
     return tuple(searches)
 
 
-def _read_feeds(value: Any, path: Path, problems: list[str]) -> tuple[FeedSubscription, ...]:
+def _header_lines(text: str) -> list[int]:
+    """The line of each [[feeds]] header, so a problem can say where its entry starts."""
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if _FEEDS_HEADER.match(line)
+    ]
+
+
+def _read_feeds(
+    value: Any, path: Path, problems: list[str], header_lines: list[int]
+) -> tuple[FeedSubscription, ...]:
     if not isinstance(value, list):
         problems.append(f"{path}: feeds must be [[feeds]] tables with a url, not {_kind(value)}")
         return ()
     feeds: list[FeedSubscription] = []
     seen: set[str] = set()
+    # Header lines are only trusted when there is one per entry: a header inside a multi-line
+    # string, or entries written inline, would put a problem on the wrong line.
+    lines = header_lines if len(header_lines) == len(value) else None
     for number, entry in enumerate(value, start=1):
-        where = f"{path}: [[feeds]] entry {number}"
+        place = f"{path}, line {lines[number - 1]}" if lines else str(path)
+        where = f"{place}: [[feeds]] entry {number}"
         if not isinstance(entry, dict):
             problems.append(f"{where} must be a table with a url, not {_kind(entry)}")
             continue
