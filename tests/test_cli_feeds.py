@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from termnews.feeds.ledger import FeedLedger
 from termnews.feeds.opml import read_opml
 
 TERMNEWS = Path(sys.executable).with_name("termnews")
@@ -302,29 +303,32 @@ def test_export_of_no_feeds_is_an_empty_list(env: dict[str, str]) -> None:
 
 
 def test_list_shows_what_the_ledger_recorded(env: dict[str, str]) -> None:
-    ledger_module = pytest.importorskip("termnews.feeds.ledger")
     ok("feeds", "add", "http://127.0.0.1:8304/a.xml", "--name", "A", env=env)
     ok("feeds", "add", "http://127.0.0.1:8304/b.xml", "--name", "B", env=env)
     ok("feeds", "add", "http://127.0.0.1:8304/c.xml", "--name", "C", env=env)
-    path = Path(env["TERMNEWS_DATA_DIR"]) / "feeds.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ledger = ledger_module.FeedLedger(path)
-    try:
+    with FeedLedger(Path(env["TERMNEWS_DATA_DIR"]) / "feeds.db") as ledger:
         ledger.record_fetch("http://127.0.0.1:8304/a.xml", status="ok", etag=None,
                             last_modified=None, error=None, new=4)  # fmt: skip
         for _ in range(2):
             ledger.record_fetch("http://127.0.0.1:8304/b.xml", status="failed", etag=None,
                                 last_modified=None, error="the server said 503", new=0)  # fmt: skip
-    finally:
-        close = getattr(ledger, "close", None)
-        if callable(close):
-            close()
     feeds = {feed["name"]: feed for feed in listed(env)}
     assert (feeds["A"]["new"], feeds["A"]["failures"], feeds["A"]["last_status"]) == (4, 0, "ok")
-    assert feeds["A"]["last_fetch"]
+    assert str(feeds["A"]["last_fetch"]).startswith("20")
     assert (feeds["B"]["failures"], feeds["B"]["last_error"]) == (2, "the server said 503")
     assert feeds["C"]["last_fetch"] is None
     text = ok("feeds", env=env)
-    assert "4 new stories" in text
+    assert "(ok), 4 new stories" in text
     assert "failed 2 times in a row: the server said 503" in text
     assert "not fetched yet" in text
+
+
+def test_a_damaged_ledger_is_said_and_the_feeds_still_listed(env: dict[str, str]) -> None:
+    ok("feeds", "add", "http://127.0.0.1:8305/a.xml", "--name", "A", env=env)
+    ledger = Path(env["TERMNEWS_DATA_DIR"]) / "feeds.db"
+    ledger.parent.mkdir(parents=True)
+    ledger.write_bytes(b"not a database, only words about Orvelle ferries" * 100)
+    result = run_termnews("feeds", "list", env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.stdout == "A  http://127.0.0.1:8305/a.xml\n"
+    assert str(ledger) in result.stderr and "without fetch figures" in result.stderr

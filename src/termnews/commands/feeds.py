@@ -297,7 +297,9 @@ class _LedgerView:
             self._ledger = FeedLedger(path)
             self.available = True
         except Exception as error:  # any failure to open it leaves the config listing
-            note(f"{path}: cannot be read ({error}); feeds are listed without fetch figures")
+            # The ledger's own errors name the file; others (sqlite's) do not.
+            said = str(error) if str(path) in str(error) else f"{path}: {error}"
+            note(f"{said}; feeds are listed without fetch figures")
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -308,7 +310,14 @@ class _LedgerView:
     def figures(self, url: str) -> dict[str, Any] | None:
         if not self.available:
             return None
-        record = self._ledger.feed(url)
+        try:
+            record = self._ledger.feed(url)
+        except Exception as error:  # damaged past opening: list the rest from the config
+            from termnews.commands.common import note
+
+            note(f"{self._ledger.path}: {error}; the rest are listed without fetch figures")
+            self.available = False
+            return None
         if record is None:
             return None
         return {
