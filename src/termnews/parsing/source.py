@@ -23,13 +23,16 @@ _SOURCE_LINE = re.compile(r"Source:[ \t]+(?P<url>https?://[^\s/?#]+[^\s]*)", re.
 
 def split_source_line(text: str) -> tuple[str, str | None]:
     """`(text without the source line, its URL)`, or `(text, None)` when it has none."""
-    stripped = text.rstrip()
-    start = stripped.rfind("\n") + 1
-    last = stripped[start:].strip()
+    # Only the last line is copied: a story is parsed once per sync, and most have no such line.
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    start = text.rfind("\n", 0, end) + 1
+    last = text[start:end].strip()
     # One prefix test turns away nearly every story before the regex is tried.
     if last[:7].lower() != "source:":
         return text, None
     found = _SOURCE_LINE.fullmatch(last)
     if found is None:
         return text, None
-    return stripped[:start], found.group("url")
+    return text[:start], found.group("url")
