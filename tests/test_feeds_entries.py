@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -311,6 +312,16 @@ def test_garbage_is_an_error(content: bytes) -> None:
     assert feed.title == "news.quillby.test"
 
 
+def test_content_that_names_a_local_file_is_not_read_from_disk(tmp_path: Path) -> None:
+    local = tmp_path / "local-feed.xml"
+    local.write_bytes(rss_with_items("<title>From the disk</title><guid>disk</guid>"))
+
+    feed = parse_feed(str(local).encode(), FEED_URL, "application/xml")
+
+    assert feed.entries == ()
+    assert feed.error is not None
+
+
 def test_a_malformed_feed_that_still_has_entries_gives_them_with_a_warning() -> None:
     broken = (
         b'<rss version="2.0"><channel><title>Quillby Post</title>'
@@ -409,7 +420,7 @@ def test_clean_line_is_one_trimmed_line(text: str) -> None:
 def test_web_link_is_none_or_an_http_address(text: str) -> None:
     link = web_link(text)
 
-    assert link is None or (link.startswith(("http://", "https://", "HTTP")) and " " not in link)
+    assert link is None or (link.lower().startswith(("http://", "https://")) and " " not in link)
 
 
 @settings(max_examples=60, deadline=None)

@@ -443,3 +443,18 @@ def test_the_per_host_limit_does_not_hold_back_other_hosts(server: HTTPServer) -
         second.stop()
 
     assert [result.content for result in results] == [FEED, FEED]
+
+
+def test_a_server_slow_to_answer_fails_at_the_total_limit(server: HTTPServer) -> None:
+    def late(request: Request) -> Response:
+        time.sleep(2.5)  # no status line for longer than the whole fetch may take
+        return Response(FEED)
+
+    server.expect_request("/late.xml").respond_with_handler(late)
+    limits = FetchLimits(read_timeout_s=30.0, total_timeout_s=1.0)
+
+    with Fetcher(limits) as fetcher:
+        result = fetcher.fetch(server.url_for("/late.xml"))
+
+    assert result.status == "failed"
+    assert result.error == "The fetch took longer than its 1 s limit."
