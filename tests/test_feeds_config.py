@@ -239,6 +239,17 @@ def test_url_keys_ignore_case_of_host_default_ports_and_fragments() -> None:
     assert feed_url_key("https://news.example.org:8443/rss") != feed_url_key(same[0])
 
 
+@given(st.text(max_size=40) | st.from_regex(r"https?://[\[\]:@a-z0-9./]{0,20}", fullmatch=True))
+def test_a_url_key_is_given_for_any_text(text: str) -> None:
+    key = feed_url_key(text)  # never raises: `feeds rm` compares names and broken entries too
+    try:
+        check_feed_url(text)
+    except FeedSettingError:
+        return
+    # A feed URL's key is a feed URL whose key is itself.
+    assert feed_url_key(check_feed_url(key)) == key
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"), [("1m", 60), ("30m", 1800), ("2h", 7200), ("1d", 86400), (" 90 S ", 90)]
 )

@@ -52,8 +52,14 @@ def check_feed_url(url: str) -> str:
 
 def feed_url_key(url: str) -> str:
     """The URL as compared for duplicates: scheme and host in lowercase, no default port or
-    fragment, so `HTTPS://Example.org:443/rss#top` and `https://example.org/rss` are one feed."""
-    parts = urlsplit(url.strip())
+    fragment, so `HTTPS://Example.org:443/rss#top` and `https://example.org/rss` are one feed.
+
+    Never raises: text that is no URL (a feed's name, a broken entry) is its own key.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
