@@ -465,8 +465,14 @@ class FullTextExtractor:
             name="termnews-fulltext",
             daemon=True,
         )
-        process.start()
-        child_end.close()
+        try:
+            process.start()
+        except Exception as error:  # no processes or descriptors left, or no __main__ guard
+            parent_end.close()
+            self._problem = f"The full-text worker could not start: {error}."
+            return None
+        finally:
+            child_end.close()
         self.worker_starts += 1
         worker = _Worker(process, parent_end)
         try:
