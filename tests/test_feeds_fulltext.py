@@ -373,6 +373,16 @@ def test_tidy_paragraphs_joins_lines_as_paragraphs_and_strips_terminal_escapes()
     assert tidy_paragraphs(raw) == "First line with gaps\n\nRed second\n\nThird"
 
 
+@given(st.text())
+def test_tidy_paragraphs_leaves_no_controls_and_no_empty_paragraphs(raw: str) -> None:
+    tidied = tidy_paragraphs(raw)
+    if tidied is None:
+        return
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", tidied)
+    for paragraph in tidied.split("\n\n"):
+        assert paragraph and paragraph == paragraph.strip() and "\n" not in paragraph
+
+
 def test_tidy_paragraphs_of_nothing_is_none() -> None:
     assert tidy_paragraphs(" \n\t\n\x1b[0m") is None
 
