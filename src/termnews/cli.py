@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "searches": "searches",
     "state": "state",
     "feeds": "feeds",
+    "fetch": "fetch",
 }
 DEFAULT_COMMAND = "browse"
 

@@ -21,6 +21,8 @@ from termnews import config
 HOW_TO_START = """\
 termnews: no archive yet. Start with one of:
   termnews PATH      index and browse the stories in the folder PATH
+  termnews feeds add URL && termnews fetch
+                     subscribe to a feed and bring its stories in
   termnews --demo    browse the bundled sample stories"""
 
 
@@ -59,6 +61,9 @@ def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
     if remembered is None:
         if args.index_dir:
             return None, None  # an explicit index can be browsed without its archive
+        fetched = config.data_dir() / "news"
+        if fetched.is_dir():  # what `termnews fetch` brought in, termnews's own archive
+            return fetched.resolve(), None
         return None, HOW_TO_START
     if not remembered.is_dir():
         return None, f"termnews: the last archive, {remembered}, is gone.\n{HOW_TO_START}"

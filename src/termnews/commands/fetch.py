@@ -1,0 +1,157 @@
+"""`termnews fetch [--quiet] [--json]`: bring the subscribed feeds into termnews's own archive.
+
+Every `[[feeds]]` entry of the config file is fetched (conditionally, so an unchanged feed
+costs one small request), its new and changed entries are written as wire stories under
+`ARCHIVE/feeds/`, the archive's index is synced, and the feeds' tags are put on their stories.
+The run ends with one summary line; a progress bar shows on a terminal only, so cron mail
+holds nothing but failures and that line. Exit status: 0 when every feed was fetched or
+unchanged, 1 when any failed, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "fetch",
+        help="fetch the subscribed feeds into termnews's own archive and index them",
+        description="Fetch every feed in the config file's [[feeds]] (see `termnews feeds`), "
+        "write new and changed stories as text files under the fetch archive "
+        "($XDG_DATA_HOME/termnews/news unless [fetch] archive says otherwise), and sync its "
+        "index. Exit status: 0 when every feed was fetched or unchanged, 1 when any failed.",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only failures")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per feed")
+    parser.add_argument(
+        "--no-index", action="store_true", help="write the stories but leave the index as it is"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from termnews.commands.common import load_settings_noting_problems
+
+    settings = load_settings_noting_problems()
+    feeds = list(getattr(settings, "feeds", ()))
+    if not feeds:
+        print(
+            "termnews: no feeds to fetch; subscribe with `termnews feeds add URL`",
+            file=sys.stderr,
+        )
+        return 2
+    archive = fetch_archive(settings)
+    summary = _fetch(feeds, archive, quiet=args.quiet or args.json)
+    for outcome in summary.outcomes:
+        if args.json:
+            print(json.dumps(_as_record(outcome), ensure_ascii=False))
+        elif outcome.status == "failed":
+            print(f"termnews: {outcome.name}: {outcome.error}", file=sys.stderr)
+        elif outcome.warning and not args.quiet:
+            print(f"termnews: {outcome.name}: {outcome.warning}", file=sys.stderr)
+    _tag_stories(feeds, archive, summary)
+    if not args.no_index:
+        _sync(archive, quiet=args.quiet or args.json)
+    if not args.quiet and not args.json:
+        print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def fetch_archive(settings: Any) -> Path:
+    """The archive fetched stories go to: termnews's own, created on first use."""
+    from termnews import config
+
+    chosen = getattr(getattr(settings, "fetch", None), "archive", None)
+    archive = Path(chosen).expanduser() if chosen else config.data_dir() / "news"
+    archive.mkdir(parents=True, exist_ok=True)
+    return archive.resolve()
+
+
+def _fetch(feeds: list[Any], archive: Path, *, quiet: bool) -> Any:
+    from termnews import config
+    from termnews.feeds.fulltext import FullTextExtractor
+    from termnews.feeds.ledger import FeedLedger
+    from termnews.feeds.run import fetch_all
+
+    ledger = FeedLedger(config.data_dir() / "feeds.db")
+    try:
+        with FullTextExtractor() as extractor:
+            if quiet or not sys.stderr.isatty():
+                return fetch_all(feeds, archive, ledger, extractor=extractor)
+            return _with_progress_bar(feeds, archive, ledger, extractor)
+    finally:
+        close = getattr(ledger, "close", None)
+        if close is not None:
+            close()
+
+
+def _with_progress_bar(feeds: list[Any], archive: Path, ledger: Any, extractor: Any) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    from termnews.feeds.run import fetch_all
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("fetching feeds", total=len(feeds))
+        stories = [0]
+
+        def progress(outcome: Any) -> None:
+            stories[0] += outcome.new + outcome.updated
+            bar.update(task, advance=1, description=f"fetching feeds ({stories[0]} stories)")
+
+        return fetch_all(feeds, archive, ledger, extractor=extractor, progress=progress)
+
+
+def _tag_stories(feeds: list[Any], archive: Path, summary: Any) -> None:
+    """Put each feed's `tags` on the stories it brought, in the reading state."""
+    tags_of = {feed.url: tuple(getattr(feed, "tags", ()) or ()) for feed in feeds}
+    wanted = [story for story in summary.written if tags_of.get(story.feed_url)]
+    if not wanted:
+        return
+    from termnews import config
+    from termnews.errors import TermnewsError
+    from termnews.identity import story_identity
+    from termnews.parsing import parse_file
+    from termnews.state.store import StateStore
+
+    by_tag: dict[str, list[str]] = {}
+    for story in wanted:
+        try:
+            identity = story_identity(parse_file(archive / story.relpath))
+        except TermnewsError:
+            continue
+        for tag in tags_of[story.feed_url]:
+            by_tag.setdefault(tag, []).append(identity)
+    try:
+        with StateStore(config.state_db_path()) as state:
+            for tag, identities in by_tag.items():
+                state.add_tag(identities, tag)
+    except TermnewsError as error:
+        print(f"termnews: the feeds' tags were not saved: {error}", file=sys.stderr)
+
+
+def _sync(archive: Path, *, quiet: bool) -> None:
+    from termnews import config
+    from termnews.engine.sync import sync
+
+    report = sync(archive, config.resolve_index_dir(archive, None))
+    config.remember_archive(archive)
+    if not quiet and report.skipped:
+        print(f"termnews: {len(report.skipped)} stories could not be indexed", file=sys.stderr)
+
+
+def _as_record(outcome: Any) -> dict[str, Any]:
+    return {
+        "feed": outcome.url,
+        "name": outcome.name,
+        "status": outcome.status,
+        "new": outcome.new,
+        "updated": outcome.updated,
+        "error": outcome.error,
+        "warning": outcome.warning,
+    }
