@@ -66,7 +66,9 @@ def register(subparsers: Any) -> None:
     for action in (listing, add, remove, importing):
         # Also after the action. SUPPRESS: an action's own default would overwrite a --json
         # given before it.
-        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        action.add_argument(
+            "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
