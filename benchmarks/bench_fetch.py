@@ -164,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         ledger.close()
     server.shutdown()
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # The extractor's worker process, once it has exited (the largest child's peak).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures["peak_rss_extractor_mb"] = round(children / 1024, 1)
     if args.json:
         print(json.dumps(figures))
     else:
