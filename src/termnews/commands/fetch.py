@@ -81,8 +81,12 @@ def _fetch(feeds: list[Any], archive: Path, *, quiet: bool) -> Any:
     try:
         with FullTextExtractor() as extractor:
             if quiet or not sys.stderr.isatty():
-                return fetch_all(feeds, archive, ledger, extractor=extractor)
-            return _with_progress_bar(feeds, archive, ledger, extractor)
+                summary = fetch_all(feeds, archive, ledger, extractor=extractor)
+            else:
+                summary = _with_progress_bar(feeds, archive, ledger, extractor)
+            if extractor.problem:
+                print(f"termnews: no full text this time: {extractor.problem}", file=sys.stderr)
+            return summary
     finally:
         close = getattr(ledger, "close", None)
         if close is not None:

@@ -44,7 +44,7 @@ class Subscription(Protocol):
 
 
 class Extractor(Protocol):
-    def extract_text(self, html: bytes, url: str) -> str | None: ...
+    def extract_text(self, html: bytes, url: str, *, content_type: str = "") -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +239,8 @@ class _FeedRun:
         if page.status != "ok":
             return own
         with self.extracting:
-            extracted = self.extractor.extract_text(page.content, page.final_url or entry.link)
+            extracted = self.extractor.extract_text(
+                page.content, page.final_url or entry.link, content_type=page.content_type
+            )
         # The feed's own words win when extraction fails or finds less than they hold.
         return extracted if extracted and len(extracted) > len(own) else own
