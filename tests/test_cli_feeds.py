@@ -7,13 +7,13 @@ Feed URLs are invented and all on 127.0.0.1; nothing is fetched.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cli_support import private_env
 from termnews.feeds.ledger import FeedLedger
 from termnews.feeds.opml import read_opml
 
@@ -36,21 +36,7 @@ def run_termnews(
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """Every file termnews reads or writes under `tmp_path`, never the real user's."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TERMNEWS_")}
-    environment.update(
-        {
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
-            "TERMNEWS_STATE_DIR": str(tmp_path / "state"),
-            "TERMNEWS_DATA_DIR": str(tmp_path / "termnews-data"),
-            "TERMNEWS_CONFIG": str(tmp_path / "config.toml"),
-            "COLUMNS": "100",
-        }
-    )
-    return environment
+    return private_env(tmp_path)
 
 
 def config_file(env: dict[str, str]) -> Path:

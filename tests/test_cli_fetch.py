@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
+
+from cli_support import private_env
 
 TERMNEWS = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "termnews"
 
@@ -43,18 +44,7 @@ def rss(count: int) -> str:
 
 
 def environment(home: Path, feed_url: str, fulltext: str = "never") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TERMNEWS_")}
-    env.update(
-        {
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "xdg-state"),
-            "TERMNEWS_STATE_DIR": str(home / "state"),
-            "TERMNEWS_DATA_DIR": str(home / "termnews-data"),
-            "TERMNEWS_CONFIG": str(home / "config.toml"),
-        }
-    )
+    env = private_env(home)
     (home / "config.toml").write_text(
         f'[[feeds]]\nurl = "{feed_url}"\nname = "Velmora Wire"\ntags = ["coast"]\n'
         f'fulltext = "{fulltext}"\n',

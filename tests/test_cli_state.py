@@ -19,6 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli_support import private_env
+
 TERMNEWS = Path(sys.executable).with_name("termnews")
 
 STORIES = {
@@ -76,21 +78,7 @@ def run_termnews(
 
 
 def base_env(home: Path) -> dict[str, str]:
-    """Every file termnews reads or writes under `home`, never the real user's."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TERMNEWS_")}
-    environment.update(
-        {
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "xdg-state"),
-            "TERMNEWS_STATE_DIR": str(home / "state"),
-            "TERMNEWS_DATA_DIR": str(home / "termnews-data"),
-            "TERMNEWS_CONFIG": str(home / "config.toml"),
-            "COLUMNS": "100",
-        }
-    )
-    return environment
+    return private_env(home)
 
 
 @pytest.fixture(scope="module")
