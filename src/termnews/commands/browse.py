@@ -41,6 +41,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="open the index as it is, without syncing it with the archive first",
     )
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for new stories by polling the archive (for network mounts, where "
+        "change notifications do not arrive)",
+    )
 
 
 def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
@@ -97,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
             theme=theme,
             state=state,
             settings=settings,
+            watch=archive is not None,
+            poll=args.poll,
         )
         app.run()
     return int(app.return_code or 0)

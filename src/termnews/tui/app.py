@@ -11,11 +11,12 @@ one.
 
 Each job lives in a mixin in a module of its own, which this class inherits (`tui.mixin` says
 how Textual still finds their actions and handlers): `searching` (search as you type and the
-status line's summary), `indexing` (open, sync, refresh), `stories` (which story shows
-where), `story_out` (copy and pager), `marking` (the reading-state keys) and `saved` (saved
-searches). What stays here ties them together: the bindings, whose ids the config's `[keys]`
-table and the help use; the widgets and the state every part reads; the one place worker
-failures are reported; focus moves, the layout breakpoint and quitting.
+status line's summary), `indexing` (open, sync, refresh), `watching` (new stories in the
+archive), `stories` (which story shows where), `story_out` (copy and pager), `marking` (the
+reading-state keys) and `saved` (saved searches). What stays here ties them together: the
+bindings, whose ids the config's `[keys]` table and the help use; the widgets and the state
+every part reads; the one place worker failures are reported; focus moves, the layout
+breakpoint and quitting.
 
 The person's config (`termnews.settings`) gives the saved searches and the `[keys]` table;
 what is wrong with it is said once at start (`startup_report`), and the browser starts all
@@ -25,6 +26,7 @@ the same.
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -60,6 +62,7 @@ from termnews.tui.stories import StoryActions, WantedStory
 from termnews.tui.story import Story
 from termnews.tui.story_out import StoryOutActions
 from termnews.tui.terminal import low_colour_terminal, run_pager
+from termnews.tui.watching import WatchActions
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
@@ -83,6 +86,7 @@ class TermnewsApp(
     StoryOutActions,
     MarkingActions,
     SavedSearchActions,
+    WatchActions,
     App[None],
 ):
     """Search box, result list, article view, status line and footer."""
@@ -113,6 +117,14 @@ class TermnewsApp(
         Binding("S", "saved_searches", "Saved searches", show=False, id="saved_searches"),
         # ctrl+s works in the search box too: type a query, save it.
         Binding("ctrl+s", "save_search", "Save this search", show=False, id="save_search"),
+        # ctrl+r works in the search box too; the status line says "N new" when there are some.
+        Binding(
+            "ctrl+r",
+            "apply_new",
+            "Show new stories from the archive",
+            show=False,
+            id="apply_new",
+        ),
         # F1 too: `?` is typed like any letter while the search box has the focus, and the
         # footer then shows the key that still works there.
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -148,6 +160,8 @@ class TermnewsApp(
         theme: str | None = None,
         state: StateStore | None = None,
         settings: Settings | None = None,
+        watch: bool = False,
+        poll: bool = False,
     ) -> None:
         """`sync=False` opens the index as it is (tests and benchmarks that built it already).
 
@@ -155,7 +169,9 @@ class TermnewsApp(
         tests deterministic; `debounce` is the pause that coalesces fast typing. `state` is
         the reading state (`termnews browse` opens the person's); without one the browser
         keeps marks in memory for this session only. `settings` is the person's config
-        (saved searches, keys); without it the defaults.
+        (saved searches, keys); without it the defaults. `watch=True` follows the archive's
+        changes while open (see `tui.watching`); `poll` makes that look at the files every
+        so often instead of being told by the system, which network mounts need.
         """
         super().__init__()
         self._owns_state = state is None
@@ -187,6 +203,15 @@ class TermnewsApp(
         self._row_wanted: tuple[int, bool] | None = None
         """(index, focus): a story to open once its row has arrived in the list."""
         self._loading_timer: Timer | None = None
+        self.watch_archive = watch
+        self.watch_poll = poll
+        self.index_write_lock = threading.Lock()
+        """Held by whatever syncs the index: start-up, the palette's resync, the watcher."""
+        self._watch_stop = threading.Event()
+        self.watch_ready = threading.Event()
+        """Set once the watcher is looking at the archive: changes from then on are seen."""
+        self._new_stories = 0
+        self._removed_stories = 0
 
     # -- composition -----------------------------------------------------------------------
 
@@ -226,6 +251,11 @@ class TermnewsApp(
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
+        if self.watch_archive:
+            self.start_watching()
+
+    def on_unmount(self) -> None:
+        self.stop_watching()  # the worker's thread would otherwise hold up the exit
 
     @property
     def result_list(self) -> ResultList:
@@ -283,6 +313,10 @@ class TermnewsApp(
         elif worker.group == "open":
             self.result_list.set_empty_message("No index. Run `termnews PATH` to build one.")
             self.notify(message, title="Index", severity="error", markup=False)
+        elif worker.group == "watch":
+            self.notify(
+                f"Stopped watching the archive: {message}", severity="warning", markup=False
+            )
         elif worker.group == "refresh":
             self.notify(f"Could not reload the index: {message}", severity="error", markup=False)
         elif worker.group == "rows":
@@ -366,6 +400,7 @@ class TermnewsApp(
         A "mark all read" still being written is waited for: it is one transaction, and
         leaving under it would leave none of it done.
         """
+        self.stop_watching()
         for worker in list(self.workers):
             if worker.group == "mark-all" and worker.is_running:
                 with contextlib.suppress(WorkerFailed, WorkerCancelled):

@@ -10,6 +10,7 @@ one-off loading runs (`_warm_up`) and what start-up built is frozen out of the c
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,7 @@ class IndexActions(AppMixin):
     results: Results | None
     _story: Story | None
     _syncing: bool
+    index_write_lock: threading.Lock
     result_list: ResultList
     status: StatusLine
     closing: bool
@@ -101,7 +103,8 @@ class IndexActions(AppMixin):
                 last[0] = step
                 self.post_message(SyncProgress(done, total))
 
-        report = sync(archive, self.index_dir, progress=progress)
+        with self.index_write_lock:  # the archive watcher syncs too (see tui.watching)
+            report = sync(archive, self.index_dir, progress=progress)
         changed = bool(report.new or report.changed or report.removed or report.rebuilt)
         self.post_message(SyncDone(report.summary(), changed))
 

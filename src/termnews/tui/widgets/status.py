@@ -76,6 +76,21 @@ def marks_content(state: StoryState) -> Content:
     return Content(" · ").join(parts)
 
 
+def new_stories_content(fresh: int, removed: int) -> Content:
+    """`3 new` (and `1 gone`): what the archive watcher added since the results were shown.
+
+    Words, not only a colour, so it reads the same under NO_COLOR.
+    """
+    parts = []
+    if fresh:
+        parts.append(f"{fresh:,} new")
+    if removed:
+        parts.append(f"{removed:,} gone")
+    if not parts:
+        return Content("")
+    return Content(", ".join(parts)).stylize("bold")
+
+
 class StatusLine(Static):
     """One line under the panes; the app decides what it says."""
 
@@ -84,6 +99,7 @@ class StatusLine(Static):
         self._main = Content("")
         self._extra = Content("")
         self._marks = Content("")
+        self._new = Content("")
 
     def set_main(self, content: Content) -> None:
         """The results summary or progress (left part)."""
@@ -100,10 +116,17 @@ class StatusLine(Static):
         self._marks = content
         self._redraw()
 
+    def set_new(self, fresh: int, removed: int) -> None:
+        """What the archive watcher found (`3 new`), shown after the main part until applied."""
+        self._new = new_stories_content(fresh, removed)
+        self._redraw()
+
     def _redraw(self) -> None:
         content = self._main
         if self._marks:
             content = self._marks + Content("  ·  ") + content
+        if self._new:
+            content = content + Content(" · ") + self._new
         if self._extra:
             content = content + Content("  ·  ") + self._extra
         self.update(content)
