@@ -161,3 +161,19 @@ def test_the_announcement_is_words_not_only_colour() -> None:
     assert new_stories_content(3, 0).plain == "3 new"
     assert new_stories_content(1, 2).plain == "1 new, 2 gone"
     assert new_stories_content(0, 0).plain == ""
+
+
+@pytest.mark.parametrize(("extra", "poll"), [([], False), (["--poll"], True)])
+def test_browse_watches_its_archive_and_polls_when_asked(
+    archive: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], poll: bool
+) -> None:
+    from termnews import cli
+
+    launched: list[tuple[bool, bool]] = []
+    # The command sets the frame rate for Textual; this test process gets its own back after.
+    monkeypatch.setenv("TEXTUAL_FPS", "unset")
+    monkeypatch.setattr(
+        TermnewsApp, "run", lambda app: launched.append((app.watch_archive, app.watch_poll))
+    )
+    assert cli.main(["browse", str(archive), *extra]) == 0
+    assert launched == [(True, poll)]
