@@ -19,7 +19,7 @@ laid out as docs/format.md describes:
 
     Reuter                             <- the sign-off, a trailer the parser keeps as a note
 
-The files are read as Latin-1 (they are 7-bit SGML with a few stray bytes), SGML entities
+The files are read as Latin-1 (their SGML is ASCII but for a handful of odd bytes), SGML entities
 (`&lt;`, `&amp;`, `&#3;`) are decoded, and control characters are dropped. Lines keep the
 collection's own hard wrapping. Every file is written to a temporary name and renamed, so an
 interrupted run never leaves half a story; the same input always gives the same bytes.

@@ -47,9 +47,9 @@ marks &lt;per bale>.
 <DATE> 3-MAR-1987 11:40:12.00</DATE>
 <TEXT>&#2;
 <TITLE>ASHBY HOLM CORP &lt;ASHM> 4TH QTR NET</TITLE>
-<DATELINE>    NEW HARLOW, Conn., March 3 - </DATELINE><BODY>Shr 45 cts vs 58 cts
-    Net 1,200,000 vs 1,500,000
-    Revs 12.4 mln vs 11.9 mln
+<DATELINE>    NEW HARLOW, Conn., March 3 - </DATELINE><BODY>Shr 37 cts vs 61 cts
+    Net 1,340,000 vs 1,610,000
+    Revs 13.7 mln vs 12.2 mln
  Reuter
 &#3;</BODY></TEXT>
 </REUTERS>
@@ -129,9 +129,9 @@ def test_converted_stories_parse_into_the_right_fields(
     assert results.dateline == "NEW HARLOW, Conn."
     assert results.published == "1987-03-03"
     assert results.body.split("\n\n") == [
-        "Shr 45 cts vs 58 cts",
-        "Net 1,200,000 vs 1,500,000",
-        "Revs 12.4 mln vs 11.9 mln",
+        "Shr 37 cts vs 61 cts",
+        "Net 1,340,000 vs 1,610,000",
+        "Revs 13.7 mln vs 12.2 mln",
     ]
 
 
