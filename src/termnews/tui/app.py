@@ -168,7 +168,7 @@ class TermnewsApp(
         `show_timing=False` hides the milliseconds in the status line, which keeps snapshot
         tests deterministic; `debounce` is the pause that coalesces fast typing. `state` is
         the reading state (`termnews browse` opens the person's); without one the browser
-        keeps marks in memory for this session only. `settings` is the person's config
+        keeps marks in memory until it quits. `settings` is the person's config
         (saved searches, keys); without it the defaults. `watch=True` follows the archive's
         changes while open (see `tui.watching`); `poll` makes that look at the files every
         so often instead of being told by the system, which network mounts need.

@@ -6,7 +6,7 @@ the messages its workers post.
 
 One story's change is written to the `StateStore` the moment a key makes it, one small
 transaction on the UI thread, so quitting or a dropped connection loses nothing. The rows
-show marks from a `MarkView`: the snapshot the last search took, with this session's later
+show marks from a `MarkView`: the snapshot the last search took, with the browser's later
 changes laid over it. Marking a whole result set read lists the stories and writes them in
 workers, after a yes.
 """

@@ -28,7 +28,7 @@ class SearchDone(Message):
     """A search worker finished; `generation` lets the handler drop stale answers.
 
     `snapshot` is the reading state read after the search, once `changes_before` changes of
-    this session had been written (see `MarkView.replace`); None if it could not be read.
+    this browser had been written (see `MarkView.replace`); None if it could not be read.
     """
 
     results: Results

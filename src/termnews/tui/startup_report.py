@@ -52,7 +52,7 @@ def report_start_problems(app: App[None], config: list[str], state: StateStore) 
         )
     if state.problem:
         app.notify(
-            f"{state.problem}. Marks cannot be changed until it is fixed; this session shows none.",
+            f"{state.problem}. Marks cannot be changed, and none are shown, until it is fixed.",
             title="Reading state is read-only",
             severity="error",
             timeout=PROBLEM_TIMEOUT,
