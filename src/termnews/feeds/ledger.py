@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from termnews.errors import TermnewsError
+from termnews.sqlite_schema import apply_migrations, newer_message, read_header
 
 #: The schema this code writes. A database with a higher number is left alone.
 SCHEMA_VERSION = 1
@@ -94,27 +95,18 @@ class FeedLedger:
 
     def _set_up(self) -> None:
         conn = self._conn
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and app_id != APPLICATION_ID:
+        header = read_header(conn)
+        if header.foreign(APPLICATION_ID):
             raise sqlite3.DatabaseError("it is not a termnews feed ledger")
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"it was written by a newer termnews (version {version}; this one knows up to "
-                f"{SCHEMA_VERSION})"
-            )
+        if header.newer_than(SCHEMA_VERSION):
+            raise sqlite3.DatabaseError(f"it was {newer_message(header.version, SCHEMA_VERSION)}")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # rebuildable: a lost last commit is fine
-        if version < SCHEMA_VERSION:
+        if header.version < SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                apply_migrations(conn, {1: _SCHEMA}, APPLICATION_ID)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

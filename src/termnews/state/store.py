@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from termnews.errors import TermnewsError
+from termnews.sqlite_schema import Header, apply_migrations, newer_message, read_header
 from termnews.state.tags import normalise_tag
 
 #: The schema this code writes. A database with a higher number is left alone.
@@ -246,22 +247,22 @@ class StateStore:
             raise StateUnavailableError(
                 f"cannot read the reading state at {self.path}: {error}"
             ) from error
-        version, app_id, tables, check = self._probe_leaving_no_files()
+        header, check = self._probe_leaving_no_files()
         if check != "ok":
             raise StateUnavailableError(
                 f"the reading state at {self.path} is damaged ({check}); it was left as it is"
             )
-        if tables and app_id != APPLICATION_ID:
+        if header.foreign(APPLICATION_ID):
             raise StateUnavailableError(
                 f"{self.path} is not a termnews reading state; it was left as it is"
             )
-        if version > SCHEMA_VERSION:
+        if header.newer_than(SCHEMA_VERSION):
             raise StateUnavailableError(
-                f"the reading state at {self.path} was written by a newer termnews (version "
-                f"{version}; this one knows up to {SCHEMA_VERSION}); it was left as it is"
+                f"the reading state at {self.path} was "
+                f"{newer_message(header.version, SCHEMA_VERSION)}; it was left as it is"
             )
 
-    def _probe_leaving_no_files(self) -> tuple[int, int, int, str]:
+    def _probe_leaving_no_files(self) -> tuple[Header, str]:
         """`_probe`, without creating a -wal or -shm beside a file we may be about to refuse.
 
         SQLite opening a WAL database read-only creates its -wal and -shm and cannot remove
@@ -292,8 +293,8 @@ class StateStore:
             raise
         return verdict if unchanged_since(before) is not None else self._probe(immutable=False)
 
-    def _probe(self, *, immutable: bool) -> tuple[int, int, int, str]:
-        """The file's schema version, application id, table count and `quick_check` verdict."""
+    def _probe(self, *, immutable: bool) -> tuple[Header, str]:
+        """The file's header and its `quick_check` verdict."""
         uri = f"{self.path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
         try:
             probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -302,9 +303,7 @@ class StateStore:
                 f"cannot read the reading state at {self.path}: {error}"
             ) from error
         try:
-            version = probe.execute("PRAGMA user_version").fetchone()[0]
-            app_id = probe.execute("PRAGMA application_id").fetchone()[0]
-            tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            header = read_header(probe)
             check = probe.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise StateUnavailableError(
@@ -312,7 +311,7 @@ class StateStore:
             ) from error
         finally:
             probe.close()
-        return int(version), int(app_id), int(tables), str(check)
+        return header, str(check)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -331,13 +330,7 @@ class StateStore:
                 shutil.copy2(self.path, backup)
         self._retrying(lambda: self._begin_immediate(conn), poll=True)
         try:
-            current = conn.execute("PRAGMA user_version").fetchone()[0]  # another may have won
-            for step in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            apply_migrations(conn, MIGRATIONS, APPLICATION_ID)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
