@@ -105,8 +105,7 @@ class IndexActions(AppMixin):
 
         with self.index_write_lock:  # the archive watcher syncs too (see tui.watching)
             report = sync(archive, self.index_dir, progress=progress)
-        changed = bool(report.new or report.changed or report.removed or report.rebuilt)
-        self.post_message(SyncDone(report.summary(), changed))
+        self.post_message(SyncDone(report.summary(), report.changed_anything))
 
     def on_index_opened(self, message: IndexOpened) -> None:
         if self.closing:

@@ -108,7 +108,7 @@ class WatchActions(AppMixin):
             searcher = self.searcher
             if searcher is not None and not stop.is_set():
                 searcher.refresh()
-            if report.new or report.changed or report.removed or report.rebuilt:
+            if report.changed_anything:
                 self.post_message(ArchiveChanged(report.new + report.changed, report.removed))
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:

@@ -41,6 +41,11 @@ class SyncReport:
     rebuilt: bool
     """True when the whole index was rebuilt (`--rebuild`, a new schema, another archive)."""
 
+    @property
+    def changed_anything(self) -> bool:
+        """True when the index now differs from before: stories added, changed or removed."""
+        return bool(self.new or self.changed or self.removed or self.rebuilt)
+
     def summary(self) -> str:
         """`12 new, 0 changed, 0 removed, 1 skipped in 0.8 s` (plus a note when rebuilt)."""
         line = (
