@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from termnews.commands.common import load_settings_noting_problems
 
     settings = load_settings_noting_problems()
-    feeds = list(getattr(settings, "feeds", ()))
+    feeds = list(settings.feeds)
     if not feeds:
         print(
             "termnews: no feeds to fetch; subscribe with `termnews feeds add URL`",
@@ -63,10 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
 def fetch_archive(settings: Any) -> Path:
     """The archive fetched stories go to: termnews's own, created on first use."""
-    from termnews import config
-
-    chosen = getattr(getattr(settings, "fetch", None), "archive", None)
-    archive = Path(chosen).expanduser() if chosen else config.data_dir() / "news"
+    archive = Path(settings.fetch.archive).expanduser()
     archive.mkdir(parents=True, exist_ok=True)
     return archive.resolve()
 
@@ -77,20 +74,14 @@ def _fetch(feeds: list[Any], archive: Path, *, quiet: bool) -> Any:
     from termnews.feeds.ledger import FeedLedger
     from termnews.feeds.run import fetch_all
 
-    ledger = FeedLedger(config.data_dir() / "feeds.db")
-    try:
-        with FullTextExtractor() as extractor:
-            if quiet or not sys.stderr.isatty():
-                summary = fetch_all(feeds, archive, ledger, extractor=extractor)
-            else:
-                summary = _with_progress_bar(feeds, archive, ledger, extractor)
-            if extractor.problem:
-                print(f"termnews: no full text this time: {extractor.problem}", file=sys.stderr)
-            return summary
-    finally:
-        close = getattr(ledger, "close", None)
-        if close is not None:
-            close()
+    with FeedLedger(config.data_dir() / "feeds.db") as ledger, FullTextExtractor() as extractor:
+        if quiet or not sys.stderr.isatty():
+            summary = fetch_all(feeds, archive, ledger, extractor=extractor)
+        else:
+            summary = _with_progress_bar(feeds, archive, ledger, extractor)
+        if extractor.problem:
+            print(f"termnews: no full text this time: {extractor.problem}", file=sys.stderr)
+        return summary
 
 
 def _with_progress_bar(feeds: list[Any], archive: Path, ledger: Any, extractor: Any) -> Any:
@@ -113,7 +104,7 @@ def _with_progress_bar(feeds: list[Any], archive: Path, ledger: Any, extractor: 
 
 def _tag_stories(feeds: list[Any], archive: Path, summary: Any) -> None:
     """Put each feed's `tags` on the stories it brought, in the reading state."""
-    tags_of = {feed.url: tuple(getattr(feed, "tags", ()) or ()) for feed in feeds}
+    tags_of = {feed.url: feed.tags for feed in feeds}
     wanted = [story for story in summary.written if tags_of.get(story.feed_url)]
     if not wanted:
         return

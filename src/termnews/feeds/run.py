@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 
 from termnews.feeds.entries import FeedEntry, parse_feed
 from termnews.feeds.http import Fetcher, FetchLimits
-from termnews.feeds.stories import slugify, story_relpath, story_text, write_story
+from termnews.feeds.stories import story_relpath, story_text, write_story
 
 #: An entry whose own text is shorter than this is taken for a summary: with `fulltext =
 #: "auto"` its page is fetched and the article extracted. 600 characters is about 100 words,
@@ -31,8 +31,6 @@ SUMMARY_CHARS = 600
 #: Feeds fetched at once. The fetcher limits each host to two connections, so this bounds
 #: only how many different hosts are in flight.
 FEED_THREADS = 8
-
-FullText = Literal["auto", "always", "never"]
 
 
 class Subscription(Protocol):
@@ -177,11 +175,11 @@ class _FeedRun:
             self._record(feed.url, status="failed", error=parsed.error, new=0)
             return FeedOutcome(feed.url, name, "failed", error=parsed.error)
         site = feed.name or parsed.title or name
-        slug = slugify(feed.name or parsed.title or feed.url)
+        folder = feed.name or parsed.title or feed.url  # `story_relpath` makes it a safe name
         written = [
             story
             for entry in parsed.entries
-            if (story := self._write_entry(feed, entry, site, slug)) is not None
+            if (story := self._write_entry(feed, entry, site, folder)) is not None
         ]
         new = sum(not story.updated for story in written)
         self._record(
@@ -203,7 +201,7 @@ class _FeedRun:
         )
 
     def _write_entry(
-        self, feed: Subscription, entry: FeedEntry, site: str, slug: str
+        self, feed: Subscription, entry: FeedEntry, site: str, folder: str
     ) -> WrittenStory | None:
         body = self._body(feed, entry)
         text = story_text(
@@ -222,7 +220,7 @@ class _FeedRun:
         relpath = (
             PurePosixPath(known[0])
             if known is not None
-            else story_relpath(slug, entry.published, entry.key, entry.title)
+            else story_relpath(folder, entry.published, entry.key, entry.title)
         )
         write_story(self.archive, relpath, text)
         with self.guard:
