@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import re
 import traceback
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +51,7 @@ from termnews.engine.query.form import (
     translate,
 )
 from termnews.engine.schema import DEFAULT_FIELDS
+from termnews.state.tags import TagNameError, normalise_tag
 
 #: Field names a person may type, and the index field each one means.
 FIELD_NAMES: dict[str, str] = {
@@ -72,9 +72,6 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
 #: A state filter: `is:unread`, `-is:read`, `tag:harbour-works`.
 _FILTER_CLAUSE = re.compile(r'(?<![\w:])([-+]?)(is|tag):("[^"]*"|[^\s()"]+)', re.IGNORECASE)
-#: What a tag name may be (`termnews.state.tags`, which the engine does not import).
-_TAG_NAME = re.compile(r"[^\W_][\w\-./+]*")
-MAX_TAG_LENGTH = 64
 _FIELD_PREFIX = re.compile(r"(?<![\w:])[-+]?([A-Za-z_]+):(\S?)")
 #: A field name with no value yet (`by:`, `by:"`): while typing, it waits for its value.
 _OPEN_CLAUSE = re.compile(r'(?<![^\s(])[-+]?[A-Za-z]+:"?$')
@@ -123,10 +120,10 @@ def filter_value(name: str, value: str) -> str | None:
     if name == "is":
         folded = value.lower()
         return folded if folded in IS_VALUES else None
-    tag = unicodedata.normalize("NFKC", value.strip('"')).strip().casefold()
-    if not tag or len(tag) > MAX_TAG_LENGTH or not _TAG_NAME.fullmatch(tag):
+    try:
+        return normalise_tag(value.strip('"'))  # the one rule for what a tag may be called
+    except TagNameError:
         return None
-    return tag
 
 
 def _is_ready(name: str, value: str) -> bool:
