@@ -23,7 +23,6 @@ import hashlib
 import os
 import re
 import secrets
-import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
@@ -33,16 +32,12 @@ from termnews.parsing import parse_bytes
 from termnews.parsing.decode import strip_controls
 from termnews.parsing.source import SOURCE_LABEL
 
-#: The longest folder or file-name stem `slugify` returns: long enough to read, short enough
-#: that a nested path stays far below any file system's limit.
-MAX_SLUG = 60
-#: What a name with no letters or digits in it (`???`, a headline in another script) becomes.
-FALLBACK_SLUG = "untitled"
-#: Names Windows refuses for a file whatever the extension; an archive may be synced there.
-_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
-)
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# The folder-name rule lives in `termnews.slugs` (the engine folds `feed:NAME` with it too);
+# named here as well, where a story's path is made.
+from termnews.slugs import FALLBACK_SLUG as FALLBACK_SLUG
+from termnews.slugs import MAX_SLUG as MAX_SLUG
+from termnews.slugs import slugify as slugify
+
 _SPACES = re.compile(r"\s+")
 #: Characters a URL may hold as they are; anything else (a space, a non-ASCII letter) is
 #: percent-encoded so the source line stays one unbroken address.
@@ -51,24 +46,6 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 class UnsafeStoryPathError(TermnewsError):
     """A story path that would land outside the archive; the message says which."""
-
-
-def slugify(name: str) -> str:
-    """`name` as a safe folder or file name: lower-case ASCII letters, digits and dashes.
-
-    Accents are folded (`Île` gives `ile`), everything else becomes one dash, and the result is
-    cut at a dash to at most `MAX_SLUG` characters. It is never empty, never holds `..`, `/`,
-    NUL or a control character, and slugifying it again changes nothing.
-    """
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    slug = _NOT_SLUG.sub("-", folded.encode("ascii", "ignore").decode("ascii")).strip("-")
-    if len(slug) > MAX_SLUG:
-        cut = slug[: MAX_SLUG + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG // 2 :] else slug[:MAX_SLUG]
-        slug = slug.strip("-")
-    if not slug:
-        return FALLBACK_SLUG
-    return f"{slug}_" if slug in _RESERVED else slug
 
 
 def story_relpath(
