@@ -16,6 +16,7 @@ from typing import Any
 
 from termnews.engine import suggest
 from termnews.engine.complete import Completer
+from termnews.engine.copies import Clusters, load_clusters
 from termnews.engine.filters import StateFilters, StateView
 from termnews.engine.lexicon import FieldTerms, Lexicon, read_apart, segments_of
 from termnews.engine.matching.matchsets import DocSets
@@ -59,6 +60,15 @@ class Generation:
         self.warmed = False
         self._storage = ix.storage
         self._segments = segments_of(self.reader)
+        self._index_dir = index_dir
+        self._copies: Clusters | None = None
+
+    @property
+    def copies(self) -> Clusters:
+        """Which stories of this generation are copies of each other, read once on first use."""
+        if self._copies is None:
+            self._copies = load_clusters(self.reader, self._index_dir)
+        return self._copies
 
     def up_to_date(self) -> bool:
         return bool(self.searcher.up_to_date())
