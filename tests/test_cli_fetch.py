@@ -149,3 +149,36 @@ def test_a_summary_feed_gets_the_article_from_its_page(
     assert len(stories) == 2
     text = stories[0].read_text(encoding="utf-8")
     assert "paragraph 5" in text and "newsletter" not in text and "Sport" not in text
+
+
+def test_entry_categories_become_tags(httpserver: HTTPServer, tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>Velmora harbour story number {n}</title>"
+        f"<link>http://127.0.0.1/story/{n}</link><guid>cat-{n}</guid>"
+        f"<description>{PARAGRAPHS[0]} (item {n})</description>{categories}</item>"
+        for n, categories in (
+            (1, "<category>Shipping</category><category>World News</category>"),
+            (2, "<category>shipping</category><category>!!</category>"),
+            (3, ""),
+        )
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Cats</title>{items}'
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    env = environment(tmp_path, httpserver.url_for("/feed.xml"))
+
+    result = termnews("fetch", env=env)
+    assert result.returncode == 0, result.stderr
+
+    def count(query: str) -> int:
+        found = termnews("count", "--json", query, env=env)
+        assert found.returncode == 0, found.stderr
+        return int(json.loads(found.stdout)["total"])
+
+    # Categories are folded like any tag, a spaced one made a tag name, the feed's own kept,
+    # and one of punctuation only dropped.
+    assert count("tag:shipping") == 2
+    assert count("tag:world-news") == 1
+    assert count("tag:coast") == 3

@@ -2,10 +2,11 @@
 
 Every `[[feeds]]` entry of the config file is fetched (conditionally, so an unchanged feed
 costs one small request), its new and changed entries are written as wire stories under
-`ARCHIVE/feeds/`, the archive's index is synced, and the feeds' tags are put on their stories.
-The run ends with one summary line; a progress bar shows on a terminal only, so cron mail
-holds nothing but failures and that line. Exit status: 0 when every feed was fetched or
-unchanged, 1 when any failed, 2 for a usage error.
+`ARCHIVE/feeds/`, the archive's index is synced, and the feeds' tags and the entries' own
+categories are put on their stories (the steps are `termnews.newsin`'s, which the browser's
+fetch key runs too). The run ends with one summary line; a progress bar shows on a terminal
+only, so cron mail holds nothing but failures and that line. Exit status: 0 when every feed
+was fetched or unchanged, 1 when any failed, 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from termnews.commands.common import load_settings_noting_problems
+    from termnews.newsin import fetch_archive
 
     settings = load_settings_noting_problems()
     feeds = list(settings.feeds)
@@ -61,34 +63,23 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def fetch_archive(settings: Any) -> Path:
-    """The archive fetched stories go to: termnews's own, created on first use."""
-    archive = Path(settings.fetch.archive).expanduser()
-    archive.mkdir(parents=True, exist_ok=True)
-    return archive.resolve()
-
-
 def _fetch(feeds: list[Any], archive: Path, *, quiet: bool) -> Any:
-    from termnews import config
-    from termnews.feeds.fulltext import FullTextExtractor
-    from termnews.feeds.ledger import FeedLedger
-    from termnews.feeds.run import fetch_all
+    from termnews.newsin import fetch_feeds
 
-    with FeedLedger(config.data_dir() / "feeds.db") as ledger, FullTextExtractor() as extractor:
-        if quiet or not sys.stderr.isatty():
-            summary = fetch_all(feeds, archive, ledger, extractor=extractor)
-        else:
-            summary = _with_progress_bar(feeds, archive, ledger, extractor)
-        if extractor.problem:
-            print(f"termnews: no full text this time: {extractor.problem}", file=sys.stderr)
-        return summary
+    if quiet or not sys.stderr.isatty():
+        summary, problem = fetch_feeds(feeds, archive)
+    else:
+        summary, problem = _with_progress_bar(feeds, archive)
+    if problem:
+        print(f"termnews: no full text this time: {problem}", file=sys.stderr)
+    return summary
 
 
-def _with_progress_bar(feeds: list[Any], archive: Path, ledger: Any, extractor: Any) -> Any:
+def _with_progress_bar(feeds: list[Any], archive: Path) -> tuple[Any, str | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress
 
-    from termnews.feeds.run import fetch_all
+    from termnews.newsin import fetch_feeds
 
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
@@ -99,42 +90,28 @@ def _with_progress_bar(feeds: list[Any], archive: Path, ledger: Any, extractor: 
             stories[0] += outcome.new + outcome.updated
             bar.update(task, advance=1, description=f"fetching feeds ({stories[0]} stories)")
 
-        return fetch_all(feeds, archive, ledger, extractor=extractor, progress=progress)
+        return fetch_feeds(feeds, archive, progress=progress)
 
 
 def _tag_stories(feeds: list[Any], archive: Path, summary: Any) -> None:
-    """Put each feed's `tags` on the stories it brought, in the reading state."""
-    tags_of = {feed.url: feed.tags for feed in feeds}
-    wanted = [story for story in summary.written if tags_of.get(story.feed_url)]
-    if not wanted:
-        return
+    """Put the feeds' tags and the entries' categories on the stories, in the reading state."""
     from termnews import config
     from termnews.errors import TermnewsError
-    from termnews.identity import story_identity
-    from termnews.parsing import parse_file
+    from termnews.newsin import tag_stories
     from termnews.state.store import StateStore
 
-    by_tag: dict[str, list[str]] = {}
-    for story in wanted:
-        try:
-            identity = story_identity(parse_file(archive / story.relpath))
-        except TermnewsError:
-            continue
-        for tag in tags_of[story.feed_url]:
-            by_tag.setdefault(tag, []).append(identity)
     try:
         with StateStore(config.state_db_path()) as state:
-            for tag, identities in by_tag.items():
-                state.add_tag(identities, tag)
+            tag_stories(feeds, archive, summary, state)
     except TermnewsError as error:
         print(f"termnews: the feeds' tags were not saved: {error}", file=sys.stderr)
 
 
 def _sync(archive: Path, *, quiet: bool) -> None:
     from termnews import config
-    from termnews.engine.sync import sync
+    from termnews.newsin import sync_archive
 
-    report = sync(archive, config.resolve_index_dir(archive, None))
+    report = sync_archive(archive)
     config.remember_archive(archive)
     if not quiet and report.skipped:
         print(f"termnews: {len(report.skipped)} stories could not be indexed", file=sys.stderr)

@@ -52,6 +52,8 @@ class WrittenStory:
     feed_url: str
     relpath: PurePosixPath
     updated: bool
+    categories: tuple[str, ...] = ()
+    """The entry's own categories, as the feed wrote them (the caller makes tags of them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +227,7 @@ class _FeedRun:
         write_story(self.archive, relpath, text)
         with self.guard:
             self.ledger.record_entry(feed.url, entry.key, str(relpath), digest)
-        return WrittenStory(feed.url, relpath, updated=known is not None)
+        return WrittenStory(feed.url, relpath, updated=known is not None, categories=entry.tags)
 
     def _body(self, feed: Subscription, entry: FeedEntry) -> str:
         """The entry's own text, or its page's article when the feed carries a summary."""
