@@ -4,14 +4,15 @@
     bench.py ui --corpus DIR [--skip-100k] [--seed N] [...]
     bench.py [index] --corpus DIR [--json] [--seed N] [--queries-from FILE.json] [...]
     bench.py fetch [--feeds N] [--entries N] [--json]
+    bench.py peer --corpus DIR [--rounds N] [--json]
 
 DIR may be a synthetic corpus (`gen_corpus.py N DIR`) or any real archive, such as the wire
 stories `reuters_to_wire.py` makes: the index and browser benchmarks draw every query and
 typed word from the index they build (`bench_queries.py`), never from the generator.
 
-Each benchmark lives in its own module (bench_parse, bench_index, bench_ui, bench_fetch) with
-`main(argv) -> int`; this file only routes to it. The modules are imported lazily so that one
-benchmark's imports (Whoosh, Textual) never slow down or break another.
+Each benchmark lives in its own module (bench_parse, bench_index, bench_ui, bench_fetch,
+bench_peer) with `main(argv) -> int`; this file only routes to it. The modules are imported
+lazily so that one benchmark's imports (Whoosh, Textual) never slow down or break another.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ COMMANDS = {
     "index": "bench_index",
     "ui": "bench_ui",
     "fetch": "bench_fetch",
+    "peer": "bench_peer",
 }
 DEFAULT = "index"
 

@@ -1,0 +1,89 @@
+"""The side-by-side benchmark against SQLite FTS5 (benchmarks/bench_peer.py) asks both engines
+the same thing: each query type's FTS5 translation finds what termnews finds."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from termnews.engine.searcher import Searcher
+from termnews.engine.sync import sync
+
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_articles"
+
+
+def _load(name: str) -> ModuleType:
+    if str(BENCH_DIR) not in sys.path:
+        sys.path.insert(0, str(BENCH_DIR))
+    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def peer() -> ModuleType:
+    return _load("bench_peer")
+
+
+@pytest.fixture(scope="module")
+def fts5(peer: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    records, _seconds = peer.parse_archive(SAMPLES)
+    assert len(records) > 40
+    connection, _seconds = peer.build_fts5(records, tmp_path_factory.mktemp("fts5") / "db")
+    return connection
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("index") / "ix"
+    sync(SAMPLES, folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("term", "seawall", ('"seawall"',)),
+        ("and2", "seawall council", ('"seawall" "council"',)),
+        ("phrase", '"snow crab"', ('"snow crab"',)),
+        ("field", 'by:"ana ruiz"', ('authors : "ana ruiz"',)),
+        ("field", 'in:"port aldane"', ('dateline : "port aldane"',)),
+        ("typeahead", "seawall coun", ('"seawall" coun*',)),
+        ("typeahead", "coun", ("coun*",)),
+        ("date_range", "date:[2020-01-01 to 2020-12-31]", ("2020-01-01", "2021-01-01")),
+    ],
+)
+def test_each_query_type_has_its_fts5_form(
+    peer: ModuleType, kind: str, text: str, expected: tuple[str, ...]
+) -> None:
+    _sql, parameters = peer.fts5_query(kind, text)
+    assert parameters == expected
+
+
+def test_both_engines_find_the_same_rows(
+    peer: ModuleType, fts5: sqlite3.Connection, index_dir: Path
+) -> None:
+    queries = {
+        "term": ["seawall", "quota", "ferry"],
+        "and2": ["seawall council", "snow crab"],
+        "phrase": ['"snow crab"'],
+        "date_range": ["date:[2019-01-01 to 2020-12-31]"],
+        "sorted_newest": ["council"],
+    }
+    with Searcher(index_dir) as searcher:
+        figures = peer.compare(searcher, fts5, queries, rounds=4)
+    for kind, items in queries.items():
+        row = figures[kind]
+        assert row["queries"] == len(items)
+        assert row["counts_differ"] == {}, kind
+        assert row["termnews_p95_ms"] > 0 and row["fts5_p95_ms"] > 0
+    assert figures["field"] is None  # no field queries were given: no figure of nothing
