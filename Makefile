@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS)
 	$(BIN)/python benchmarks/bench.py ui --corpus $(CORPUS) --skip-100k
 	$(BIN)/python benchmarks/bench.py fetch
+	$(BIN)/python benchmarks/bench.py peer --corpus $(CORPUS)
 
 bench-100k: $(STAMP)
 	test -d $(CORPUS_100K) || $(BIN)/python benchmarks/gen_corpus.py 100000 $(CORPUS_100K)
