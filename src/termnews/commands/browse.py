@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             state=state,
             settings=settings,
             watch=archive is not None,
-            poll=args.poll,
+            poll=args.poll or settings.watch.poll,  # [watch] poll, for network mounts
         )
         app.run()
     return int(app.return_code or 0)

@@ -26,7 +26,11 @@ user config dir), or the full path in $TERMNEWS_CONFIG. For example::
 
     [fetch]
     archive = "~/news/fetched"  # default: news/ in termnews's data dir
-    every = "30m"               # how often to fetch: s, m, h or d
+    every = "30m"               # how often the open browser fetches: s, m, h or d, >= 1m
+
+    [watch]
+    poll = true                 # look at the archive's files instead of waiting to be told:
+                                # for network mounts (NFS, SMB, sshfs); as `browse --poll`
 
 Reading never raises: `load_settings()` returns a `Settings` whose `problems` are sentences
 naming the file and the line or entry at fault; a broken file reads as empty settings, so the
@@ -42,7 +46,13 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.settings.keys import KeyNameError, check_keys, normalize_key, normalize_keys
 from termnews.settings.location import CONFIG_ENV, ConfigFileError, config_path
-from termnews.settings.model import FeedSubscription, FetchSettings, SavedSearch, Settings
+from termnews.settings.model import (
+    FeedSubscription,
+    FetchSettings,
+    SavedSearch,
+    Settings,
+    WatchSettings,
+)
 from termnews.settings.reading import load_settings
 from termnews.settings.subscriptions import FeedSettingError, check_feed_url
 
@@ -85,6 +95,7 @@ __all__ = [
     "KeyNameError",
     "SavedSearch",
     "Settings",
+    "WatchSettings",
     "add_feed",
     "add_feeds",
     "check_feed_url",

@@ -53,6 +53,18 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class WatchSettings:
+    """The `[watch]` table: how the browser follows its archive while open.
+
+    `poll` looks at the files every so often instead of waiting to be told of changes, for
+    network mounts (NFS, SMB, sshfs) where change notifications never arrive; the same as
+    `termnews browse --poll`.
+    """
+
+    poll: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything read from the config file, plus what was wrong with it.
 
@@ -65,6 +77,7 @@ class Settings:
     searches: tuple[SavedSearch, ...] = ()
     feeds: tuple[FeedSubscription, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     # Not hashed: a dict cannot be, and nothing needs a Settings as a dict key.
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     problems: tuple[str, ...] = ()

@@ -14,7 +14,13 @@ from typing import Any
 
 from termnews.settings.keys import KeyNameError, normalize_keys
 from termnews.settings.location import ConfigFileError, config_path, parse_config, read_config_text
-from termnews.settings.model import FeedSubscription, FetchSettings, SavedSearch, Settings
+from termnews.settings.model import (
+    FeedSubscription,
+    FetchSettings,
+    SavedSearch,
+    Settings,
+    WatchSettings,
+)
 from termnews.settings.subscriptions import (
     check_feed_tags,
     check_feed_url,
@@ -27,10 +33,12 @@ SEARCHES_TABLE = "searches"
 KEYS_TABLE = "keys"
 FEEDS_TABLE = "feeds"
 FETCH_TABLE = "fetch"
-KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE, FEEDS_TABLE, FETCH_TABLE)
+WATCH_TABLE = "watch"
+KNOWN_TABLES = (SEARCHES_TABLE, KEYS_TABLE, FEEDS_TABLE, FETCH_TABLE, WATCH_TABLE)
 SEARCH_FIELDS = ("name", "query")
 FEED_FIELDS = ("url", "name", "tags", "fulltext")
 FETCH_FIELDS = ("archive", "every")
+WATCH_FIELDS = ("poll",)
 _FEEDS_HEADER = re.compile(r"\s*\[\[\s*(feeds|\"feeds\"|'feeds')\s*\]\]\s*(#.*)?$")
 
 
@@ -55,11 +63,13 @@ def load_settings(path: Path | None = None) -> Settings:
     keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
     feeds = _read_feeds(document.get(FEEDS_TABLE, []), path, problems, _header_lines(text))
     fetch = _read_fetch(document.get(FETCH_TABLE, {}), path, problems)
+    watch = _read_watch(document.get(WATCH_TABLE, {}), path, problems, text)
     return Settings(
         searches=searches,
         keys=keys,
         feeds=feeds,
         fetch=fetch,
+        watch=watch,
         problems=tuple(problems),
         path=path,
     )
@@ -242,6 +252,45 @@ def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
         except TermnewsError as error:
             problems.append(f"{path}: [fetch] {error}; it is ignored")
     return FetchSettings(**options)
+
+
+def _read_watch(value: Any, path: Path, problems: list[str], text: str) -> WatchSettings:
+    if not isinstance(value, dict):
+        problems.append(f"{path}: watch must be a [watch] table, not {_kind(value)}")
+        return WatchSettings()
+    for extra in [field for field in value if field not in WATCH_FIELDS]:
+        hint = _did_you_mean(extra, WATCH_FIELDS)
+        where = _place(path, _key_line(text, WATCH_TABLE, extra))
+        problems.append(f"{where}: [watch] unknown field {extra!r}{hint} is ignored")
+    poll = value.get("poll", False)
+    if not isinstance(poll, bool):
+        where = _place(path, _key_line(text, WATCH_TABLE, "poll"))
+        problems.append(
+            f"{where}: [watch] poll must be true or false, not {_kind(poll)}; it is ignored"
+        )
+        poll = False
+    return WatchSettings(poll=poll)
+
+
+def _place(path: Path, line: int | None) -> str:
+    return f"{path}, line {line}" if line else str(path)
+
+
+def _key_line(text: str, table: str, key: str) -> int | None:
+    """The line of `key = ...` in the `[table]` section, or None (an inline table, say).
+
+    A key in quotes is found too; a line inside a multi-line string could be mistaken for
+    one only if it looks exactly like `key =`, which a problem's line number can live with.
+    """
+    header = re.compile(rf"\s*\[\s*(?:{table}|\"{table}\"|'{table}')\s*\]\s*(#.*)?$")
+    entry = re.compile(rf"\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("["):
+            inside = bool(header.match(line))
+        elif inside and entry.match(line):
+            return number
+    return None
 
 
 def _read_keys(value: Any, path: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:
