@@ -54,6 +54,14 @@ class Hit:
     snippet_spans: tuple[Span, ...] = ()
     identity: str = ""
     """The story's content identity (`termnews.identity`): the key of its reading state."""
+    cluster: str = ""
+    """The stable id of the story's cluster of copies (reprints of one body): the same for
+    every copy, and across restarts."""
+    copies: int = 0
+    """How many other stories in the whole index are copies of this one."""
+    folded: int = 0
+    """How many of those copies matched this query and were folded into this row (0 when
+    the results show every copy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +91,22 @@ class Results:
     before it. Only `search_as_you_type` sets it."""
     handle: object = field(default=None, compare=False, repr=False)
     """Opaque to front ends: what `Searcher.hits` pages through these results with."""
+    folded_total: int = 0
+    """How many rows the results have when copies are folded: the distinct clusters of
+    copies among all the matches. Equal to `total` when every copy is shown."""
+    all_copies: bool = True
+    """Every copy of a story is a row of its own; False when copies are folded into one."""
+
+    def __post_init__(self) -> None:
+        if self.all_copies:  # nothing is folded: one row per story
+            object.__setattr__(self, "folded_total", self.total)
+
+    @property
+    def rows(self) -> int:
+        """How many rows the results list: every story, or one per cluster of copies."""
+        return self.folded_total
+
+    @property
+    def copies_folded(self) -> int:
+        """How many matching stories are hidden as copies of a row shown."""
+        return self.total - self.folded_total

@@ -215,7 +215,8 @@ def change_matches(
     """
     query = query_of(args)
     with searcher_with_state(args, writing=True) as (searcher, state):
-        results = searcher.search(query, limit=0)
+        # Every copy of a story is a story to change: its headline is read like any other's.
+        results = searcher.search(query, limit=0, all_copies=True)
         if results.notice:
             # A search may go on with what it could read of a query; a change to every match
             # may not: `is:wobbly` ignored would be the empty query, which is every story.

@@ -22,15 +22,24 @@ from termnews.results import Hit, Span
 
 
 def hit_rows(
-    gen: Generation, docnums: list[int], scores: list[float], terms: frozenset[str]
+    gen: Generation,
+    docnums: list[int],
+    scores: list[float],
+    terms: frozenset[str],
+    folded: list[int] | None = None,
 ) -> list[Hit]:
-    """The rows for `docnums` (with their `scores`), highlighting `terms`."""
+    """The rows for `docnums` (with their `scores`), highlighting `terms`.
+
+    `folded` gives each row's count of copies folded into it (when the results fold them).
+    """
     if not docnums:
         return []
     reader = gen.reader
+    copies = gen.copies
+    folded = folded if folded is not None else [0] * len(docnums)
     ranges = _body_ranges(gen, docnums, terms)
     hits = []
-    for docnum, score in zip(docnums, scores, strict=True):
+    for docnum, score, folded_here in zip(docnums, scores, folded, strict=True):
         stored = reader.stored_fields(docnum)
         body = stored.get("body") or ""
         if ranges.get(docnum):
@@ -54,6 +63,9 @@ def hit_rows(
                 headline_spans=tuple(find_spans(headline, terms)),
                 snippet_spans=tuple(marks),
                 identity=stored.get("sid") or "",
+                cluster=copies.cluster_id(docnum),
+                copies=copies.size(docnum) - 1,
+                folded=folded_here,
             )
         )
     return hits

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from termnews.article import Article
-from termnews.engine import ranking, stories, vector
+from termnews.engine import folding, ranking, stories, vector
 from termnews.engine.filters import StateView, bind
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import spans as find_spans
@@ -112,6 +112,16 @@ def _not_yet(_field: str | None, _word: str) -> None:
     return None
 
 
+def _match_set(ranked: _Ranked) -> Collection[int]:
+    """Every match of a ranked result: its exact set when only the top is ranked, else the
+    whole order (date orders, and what Whoosh ranked in full)."""
+    return ranked.allow if ranked.allow is not None else ranked.docnums
+
+
+def _as_set(docnums: Collection[int]) -> frozenset[int] | set[int]:
+    return docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
+
+
 @dataclass
 class _Ranked:
     """Matches in result order (possibly only the first pages of a relevance order)."""
@@ -142,6 +152,10 @@ class _Paging:
     filters: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
     """The state filters' docnums as the search saw them: later pages are ranked with these
     (`StateFilters.pinned`), so a mark made meanwhile does not reorder the list."""
+    fold: folding.Fold | None = None
+    """The folded order (None when every copy is a row of its own)."""
+    match_set: frozenset[int] | set[int] | None = None
+    """Every match, as a set: asked which copies of a row matched (made when first needed)."""
 
     @property
     def docnums(self) -> list[int]:
@@ -245,15 +259,29 @@ class Searcher:
 
     # -- searching ---------------------------------------------------------------------------
 
-    def search(self, query: str, sort: SortOrder = SortOrder.RELEVANCE, limit: int = 50) -> Results:
+    def search(
+        self,
+        query: str,
+        sort: SortOrder = SortOrder.RELEVANCE,
+        limit: int = 50,
+        *,
+        all_copies: bool = False,
+    ) -> Results:
         """Run `query`. Never raises on malformed input: it falls back and sets `notice`.
 
         An empty query lists every story, newest first (relevance means nothing without words).
+        Copies of one story (reprints) are folded into one row, at the place of the copy that
+        comes first, unless `all_copies`; `total` counts every matching story either way.
         """
-        return self._search(query, sort, limit, as_you_type=False)
+        return self._search(query, sort, limit, as_you_type=False, all_copies=all_copies)
 
     def search_as_you_type(
-        self, text: str, sort: SortOrder = SortOrder.RELEVANCE, limit: int = 50
+        self,
+        text: str,
+        sort: SortOrder = SortOrder.RELEVANCE,
+        limit: int = 50,
+        *,
+        all_copies: bool = False,
     ) -> Results:
         """Like `search`, but the last word is a prefix, however short, of the words it may become.
 
@@ -261,21 +289,22 @@ class Searcher:
         field name still without its value, the results are those of the words before it,
         and `Results.pending_word` says so: typing never empties the list by accident.
         """
-        return self._search(text, sort, limit, as_you_type=True)
+        return self._search(text, sort, limit, as_you_type=True, all_copies=all_copies)
 
-    def _search(self, text: str, sort: SortOrder, limit: int, *, as_you_type: bool) -> Results:
+    def _search(
+        self, text: str, sort: SortOrder, limit: int, *, as_you_type: bool, all_copies: bool
+    ) -> Results:
         started = time.perf_counter()
         limit = max(0, limit)
         with self._lock:
             gen = self._gen
-            paging = self._resolve(gen, text, SortOrder(sort), limit, as_you_type)
+            paging = self._resolve(gen, text, SortOrder(sort), limit, as_you_type, all_copies)
             parsed, ranked = paging.parsed, paging.ranked
             terms = frozenset(t for _f, t in positive_terms(parsed.form, gen.reader))
             suggestion = None
             if not ranked.total:
                 suggestion = gen.suggester.suggest(text, lambda respelled: self._count(respelled))
-            first = ranked.docnums[:limit]
-            hits = hit_rows(gen, first, [ranked.scores.get(d, 0.0) for d in first], terms)
+            hits = self._rows(gen, paging, 0, limit, terms)
             return Results(
                 query=text,
                 sort=_order_for(parsed, SortOrder(sort)),
@@ -288,12 +317,21 @@ class Searcher:
                 terms=terms,
                 pending_word=parsed.pending or parsed.open_phrase,
                 handle=paging,
+                folded_total=ranked.total if paging.fold is None else paging.fold.total,
+                all_copies=paging.fold is None,
             )
 
     def _resolve(
-        self, gen: Generation, text: str, sort: SortOrder, want: int, as_you_type: bool
+        self,
+        gen: Generation,
+        text: str,
+        sort: SortOrder,
+        want: int,
+        as_you_type: bool,
+        all_copies: bool = True,
     ) -> _Paging:
-        """Parse and run `text`, completing its last word if `as_you_type`."""
+        """Parse and run `text`, completing its last word if `as_you_type`; unless
+        `all_copies`, count the distinct clusters of copies among the matches to fold them."""
         ready = _filter_ready(gen)
         completer = gen.completer if as_you_type else None
         answers: dict[tuple[str, str], frozenset[int]] = {}
@@ -308,12 +346,15 @@ class Searcher:
                     # what no story has.
                     parsed = parse(gen.parser, text, self._now(), _not_yet, ready)
                     ranked = self._run(parsed, _order_for(parsed, sort), want)
-                elif typed_filter(text) == "tag":
-                    # `tag:harbour` may be on its way to `tag:harbour-works`: a tag typed
-                    # last that finds nothing here waits, as a partial word does.
+                elif typed_filter(text) in ("tag", "feed"):
+                    # `tag:harbour` may be on its way to `tag:harbour-works`: a tag (or a
+                    # feed) typed last that finds nothing here waits, as a partial word does.
                     parsed = parse(gen.parser, text, self._now(), completer, _never_ready)
                     ranked = self._run(parsed, _order_for(parsed, sort), want)
-        return _Paging(as_you_type, gen.number, parsed, ranked, answers)
+        paging = _Paging(as_you_type, gen.number, parsed, ranked, answers)
+        if not all_copies:
+            paging.fold = folding.start(gen.copies, _match_set(ranked))
+        return paging
 
     def _count(self, text: str) -> int:
         """How many stories `text` finds, searched as typed (for a suggestion's count)."""
@@ -383,8 +424,12 @@ class Searcher:
         return _Ranked([d for d, _s in best], dict(best), len(matches), q, form, matches)
 
     def hits(self, results: Results, start: int, stop: int) -> list[Hit]:
-        """Rows `start:stop` of `results`, with snippets, computed now (for scrolling)."""
-        start, stop = max(0, start), max(0, min(stop, results.total))
+        """Rows `start:stop` of `results`, with snippets, computed now (for scrolling).
+
+        With copies folded, the rows are those of the folded order: one per cluster of
+        copies, none repeated and none skipped however the pages are asked for.
+        """
+        start, stop = max(0, start), max(0, min(stop, results.rows))
         with self._lock:
             gen = self._gen
             paging = results.handle if isinstance(results.handle, _Paging) else None
@@ -392,28 +437,58 @@ class Searcher:
                 # Made before a refresh (document numbers may have moved), or not by us:
                 # re-run it the way it was first run (as typed, or completing the last word).
                 as_you_type = paging is not None and paging.as_you_type
-                fresh = self._resolve(gen, results.query, results.sort, stop, as_you_type)
+                fresh = self._resolve(
+                    gen, results.query, results.sort, stop, as_you_type, results.all_copies
+                )
                 if paging is None:
                     paging = fresh
                 else:
                     paging.generation, paging.parsed = fresh.generation, fresh.parsed
                     paging.ranked, paging.filters = fresh.ranked, fresh.filters
-            parsed, ranked = paging.parsed, paging.ranked
-            if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
-                # A relevance page past the ones scored so far: score further, in one go.
-                ranks_itself = ranked.rank_form is None
-                with gen.filters.pinned(paging.filters):
-                    more = self._top(
-                        parsed.query if ranks_itself else ranked.rank_query,
-                        parsed.form if ranks_itself else ranked.rank_form,  # type: ignore[arg-type]
-                        max(stop, 2 * len(ranked.docnums)),
-                        ranked.allow
-                        if ranked.allow is not None
-                        else gen.docsets.matches(parsed.form),
-                    )
-                ranked.docnums, ranked.scores = more.docnums, more.scores
+                    paging.fold, paging.match_set = fresh.fold, None
+            return self._rows(gen, paging, start, stop, results.terms)
+
+    def _rows(
+        self, gen: Generation, paging: _Paging, start: int, stop: int, terms: frozenset[str]
+    ) -> list[Hit]:
+        """Rows `start:stop` of the (folded, unless every copy shows) result order."""
+        ranked, fold = paging.ranked, paging.fold
+        if fold is None:
+            self._rank_to(gen, paging, stop)
             page = ranked.docnums[start:stop]
-            return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], results.terms)
+            return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], terms)
+        stop = min(stop, fold.total)
+        cluster_of = gen.copies.cluster_of
+        fold.extend(cluster_of, ranked.docnums, stop)
+        while len(fold.walked(ranked.docnums)) < stop and len(ranked.docnums) < ranked.total:
+            # Copies ranked together leave fewer rows than stories ranked: rank further
+            # until the page has its distinct clusters (the walk resumes where it stopped).
+            self._rank_to(gen, paging, max(stop, 2 * len(ranked.docnums)))
+            fold.extend(cluster_of, ranked.docnums, stop)
+        page = list(fold.walked(ranked.docnums)[start:stop])
+        if paging.match_set is None and not fold.trivial:
+            paging.match_set = _as_set(_match_set(ranked))
+        counts = (
+            [0] * len(page)
+            if fold.trivial
+            else folding.folded_counts(gen.copies, page, paging.match_set or frozenset())
+        )
+        return hit_rows(gen, page, [ranked.scores.get(d, 0.0) for d in page], terms, counts)
+
+    def _rank_to(self, gen: Generation, paging: _Paging, stop: int) -> None:
+        """Make sure the first `stop` matches are ranked (a relevance order is scored lazily)."""
+        parsed, ranked = paging.parsed, paging.ranked
+        if stop > len(ranked.docnums) and ranked.total > len(ranked.docnums):
+            # A relevance page past the ones scored so far: score further, in one go.
+            ranks_itself = ranked.rank_form is None
+            with gen.filters.pinned(paging.filters):
+                more = self._top(
+                    parsed.query if ranks_itself else ranked.rank_query,
+                    parsed.form if ranks_itself else ranked.rank_form,  # type: ignore[arg-type]
+                    max(stop, 2 * len(ranked.docnums)),
+                    ranked.allow if ranked.allow is not None else gen.docsets.matches(parsed.form),
+                )
+            ranked.docnums, ranked.scores = more.docnums, more.scores
 
     # -- identities, for marking -------------------------------------------------------------
 
