@@ -131,3 +131,16 @@ def article_as_text(article: Article, width: int | None = None) -> str:
             for block in text_blocks
         ]
     return "\n\n".join(text_blocks) + "\n"
+
+
+def folded_marker(folded: int) -> str:
+    """`+2`: a result row stands for its story and two copies of it that matched too."""
+    return f"+{folded}"
+
+
+def stories_count(total: int, folded_total: int) -> str:
+    """`412 stories · 380 after folding copies`, or `412 stories` when nothing was folded."""
+    stories = f"{total:,} {'story' if total == 1 else 'stories'}"
+    if folded_total == total:
+        return stories
+    return f"{stories} · {folded_total:,} after folding copies"

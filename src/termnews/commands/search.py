@@ -30,6 +30,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
     parser.add_argument("--sort", choices=SORTS, default="relevance", help="result order")
+    parser.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="list every copy of a story (by default reprints of one body are folded into "
+        "one row, marked +N)",
+    )
     add_index_options(parser)
 
 
@@ -83,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         # The reading state answers is:unread, is:starred and tag:NAME.
         with open_state_for_reading() as state, Searcher(index_dir, state=state) as searcher:
-            results = searcher.search(query, sort=SortOrder(args.sort), limit=args.limit)
+            results = searcher.search(
+                query, sort=SortOrder(args.sort), limit=args.limit, all_copies=args.all_copies
+            )
     except TermnewsError as error:
         print(f"termnews: {error}", file=sys.stderr)
         return 2
@@ -119,6 +127,9 @@ def hit_record(hit: Any) -> dict[str, Any]:
         "date_estimated": hit.date_estimated,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,
+        "cluster": hit.cluster,
+        "copies": hit.copies,
+        "folded": hit.folded,
     }
 
 
@@ -137,7 +148,7 @@ def print_table(results: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from termnews.formatting import join_names, short_date
+    from termnews.formatting import folded_marker, join_names, short_date, stories_count
 
     console = Console(highlight=False, soft_wrap=False)
     if not results.hits:
@@ -148,6 +159,8 @@ def print_table(results: Any) -> None:
     for hit in results.hits:
         story = Text()
         story.append_text(_styled(hit.headline, hit.headline_spans, "bold", "reverse"))
+        if hit.folded:
+            story.append(f" {folded_marker(hit.folded)}", style="dim")
         byline = " · ".join(
             part for part in (join_names(hit.authors), hit.agency, hit.dateline) if part
         )
@@ -165,8 +178,9 @@ def print_table(results: Any) -> None:
     shown = len(results.hits)
     console.print(
         Text(
-            f"{shown} of {results.total} {'story' if results.total == 1 else 'stories'}"
-            f" · {results.sort.label} · {results.elapsed_ms:.0f} ms",
+            f"{shown} of {stories_count(results.total, results.folded_total)}"
+            f" · {results.sort.label} · "
+            f"{results.elapsed_ms:.0f} ms",
             style="dim",
         )
     )
