@@ -9,7 +9,7 @@ CORPUS_100K ?= /tmp/termnews-corpus-100k
 REUTERS ?=
 REAL_CORPUS ?= /tmp/termnews-reuters-wire
 
-.PHONY: run test lint format bench bench-100k bench-real snapshots clean
+.PHONY: run test lint format bench bench-100k bench-scale bench-real snapshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench-100k: $(STAMP)
 	test -d $(CORPUS_100K) || $(BIN)/python benchmarks/gen_corpus.py 100000 $(CORPUS_100K)
 	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS_100K) --build-rounds 1
 	$(BIN)/python benchmarks/bench.py ui --corpus $(CORPUS) --corpus-100k $(CORPUS_100K)
+
+# Build, size, open, memory and query costs at 20k, 100k and 300k stories, fitted and
+# extrapolated to 1M (tens of minutes; not part of `make bench`).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench.py scale
 
 # `make bench-real REUTERS=DIR`: the same figures on Reuters-21578 turned into wire stories,
 # with the parser's field accuracy on them.

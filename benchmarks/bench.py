@@ -5,14 +5,16 @@
     bench.py [index] --corpus DIR [--json] [--seed N] [--queries-from FILE.json] [...]
     bench.py fetch [--feeds N] [--entries N] [--json]
     bench.py peer --corpus DIR [--rounds N] [--json]
+    bench.py scale [--sizes 20000,100000,300000] [--root DIR] [--table-only]
 
 DIR may be a synthetic corpus (`gen_corpus.py N DIR`) or any real archive, such as the wire
 stories `reuters_to_wire.py` makes: the index and browser benchmarks draw every query and
 typed word from the index they build (`bench_queries.py`), never from the generator.
 
 Each benchmark lives in its own module (bench_parse, bench_index, bench_ui, bench_fetch,
-bench_peer) with `main(argv) -> int`; this file only routes to it. The modules are imported
-lazily so that one benchmark's imports (Whoosh, Textual) never slow down or break another.
+bench_peer, bench_scale) with `main(argv) -> int`; this file only routes to it. The modules
+are imported lazily so that one benchmark's imports (Whoosh, Textual) never slow down or
+break another.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COMMANDS = {
     "ui": "bench_ui",
     "fetch": "bench_fetch",
     "peer": "bench_peer",
+    "scale": "bench_scale",
 }
 DEFAULT = "index"
 

@@ -87,3 +87,17 @@ def test_both_engines_find_the_same_rows(
         assert row["counts_differ"] == {}, kind
         assert row["termnews_p95_ms"] > 0 and row["fts5_p95_ms"] > 0
     assert figures["field"] is None  # no field queries were given: no figure of nothing
+
+
+def test_the_scale_fit_recovers_a_power_law() -> None:
+    scale = _load("bench_scale")
+    a, b = scale.fit([(n, 3.0 * n**1.25) for n in (20_000, 100_000, 300_000)])
+    assert a == pytest.approx(3.0, rel=1e-6) and b == pytest.approx(1.25, rel=1e-6)
+    assert scale.fit([(20_000, 5.0)]) is None  # one size fits no curve
+    runs = [
+        {"size": 20_000, "build_s": 10.0, "index_mb": 100.0},
+        {"size": 100_000, "build_s": 50.0, "index_mb": 500.0},
+    ]
+    text = scale.table(runs)
+    assert "| build (s) | 10.0 | 50.0 | b = 1.00 | 500.0 |" in text
+    assert "index size (MB)" in text and "term p95" not in text  # no figure of nothing
