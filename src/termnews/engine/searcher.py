@@ -28,9 +28,12 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from termnews.article import Article
-from termnews.engine import folding, ranking, stories, vector
+from termnews.engine import context as story_context
+from termnews.engine import folding, ranking, stories, story_columns, vector
+from termnews.engine.context import Context
 from termnews.engine.filters import StateView, bind
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import spans as find_spans
@@ -56,8 +59,10 @@ from termnews.engine.query.language import (
     typed_filter,
 )
 from termnews.engine.ranking import additive_leaves
+from termnews.engine.related import copies_of, key_terms, related_docnums
 from termnews.engine.rows import hit_rows
 from termnews.engine.store import open_index
+from termnews.engine.story_columns import StoryColumns
 from termnews.results import Hit, Results, SortOrder, Span
 
 #: A bare last word, which may still become a field name (`b` -> `by:`) or a stop word.
@@ -110,6 +115,14 @@ def _never_ready(_name: str, _value: str) -> bool:
 def _not_yet(_field: str | None, _word: str) -> None:
     """A completer that holds every partial last word back (see `ParsedQuery.pending`)."""
     return None
+
+
+#: Each generation's story columns (`engine.story_columns`), dropped with the generation.
+_COLUMNS: WeakKeyDictionary[Generation, StoryColumns] = WeakKeyDictionary()
+
+
+def _columns_reader(gen: Generation) -> story_columns.Reader:
+    return story_columns.Reader(gen.reader, gen.docsets.dates())
 
 
 def _match_set(ranked: _Ranked) -> Collection[int]:
@@ -536,3 +549,81 @@ class Searcher:
     def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
         """Highlight spans for `terms` (from `Results.terms`) in any text, e.g. a whole body."""
         return find_spans(text, terms)
+
+    # -- context: related stories, timeline and facets (`engine.related`, `engine.context`) ---
+
+    def related(self, path: str, limit: int = 10) -> Results:
+        """The `limit` stories most like the one at `path`, its copies left out, best first.
+
+        A `Results` like a search's, so a front end lists and pages it the same way; its
+        `query` is the story's key terms ORed, which is what a refresh re-runs.
+        StoryNotFoundError if `path` is not in the index.
+        """
+        started = time.perf_counter()
+        with self._lock:
+            gen = self._gen
+            rel, _full = stories.locate(gen.archive, path)
+            docnum = stories.docnum_of(gen.searcher, rel, path)
+            chosen = key_terms(gen, docnum)
+            best = related_docnums(gen, chosen, limit, copies_of(gen, docnum))
+            terms = frozenset(term.text for term in chosen)
+            text = " OR ".join(sorted(terms))
+            parsed = parse(gen.parser, text, self._now())
+            docnums = [d for d, _s in best]
+            ranked = _Ranked(docnums, dict(best), len(docnums))
+            paging = _Paging(False, gen.number, parsed, ranked)
+            hits = hit_rows(gen, docnums, [s for _d, s in best], terms)
+            return Results(
+                query=text,
+                sort=SortOrder.RELEVANCE,
+                total=len(hits),
+                hits=tuple(hits),
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                terms=terms,
+                handle=paging,
+            )
+
+    def context(self, results: Results) -> Context:
+        """The timeline and facets of every match of `results` (`engine.context`).
+
+        The first call in a generation reads its story columns (`engine.story_columns`),
+        a slice at a time, letting searches run between the slices.
+        """
+        started = time.perf_counter()
+        self._read_story_columns()
+        with self._lock:
+            gen = self._gen
+            paging = results.handle if isinstance(results.handle, _Paging) else None
+            if paging is None or paging.generation != gen.number:
+                as_you_type = paging is not None and paging.as_you_type
+                paging = self._resolve(gen, results.query, results.sort, 1, as_you_type)
+            columns = _COLUMNS.get(gen)
+            if columns is None:  # refreshed since they were read: read these at once
+                columns = _COLUMNS[gen] = _columns_reader(gen).read_all()
+            np = vector.load()
+            docnums = story_context.as_array(np, _match_set(paging.ranked))
+        return Context(
+            query=results.query,
+            total=len(docnums),
+            timeline=story_context.timeline(columns, docnums),
+            facets=story_context.facets(columns, docnums),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _read_story_columns(self) -> None:
+        """Read the current generation's story columns unless they are, a slice per lock."""
+        while True:
+            with self._lock:
+                gen = self._gen
+                if gen in _COLUMNS:
+                    return
+                reading = _columns_reader(gen)
+            while not reading.done:
+                with self._lock:
+                    if self._gen is not gen:
+                        break  # refreshed meanwhile: read the new one
+                    reading.read()
+            with self._lock:
+                if self._gen is gen and reading.done:
+                    _COLUMNS[gen] = reading.finish()
+                    return

@@ -34,12 +34,17 @@ def from_file(full: Path) -> Article | None:
         return None
 
 
-def stored_copy(searcher: Any, rel: str, path: str) -> dict[str, Any]:
-    """The index's stored fields for `rel`; StoryNotFoundError (naming `path`) if absent."""
+def docnum_of(searcher: Any, rel: str, path: str) -> int:
+    """The docnum of the story at `rel`; StoryNotFoundError (naming `path`) if absent."""
     docnum = searcher.document_number(path=rel)
     if docnum is None:
         raise StoryNotFoundError(f"{path}: not in the index")
-    return dict(searcher.reader().stored_fields(docnum))
+    return int(docnum)
+
+
+def stored_copy(searcher: Any, rel: str, path: str) -> dict[str, Any]:
+    """The index's stored fields for `rel`; StoryNotFoundError (naming `path`) if absent."""
+    return dict(searcher.reader().stored_fields(docnum_of(searcher, rel, path)))
 
 
 def from_index(stored: dict[str, Any], shown_path: str) -> Article:
