@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
         help="mark every story a query matches read, unread, starred or unstarred",
         description="Mark every story QUERY matches (all of them, not a page) and say how "
         "many changed. QUERY is a search as `termnews search` takes it, including is:read, "
-        "is:unread, is:starred and tag:NAME.",
+        "is:unread, is:starred, tag:NAME and feed:NAME.",
     )
     parser.add_argument("action", choices=tuple(ACTIONS), help="the mark to set or clear")
     add_query_arguments(parser, "mark")

@@ -14,7 +14,7 @@ nothing at all while the finished query has results.
 from __future__ import annotations
 
 from termnews.engine.lexicon import Lexicon, fold
-from termnews.engine.schema import DEFAULT_FIELDS, text_analyzer
+from termnews.engine.schema import DEFAULT_FIELDS, FEED_FIELD, text_analyzer
 
 #: At most this many completions, over all fields: each is a posting list to decode and a
 #: set to merge on every keystroke.
@@ -51,7 +51,12 @@ class Completer:
 
         {} when no term begins so (the word is then searched as typed); None when the
         completions are too many or too long to apply on this keystroke.
+
+        For `FEED_FIELD`, `word` is a folder slug already (`feed:harb`): the feeds whose
+        folder begins so, which the query language turns into filters.
         """
+        if field == FEED_FIELD:
+            return self._feeds(word)
         folded = fold(word)
         if not folded:
             return {}
@@ -69,6 +74,13 @@ class Completer:
             if found:
                 out[name] = [term for term, _f in sorted(found, key=lambda tf: -tf[1])]
         return out
+
+    def _feeds(self, slug: str) -> Completions:
+        """The feed folders that begin with `slug`, in name order; None if too many."""
+        found = self._lexicon.terms(FEED_FIELD).with_prefix(slug, MAX_COMPLETIONS)
+        if found is None:
+            return None
+        return {FEED_FIELD: [feed for feed, _frequency in found]} if found else {}
 
     def _field(self, field: str, folded: str) -> list[tuple[str, int]] | None:
         terms = self._lexicon.terms(field)

@@ -10,6 +10,10 @@ one pass over the few marked identities, and its docnum set is kept under the sn
 `version`: repeated queries cost nothing until someone marks something, and a mark shows
 in the very next search, since a new version misses the cache.
 
+`feed:NAME` is a filter of the same kind (it narrows, it never scores) that the index answers
+rather than the reading state: the stories whose `feed` term is NAME's folder slug, read once
+per generation.
+
 Filters narrow match sets inside the engine (`DocSets`), never a page afterwards, so totals
 and paging stay exact. Where Whoosh matches a query (wildcards, fuzzy terms, sloppy
 phrases), `bind` swaps each filter for a query over its docnums.
@@ -27,6 +31,7 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher
 
 from termnews.engine.query.form import FilterQuery, FilterResolver
+from termnews.engine.schema import FEED_FIELD
 
 #: The column the story identity is read from (`engine.schema`).
 IDENTITY_COLUMN = "sid"
@@ -64,6 +69,7 @@ class StateFilters:
         self._resolved: dict[tuple[str, str], frozenset[int]] = {}
         self._version: Hashable = None
         self._pinned: dict[tuple[str, str], frozenset[int]] | None = None
+        self._feeds: dict[str, frozenset[int]] = {}
 
     def attach(self, state: StateView | None) -> None:
         """Answer from `state` from now on (None: no marks at all)."""
@@ -148,7 +154,10 @@ class StateFilters:
 
         Without a state view no story is marked: `is:unread` is every story, the others
         none. An unknown filter matches nothing (the query language never makes one).
+        `feed:` is answered by the index, whatever the state.
         """
+        if name == FEED_FIELD:
+            return self._feed(value)
         state = self._state
         if state is None:
             return self._live() if (name, value) == ("is", "unread") else frozenset()
@@ -161,6 +170,18 @@ class StateFilters:
         if found is None:
             found = self._resolve(snapshot, name, value)
             self._resolved[key] = found
+        return found
+
+    def _feed(self, slug: str) -> frozenset[int]:
+        """The live stories fetched from the feed whose folder is `slug` (none if no such)."""
+        found = self._feeds.get(slug)
+        if found is None:
+            reader = self._reader
+            if (FEED_FIELD, slug) in reader:
+                found = self._live() & frozenset(reader.postings(FEED_FIELD, slug).all_ids())
+            else:
+                found = frozenset()
+            self._feeds[slug] = found
         return found
 
     def _resolve(self, snapshot: StateSnapshot, name: str, value: str) -> frozenset[int]:

@@ -26,7 +26,7 @@ from termnews.engine.storage.codec import PackedCharacters, PackedPositions
 from termnews.identity import story_identity
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only: they are
 #: not body text (docs/format.md), and they would dilute the body's BM25 statistics.
@@ -34,6 +34,11 @@ DEFAULT_FIELDS: tuple[str, ...] = ("headline", "body", "dateline", "authors")
 
 #: Separates several authors inside the one stored `authors` string (never in a name).
 AUTHOR_SEPARATOR = "\n"
+
+#: The field `feed:NAME` searches: the folder a fetched story was written to, `feeds/<slug>/`.
+FEED_FIELD = "feed"
+#: The archive folder `termnews fetch` writes under (`feeds.stories.story_relpath`).
+FEEDS_FOLDER = "feeds"
 
 
 def text_analyzer() -> Analyzer:
@@ -67,6 +72,8 @@ def build_schema() -> Schema:
       state: stored for result rows, and a column so state filters map it to docnums in bulk.
     - Text fields store positions packed (`engine.storage.codec`), which phrases decode in bulk.
     - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
+    - `feed` is the folder slug of a fetched story's feed (`feed_of`), for `feed:NAME`: one
+      ID term per story, neither stored nor scored (the query language makes it a filter).
     """
     text = text_analyzer()
     names = name_analyzer()
@@ -74,6 +81,7 @@ def build_schema() -> Schema:
         path=ID(unique=True, stored=True, sortable=True),
         sig=ID(sortable=True),
         sid=ID(stored=True, sortable=True),
+        feed=ID(),
         headline=TEXT(analyzer=text, stored=True, field_boost=2.0),
         body=TEXT(analyzer=text, stored=True, chars=True),
         caption=TEXT(analyzer=text),
@@ -89,6 +97,18 @@ def build_schema() -> Schema:
             packed = PackedCharacters if field.format.supports("characters") else PackedPositions
             field.format = packed(field_boost=field.format.field_boost)
     return schema
+
+
+def feed_of(rel_path: str) -> str | None:
+    """The feed a story was fetched from, as its folder names it: `feeds/<slug>/…` -> slug.
+
+    The folder is the feed's name made safe (`termnews.slugs.slugify`), so `feed:NAME`
+    folds what is typed the same way. A story elsewhere in the archive has no feed.
+    """
+    parts = rel_path.split("/")
+    if len(parts) >= 3 and parts[0] == FEEDS_FOLDER and parts[1]:
+        return parts[1]
+    return None
 
 
 def signature_text(mtime_ns: int, size: int) -> str:
@@ -135,4 +155,7 @@ def document(rel_path: str, article: Article, mtime_ns: int, size: int) -> dict[
         doc["agency"] = article.agency
     if article.dateline:
         doc["dateline"] = article.dateline
+    feed = feed_of(rel_path)
+    if feed:
+        doc[FEED_FIELD] = feed
     return doc

@@ -120,14 +120,16 @@ class Nothing:
     """Matches no story (Whoosh's NullQuery: an empty query, or only stop words)."""
 
 
-#: The state filters the query language knows: `is:VALUE` for these values, `tag:NAME`.
+#: The filters the query language knows: `is:VALUE` for these values, `tag:NAME`, and
+#: `feed:NAME` (which the index answers, not the reading state; see `engine.filters`).
 IS_VALUES: tuple[str, ...] = ("read", "unread", "starred")
-FILTER_NAMES = frozenset({"is", "tag"})
+FILTER_NAMES = frozenset({"is", "tag", "feed"})
 
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """A filter on a story's state rather than its text, such as `is:unread` or `tag:x`.
+    """A filter on a story's state rather than its text, such as `is:unread` or `tag:x`,
+    or on where it came from (`feed:x`).
 
     The query language produces these (`value` already case-folded). A matcher resolves
     them through a `FilterResolver`; without one it raises `UnsupportedFilter`. A filter

@@ -6,8 +6,9 @@ text first and, when it is malformed, search the plain words and say so.
 
 Three kinds of clause are resolved by us rather than by Whoosh, through placeholders that the
 parser passes through untouched (`path:__tn0__`) and that are then swapped for real queries:
-`date:` expressions (see `dates_query`), state filters (`is:unread`, `is:read`, `is:starred`,
-`tag:NAME`, which become `form.Filter`), and the partial last word of search-as-you-type.
+`date:` expressions (see `dates_query`), filters (`is:unread`, `is:read`, `is:starred`,
+`tag:NAME` and `feed:NAME`, which become `form.Filter`), and the partial last word of
+search-as-you-type.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ from termnews.engine.query.form import (
     Term,
     translate,
 )
-from termnews.engine.schema import DEFAULT_FIELDS
+from termnews.engine.schema import DEFAULT_FIELDS, FEED_FIELD
+from termnews.slugs import slugify
 from termnews.state.tags import TagNameError, normalise_tag
 
 #: Field names a person may type, and the index field each one means.
@@ -70,8 +72,10 @@ TEXT_FIELDS = frozenset({"headline", "body", "caption", "authors", "agency", "da
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
-#: A state filter: `is:unread`, `-is:read`, `tag:harbour-works`.
-_FILTER_CLAUSE = re.compile(r'(?<![\w:])([-+]?)(is|tag):("[^"]*"|[^\s()"]+)', re.IGNORECASE)
+#: A filter: `is:unread`, `-is:read`, `tag:harbour-works`, `feed:"Harbour Beacon"`.
+_FILTER_CLAUSE = re.compile(r'(?<![\w:])([-+]?)(is|tag|feed):("[^"]*"|[^\s()"]+)', re.IGNORECASE)
+#: A filter's quoted value still being typed at the end (`feed:"Harbour Bea`).
+_OPEN_FILTER_VALUE = re.compile(r'(?<![\w:])[-+]?(?:is|tag|feed):"[^"]*$', re.IGNORECASE)
 _FIELD_PREFIX = re.compile(r"(?<![\w:])[-+]?([A-Za-z_]+):(\S?)")
 #: A field name with no value yet (`by:`, `by:"`): while typing, it waits for its value.
 _OPEN_CLAUSE = re.compile(r'(?<![^\s(])[-+]?[A-Za-z]+:"?$')
@@ -115,11 +119,17 @@ FilterReady = Callable[[str, str], bool]
 
 
 def filter_value(name: str, value: str) -> str | None:
-    """The value `name:value` searches for (folded as tags are stored), or None if invalid."""
+    """The value `name:value` searches for (folded as tags are stored, or as a feed's folder
+    was named), or None if invalid."""
     name = name.lower()
     if name == "is":
         folded = value.lower()
         return folded if folded in IS_VALUES else None
+    if name == FEED_FIELD:
+        # The folder a feed's stories are written to is its name made safe by `slugify`:
+        # folding what is typed the same way finds it by name or by folder, in any case.
+        typed = value.strip('"').strip()
+        return slugify(typed) if typed else None
     try:
         return normalise_tag(value.strip('"'))  # the one rule for what a tag may be called
     except TagNameError:
@@ -135,6 +145,8 @@ def _filter_problem(name: str, value: str) -> str:
     if name.lower() == "is":
         accepted = ", ".join(f"is:{v}" for v in IS_VALUES)
         return f"'is:{value}' is not a state (try {accepted}), so ignored it"
+    if name.lower() == FEED_FIELD:
+        return f"'feed:{value}' names no feed (give its name or folder), so ignored it"
     return (
         f"'tag:{value}' is not a tag name (letters and digits, joined by - _ . / +), so ignored it"
     )
@@ -328,18 +340,30 @@ def parse(
     """Turn the user's text into a query. Never raises on bad input: see `ParsedQuery.notice`.
 
     With a `completer` (search-as-you-type), a state filter typed last waits until
-    `filter_ready` says its value is finished (`is:unr` is not), as an open field does.
+    `filter_ready` says its value is finished (`is:unr` is not), as an open field does. A
+    `feed:` typed last is completed as a partial word is: `feed:harb` finds the stories of
+    every feed whose folder begins `harb` (`completer(FEED_FIELD, …)` names them).
     """
     notices: list[str] = []
     pending: str | None = None
     open_phrase: str | None = None
+    typed_feeds: tuple[str, tuple[str, ...]] | None = None  # (the slug typed, feeds it may be)
     if completer is not None and (open_clause := _OPEN_CLAUSE.search(text)):
         pending = open_clause.group().strip()
         text = _without_dangling_operator(text[: open_clause.start()])
         completer = None  # the words before it are finished
+    if completer is not None:
+        text = _closed_filter_value(text)  # `feed:"Harbour Bea` reads as if closed
     if completer is not None and (last := _typed_filter(text)) is not None:
-        value = filter_value(last.group(2), last.group(3))
-        if value is None or not filter_ready(last.group(2).lower(), value):
+        name = last.group(2).lower()
+        value = filter_value(name, last.group(3))
+        choices: list[str] = []
+        if name == FEED_FIELD and value is not None and not _negated(text, last):
+            found = completer(FEED_FIELD, value) or {}
+            choices = [feed for feed in found.get(FEED_FIELD, ()) if filter_ready(name, feed)]
+        if choices and value is not None:
+            typed_feeds = (value, tuple(choices))
+        elif value is None or not filter_ready(name, value):
             pending = last.group().strip()
             text = _without_dangling_operator(text[: last.start()])
             completer = None
@@ -379,6 +403,13 @@ def parse(
         if value is None:
             notices.append(_filter_problem(name, typed))
             return " "
+        if typed_feeds and name == FEED_FIELD and match.end() == len(match.string):
+            typed_value, feeds = typed_feeds
+            if value == typed_value:  # the partial `feed:harb` typed last
+                alternatives = [FilterQuery(name, feed) for feed in feeds]
+                return sign + placeholder(
+                    alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+                )
         return sign + placeholder(FilterQuery(name, value))
 
     text = _DATE_CLAUSE.sub(replace_date, text)
@@ -444,13 +475,26 @@ def parse(
 
 
 def typed_filter(text: str) -> str | None:
-    """The name of the state filter (`is`, `tag`) `text` ends with while it is typed, or None."""
-    last = _typed_filter(text)
+    """The name of the filter (`is`, `tag`, `feed`) `text` ends with while it is typed, or
+    None."""
+    last = _typed_filter(_closed_filter_value(text))
     return None if last is None else last.group(2).lower()
 
 
+def _closed_filter_value(text: str) -> str:
+    """`text` with the quote closed when it ends in a filter's quoted value being typed."""
+    if text.count('"') % 2 and _OPEN_FILTER_VALUE.search(text):
+        return text + '"'
+    return text
+
+
+def _negated(text: str, clause: re.Match[str]) -> bool:
+    """Whether `clause` (a filter typed last) is negated: `-feed:x` or `NOT feed:x`."""
+    return clause.group(1) == "-" or text[: clause.start()].split()[-1:] == ["NOT"]
+
+
 def _typed_filter(text: str) -> re.Match[str] | None:
-    """The state filter `text` ends with, while its value is still being typed."""
+    """The filter `text` ends with, while its value is still being typed."""
     found = list(_FILTER_CLAUSE.finditer(text))
     last = found[-1] if found else None
     if last is None or last.end() != len(text) or _quoted(text, last.start()):
