@@ -23,13 +23,20 @@ def register(subparsers: Any) -> None:
         "search",
         help="search the index and print matching stories",
         description='Search the index. Words are ANDed; OR, NOT, -word, "phrases", word*, '
-        "word~ and the fields headline: body: author:/by: agency: dateline:/in: date: work. "
+        "word~ and the fields headline: body: author:/by: agency: dateline:/in: date: work; "
+        'is:unread, tag:NAME and feed:NAME (a feed\'s name, "Quoted", or its folder) filter. '
         "With no QUERY, every story is listed newest first.",
     )
     parser.add_argument("query", nargs="*", metavar="QUERY", help="the query (quote it)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
     parser.add_argument("--sort", choices=SORTS, default="relevance", help="result order")
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="instead of the stories: when they appeared (a sparkline over every match) "
+        "and their top agencies, datelines and authors",
+    )
     parser.add_argument(
         "--all-copies",
         action="store_true",
@@ -92,12 +99,20 @@ def run(args: argparse.Namespace) -> int:
             results = searcher.search(
                 query, sort=SortOrder(args.sort), limit=args.limit, all_copies=args.all_copies
             )
+            context = searcher.context(results) if args.stats else None
     except TermnewsError as error:
         print(f"termnews: {error}", file=sys.stderr)
         return 2
     if results.notice:
         print(f"termnews: note: {results.notice}", file=sys.stderr)
-    if args.json:
+    if context is not None:
+        from termnews.commands.stats import stats_record, stats_text
+
+        if args.json:
+            print(json.dumps(stats_record(context), ensure_ascii=False))
+        else:
+            sys.stdout.write(stats_text(context))
+    elif args.json:
         for hit in results.hits:
             print(json.dumps(hit_record(hit), ensure_ascii=False))
     else:

@@ -25,6 +25,15 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="the story file")
     parser.add_argument("--json", action="store_true", help="print the parsed record as JSON")
+    parser.add_argument(
+        "--related",
+        action="store_true",
+        help="instead of the story: the stories most like it (its copies left out); "
+        "with --json, one object per line",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="with --related: at most N (10)"
+    )
     add_index_options(parser)
 
 
@@ -35,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from termnews.parsing import parse_file
 
     candidate = Path(args.path).expanduser()
+    if args.related:
+        return _related(args, candidate)
     try:
         if candidate.is_file():
             article = parse_file(candidate)
@@ -62,4 +73,36 @@ def run(args: argparse.Namespace) -> int:
     else:
         width = max(20, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
         sys.stdout.write(article_as_text(article, width=width))
+    return 0
+
+
+def _related(args: argparse.Namespace, candidate: Path) -> int:
+    """`show --related PATH`: the stories most like PATH's, as `search` lists them."""
+    from termnews.commands.search import NO_INDEX, hit_record, locate_index, print_table
+    from termnews.engine.searcher import Searcher
+    from termnews.errors import IndexUnusableError, TermnewsError
+
+    if args.limit < 1:
+        print("termnews: --limit must be 1 or more", file=sys.stderr)
+        return 2
+    index_dir = locate_index(args)
+    if index_dir is None:
+        print(NO_INDEX, file=sys.stderr)
+        return 2
+    # A file named from here is found by its absolute path; anything else is a path inside
+    # the archive, as `search` prints them relative or absolute.
+    path = str(candidate.resolve()) if candidate.is_file() else args.path
+    try:
+        with Searcher(index_dir) as searcher:
+            results = searcher.related(path, limit=args.limit)
+    except TermnewsError as error:
+        print(f"termnews: {error}", file=sys.stderr)
+        return 2 if isinstance(error, IndexUnusableError) else 1
+    if args.json:
+        for hit in results.hits:
+            print(json.dumps(hit_record(hit), ensure_ascii=False))
+    else:
+        print_table(results)
+    if not results.hits:
+        print("No related stories.", file=sys.stderr)
     return 0

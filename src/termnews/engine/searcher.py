@@ -530,6 +530,19 @@ class Searcher:
         with self._lock:
             return self._gen.filters.all_identities()
 
+    # -- copies ------------------------------------------------------------------------------
+
+    def copies(self, path: str) -> list[Hit]:
+        """The other copies of the story at `path` (reprints of its body), oldest first, as
+        rows; [] when it has none. StoryNotFoundError if `path` is not in the index."""
+        with self._lock:
+            gen = self._gen
+            rel, _full = stories.locate(gen.archive, path)
+            docnum = stories.docnum_of(gen.searcher, rel, path)
+            others = [d for d in gen.copies.members(docnum) if d != docnum]
+            rows = hit_rows(gen, others, [0.0] * len(others), frozenset())
+        return sorted(rows, key=lambda hit: (hit.published or "", hit.path))
+
     # -- whole articles ----------------------------------------------------------------------
 
     def article(self, path: str) -> Article:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from termnews.formatting import stories_count
 from termnews.results import Results
 from termnews.state.store import StoryState
 
@@ -17,6 +18,8 @@ PROGRESS_WIDTH = 20
 
 #: After the count while the last word is still being typed (the results leave it out).
 TYPING_MARKER = "typing…"
+#: After the count while copies are not folded (`c` folds them again).
+EVERY_COPY = "every copy"
 
 
 def _stories(count: int) -> str:
@@ -29,7 +32,13 @@ def results_summary(results: Results, *, show_timing: bool = True) -> Content:
     While the engine holds back a last word that is still being typed, a dim `typing…`
     follows the count, so the person knows the list is not the answer to every word yet.
     """
-    count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
+    if not results.all_copies and results.folded_total != results.total:
+        # Copies folded into their rows: both figures, the rows being the second.
+        count = stories_count(results.total, results.folded_total)
+    else:
+        count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
+        if results.all_copies and results.total:
+            count += f" · {EVERY_COPY}"
     content = Content(count)
     if results.pending_word:
         content += Content(" ") + Content(TYPING_MARKER).stylize("dim")
