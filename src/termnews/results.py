@@ -91,14 +91,15 @@ class Results:
     before it. Only `search_as_you_type` sets it."""
     handle: object = field(default=None, compare=False, repr=False)
     """Opaque to front ends: what `Searcher.hits` pages through these results with."""
-    folded_total: int = 0
+    folded_total: int = -1
     """How many rows the results have when copies are folded: the distinct clusters of
-    copies among all the matches. Equal to `total` when every copy is shown."""
-    all_copies: bool = True
+    copies among all the matches. Equal to `total` when every copy is shown (and when not
+    given: no copies)."""
+    all_copies: bool = False
     """Every copy of a story is a row of its own; False when copies are folded into one."""
 
     def __post_init__(self) -> None:
-        if self.all_copies:  # nothing is folded: one row per story
+        if self.all_copies or self.folded_total < 0:  # nothing is folded: a row a story
             object.__setattr__(self, "folded_total", self.total)
 
     @property

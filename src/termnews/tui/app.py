@@ -44,6 +44,7 @@ from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
+from termnews.tui.copies import CopiesActions
 from termnews.tui.indexing import IndexActions
 from termnews.tui.keymap import MainScreen, resolve_keys
 from termnews.tui.marking import MarkingActions
@@ -87,6 +88,7 @@ class TermnewsApp(
     MarkingActions,
     SavedSearchActions,
     WatchActions,
+    CopiesActions,
     App[None],
 ):
     """Search box, result list, article view, status line and footer."""
@@ -104,6 +106,11 @@ class TermnewsApp(
         # Each `id` is the action's name in the config file's [keys] table (see tui.keymap).
         Binding("slash", "focus_search", "Search", id="focus_search"),
         Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
+        # Copies of one story (reprints) are one row, marked +N, until `c` shows them all.
+        Binding(
+            "c", "toggle_copies", "Fold copies / show every copy", show=False, id="toggle_copies"
+        ),
+        Binding("C", "copies", "Copies of this story", show=False, id="copies"),
         Binding(
             "left_square_bracket",
             "previous_result",
@@ -191,6 +198,8 @@ class TermnewsApp(
         self._start_theme = theme
         self.query_text = query
         self.sort = SortOrder.RELEVANCE
+        self.all_copies = False
+        """Every copy of a story a row of its own (`c`); by default copies are folded."""
         self.results: Results | None = None
         self.searcher: Searcher | None = None
         """Set on the UI thread only; workers are handed the searcher they should use."""

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 #: At most this many rows are built with each search (a 120x40 screen shows 12); the list asks
 #: for more through `Searcher.hits` on demand, and every row costs a snippet per keystroke.
 FIRST_PAGE = 20
+#: At most this many rows are built with a search that keeps the cursor on a story further
+#: down (folding copies or showing them all moves it): each costs a snippet.
+KEEP_ROWS_AT_MOST = 200
 
 
 class SearchActions(AppMixin):
@@ -51,6 +54,7 @@ class SearchActions(AppMixin):
     searcher: Searcher | None
     query_text: str
     sort: SortOrder
+    all_copies: bool
     results: Results | None
     show_timing: bool
     debounce: float
@@ -63,8 +67,14 @@ class SearchActions(AppMixin):
     article_screen: ArticleScreen | None
     closing: bool
 
-    def run_search(self, *, delay: float | None = None, keep_path: str | None = None) -> None:
-        """Start a search for the current query and sort; any older one is cancelled."""
+    def run_search(
+        self, *, delay: float | None = None, keep_path: str | None = None, rows: int = 0
+    ) -> None:
+        """Start a search for the current query and sort; any older one is cancelled.
+
+        `rows`: build at least this many rows with it (up to `KEEP_ROWS_AT_MOST`), so a
+        story further down can keep the cursor (`keep_path`).
+        """
         if self.searcher is None:
             return
         self._generation += 1
@@ -78,7 +88,8 @@ class SearchActions(AppMixin):
             self.searcher,
             self.query_text,
             self.sort,
-            self._first_page(),
+            self.all_copies,
+            max(self._first_page(), min(rows, KEEP_ROWS_AT_MOST)),
             self._generation,
             delay,
             keep_path,
@@ -100,6 +111,7 @@ class SearchActions(AppMixin):
         searcher: Searcher,
         query: str,
         sort: SortOrder,
+        all_copies: bool,
         first_page: int,
         generation: int,
         delay: float,
@@ -118,7 +130,7 @@ class SearchActions(AppMixin):
             time.sleep(delay)
         if worker.is_cancelled:
             return
-        results = searcher.search_as_you_type(query, sort, first_page)
+        results = searcher.search_as_you_type(query, sort, first_page, all_copies=all_copies)
         snapshot: Snapshot | None
         try:
             snapshot = self.state.snapshot()

@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING
 
 from termnews.article import Article
 from termnews.errors import TermnewsError
-from termnews.formatting import byline_text, caption_line, contributors_line, dateline_text
-from termnews.results import Span
+from termnews.formatting import (
+    byline_text,
+    caption_line,
+    contributors_line,
+    dateline_text,
+    short_date,
+)
+from termnews.results import Hit, Span
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
@@ -54,6 +60,8 @@ class Story:
     blocks: tuple[Block, ...]
     identity: str = ""
     """The hit's content identity: what the reading-state keys mark on this screen."""
+    copies: tuple[Hit, ...] = ()
+    """The other copies of this story in the index (reprints of its body), oldest first."""
 
     @property
     def key(self) -> tuple[str, frozenset[str]]:
@@ -67,9 +75,13 @@ def lay_out(
     terms: frozenset[str],
     spans_for: SpansFor | None,
     identity: str = "",
+    copies: tuple[Hit, ...] = (),
 ) -> Story:
-    """The story as blocks; `spans_for(text)` says where the query matches in a block."""
-    return Story(path, article, terms, tuple(story_blocks(article, spans_for)), identity)
+    """The story as blocks; `spans_for(text)` says where the query matches in a block.
+
+    Its `copies` (other stories with the same body) are listed at the end."""
+    blocks = [*story_blocks(article, spans_for), *copies_blocks(copies)]
+    return Story(path, article, terms, tuple(blocks), identity, copies)
 
 
 def story_blocks(article: Article, spans_for: SpansFor | None) -> list[Block]:
@@ -103,6 +115,37 @@ def story_blocks(article: Article, spans_for: SpansFor | None) -> list[Block]:
     return blocks
 
 
+#: The heading of the story's list of copies (and its count after it).
+COPIES_HEADING = "Copies"
+
+
+def copies_blocks(copies: tuple[Hit, ...]) -> list[Block]:
+    """`Copies (2)` and a line a copy: source, date and headline; nothing without copies.
+
+    The source is the agency the copy names, else the folder it was filed in (a feed's)."""
+    if not copies:
+        return []
+    blocks = [Block("", RULE), Block(f"{COPIES_HEADING} ({len(copies)}) · C to compare", BYLINE)]
+    for copy in copies:
+        blocks.append(Block(copy_line(copy), MUTED, space_before=False))
+    return blocks
+
+
+def copy_source(copy: Hit) -> str:
+    """Who filed a copy: its agency, else its folder's name (a feed's), else `unknown`."""
+    if copy.agency:
+        return copy.agency
+    folder = copy.path.replace("\\", "/").rsplit("/", 2)
+    return folder[-2] if len(folder) >= 2 and folder[-2] else "unknown source"
+
+
+def copy_line(copy: Hit) -> str:
+    """`The Coastal Wire · Nov 14, 2023 · Ferry adds winter sailings`."""
+    date = short_date(copy.published, copy.date_estimated)
+    parts = [copy_source(copy), date, copy.headline or "(no headline)"]
+    return " · ".join(part for part in parts if part)
+
+
 class StoryUnavailable(TermnewsError):
     """A story could not be read or parsed; the message names its file."""
 
@@ -116,4 +159,8 @@ def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: 
     except Exception as error:  # a story that breaks the parser must not break the app
         raise StoryUnavailable(f"Cannot open {path}: {error!r}") from error
     spans_for = (lambda text: searcher.spans(text, terms)) if terms else None
-    return lay_out(path, article, terms, spans_for, identity)
+    try:
+        copies = tuple(searcher.copies(path))
+    except Exception:  # the list of copies is a nicety: the story must still show
+        copies = ()
+    return lay_out(path, article, terms, spans_for, identity, copies)

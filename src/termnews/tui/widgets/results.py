@@ -40,7 +40,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from termnews.formatting import row_meta
+from termnews.formatting import folded_marker, row_meta
 from termnews.results import Hit, Results, Span
 from termnews.state.store import UNMARKED, StoryState
 from termnews.tui.widgets.stray_keys import RedirectStrayKeys
@@ -89,6 +89,30 @@ def _with_spans(text: str, base: object, match: object, spans: tuple[Span, ...])
     return content
 
 
+def _row_of(hits: tuple[Hit, ...], path: str, cluster: str) -> int:
+    """The row of the story at `path` among `hits`, else of a copy of it (its cluster's row
+    once copies are folded), else the first row."""
+    for index, hit in enumerate(hits):
+        if hit.path == path:
+            return index
+    if cluster:
+        for index, hit in enumerate(hits):
+            if hit.cluster == cluster:
+                return index
+    return 0
+
+
+def _with_marker(text: Content, marker: Content, room: int) -> Content:
+    """`text · +2`, the marker kept whole: the text gives way to it on a narrow row."""
+    spaced = Content(" · ") + marker
+    if text.cell_length + spaced.cell_length <= room:
+        return text + spaced
+    keep = room - marker.cell_length - 1
+    if keep < 4:  # no room worth showing the line for: the line as it was
+        return text
+    return text.truncate(keep, ellipsis=True) + Content(" ") + marker
+
+
 class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     """Every story that matches the query, drawn three lines per story, rendered lazily."""
 
@@ -100,6 +124,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         "results--headline-read",
         "results--marks",
         "results--tags",
+        "results--copies",
         "results--meta",
         "results--snippet",
         "results--match",
@@ -171,8 +196,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
 
     @property
     def total(self) -> int:
-        """How many stories the current results hold (0 before the first search)."""
-        return self.results.total if self.results is not None else 0
+        """How many rows the current results hold (0 before the first search): one per
+        cluster of copies when they are folded."""
+        return self.results.rows if self.results is not None else 0
 
     def show(self, results: Results, fetch: Fetch, *, keep_path: str | None = None) -> None:
         """Display new results; keep the cursor on `keep_path` when it is still in the page.
@@ -182,6 +208,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         (`Searcher.hits`) is called from the row worker only, never on the UI thread.
         """
         self.workers.cancel_group(self, "rows")  # rows of the old results are not wanted
+        was = self._hits.get(self.cursor) if self.results is not None else None
         self.results = results
         self._fetch = fetch
         self._fetch_failed = False
@@ -194,11 +221,8 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._shown_marks.clear()
         cursor = 0
         if keep_path is not None:
-            for index, hit in enumerate(results.hits):
-                if hit.path == keep_path:
-                    cursor = index
-                    break
-        self.virtual_size = Size(self.scrollable_content_region.width, results.total * ROW_HEIGHT)
+            cursor = _row_of(results.hits, keep_path, was.cluster if was is not None else "")
+        self.virtual_size = Size(self.scrollable_content_region.width, results.rows * ROW_HEIGHT)
         self.set_reactive(ResultList.cursor, cursor)
         self.scroll_to(y=0, animate=False, immediate=True)
         if cursor:
@@ -218,7 +242,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         A missing row asks the row worker for its page, and a `Highlighted` message follows
         when the cursor's row arrives, so callers wanting the cursor's story can wait for it.
         """
-        if self.results is None or not 0 <= index < self.results.total:
+        if self.results is None or not 0 <= index < self.results.rows:
             return None
         hit = self._hits.get(index)
         if hit is not None:
@@ -274,7 +298,7 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             if worker.is_cancelled:
                 return
             start = page * PAGE_SIZE
-            hits = fetch(results, start, min(results.total, start + PAGE_SIZE))
+            hits = fetch(results, start, min(results.rows, start + PAGE_SIZE))
             self.post_message(self.PageLoaded(results, start, tuple(hits)))
 
     def on_result_list_page_loaded(self, message: PageLoaded) -> None:
@@ -405,6 +429,15 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
                 tags = Content(tags_text(state))
                 text += Content(" · ") + tags.stylize(
                     self.get_visual_style("results--tags", partial=True)
+                )
+            if hit.folded:
+                room = max(0, width - len(GUTTER_BLANK) - len(MARKS_BLANK))
+                text = _with_marker(
+                    text,
+                    Content(folded_marker(hit.folded)).stylize(
+                        self.get_visual_style("results--copies", partial=True)
+                    ),
+                    room,
                 )
         else:
             text = _with_spans(
