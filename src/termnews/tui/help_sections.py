@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from termnews.tui.keymap import KeysInEffect, as_binding
 from termnews.tui.marking import MARKING_ACTIONS
 from termnews.tui.screens.article import ArticleScreen
+from termnews.tui.screens.copies import CopiesScreen
+from termnews.tui.screens.copies_diff import CopyDiffScreen
 from termnews.tui.screens.help import NO_KEY_LABEL
 from termnews.tui.screens.saved_searches import SavedSearchesScreen
 from termnews.tui.widgets.article_view import ArticleView
@@ -48,6 +50,14 @@ def help_sections(app_bindings: Sequence[BindingType]) -> Sections:
         (
             "Saved searches (S)",
             [Binding("enter", "", "Run the search"), *SavedSearchesScreen.BINDINGS],
+        ),
+        (
+            "Copies of a story (C)",
+            [
+                Binding("enter", "", "Open the copy"),
+                *CopiesScreen.BINDINGS,
+                *CopyDiffScreen.BINDINGS,
+            ],
         ),
     ]
 
