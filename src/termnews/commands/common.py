@@ -197,6 +197,13 @@ def headlines_of(searcher: Searcher, results: Results) -> dict[str, str]:
     return {row.identity: row.headline for row in rows if row.identity and row.headline}
 
 
+def _filters_in(query: str) -> bool:
+    """Whether `query` holds a filter (`is:`, `tag:`, `feed:`), which narrows the matches."""
+    from termnews.engine.query.language import filter_clauses
+
+    return bool(filter_clauses(query))
+
+
 def change_matches(
     args: argparse.Namespace,
     action: str,
@@ -223,9 +230,10 @@ def change_matches(
             raise QueryArgumentError(
                 f"{results.notice}; nothing was changed (try the query with `termnews search`)"
             )
-        if query and results.sort is not SortOrder.RELEVANCE:
+        if query and results.sort is not SortOrder.RELEVANCE and not _filters_in(query):
             # Asked by relevance, it came newest first: nothing in it to rank by, so it is
-            # the empty query in disguise (`the`, only words every search drops).
+            # the empty query in disguise (`the`, only words every search drops). Filters
+            # alone (`feed:x`, `tag:y -is:read`) rank nothing either, but they do narrow.
             raise QueryArgumentError(
                 f"'{query}' has no words that are searched, so it matches every story; "
                 "nothing was changed (use --all to change every story)"
