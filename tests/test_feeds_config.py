@@ -28,7 +28,7 @@ from termnews.settings import (
     remove_feed,
     save_search,
 )
-from termnews.settings.subscriptions import every_seconds, feed_url_key
+from termnews.settings.subscriptions import FULLTEXT_CHOICES, every_seconds, feed_url_key
 from termnews.state.tags import TagNameError
 
 
@@ -510,6 +510,7 @@ FEEDS = st.lists(
         url=PATHS.map(lambda path: f"http://127.0.0.1{path}"),
         name=st.none() | XML_NAMES,
         tags=TAGS.map(lambda tags: tuple(dict.fromkeys(tags))),
+        fulltext=st.sampled_from(FULLTEXT_CHOICES),
     ),
     max_size=6,
     unique_by=lambda feed: feed.url,
@@ -518,11 +519,19 @@ FEEDS = st.lists(
 
 @given(FEEDS)
 def test_export_reads_back_as_the_same_feeds(feeds: list[FeedSubscription]) -> None:
-    back = read_opml(write_opml(feeds))
-    # Feeds come back grouped by their first tag; each with its URL, name and tags.
-    assert sorted(back) == sorted(
-        OpmlFeed(feed.url, feed.name or feed.url, feed.tags) for feed in feeds
+    written = write_opml(feeds)
+    back = read_opml(written)
+    # Feeds come back grouped by their first tag; each with its URL, name (none when it had
+    # none), tags and fulltext setting.
+    assert sorted(back, key=repr) == sorted(
+        (OpmlFeed(feed.url, feed.name, feed.tags, feed.fulltext) for feed in feeds), key=repr
     )
+    # ...and written again, byte for byte the same file.
+    again = [
+        FeedSubscription(feed.url, feed.name, feed.folder_tags, feed.fulltext or "auto")
+        for feed in back
+    ]
+    assert write_opml(again) == written
 
 
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda text: text.encode("utf-8")))

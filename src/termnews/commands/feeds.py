@@ -138,7 +138,7 @@ def _import(args: argparse.Namespace) -> int:
     from termnews.errors import TermnewsError
     from termnews.feeds.opml import read_opml
     from termnews.settings import FeedSubscription, add_feeds, check_feed_url, load_settings
-    from termnews.settings.subscriptions import check_feed_tags, feed_url_key
+    from termnews.settings.subscriptions import FULLTEXT_CHOICES, check_feed_tags, feed_url_key
 
     extra_tags = check_feed_tags(args.tags)  # a bad --tag is refused before anything is read
     outlines = read_opml(_read_input(args.file))
@@ -159,7 +159,12 @@ def _import(args: argparse.Namespace) -> int:
             continue
         taken.add(feed_url_key(url))
         tags = _usable_tags([*outline.folder_tags, *extra_tags])
-        new.append(FeedSubscription(url=url, name=outline.name, tags=tags))
+        fulltext = outline.fulltext or "auto"  # what `feeds add` gives a feed not told
+        if fulltext not in FULLTEXT_CHOICES:
+            choices = ", ".join(FULLTEXT_CHOICES)
+            note(f"{url}: fulltext {fulltext!r} is not one of {choices}; it gets auto")
+            fulltext = "auto"
+        new.append(FeedSubscription(url=url, name=outline.name, tags=tags, fulltext=fulltext))
     add_feeds(new)  # one edit of the file for them all; ConfigFileError (exit 2) writes nothing
     if args.json:
         print_json(

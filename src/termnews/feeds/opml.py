@@ -9,6 +9,12 @@ Folders are outlines without an `xmlUrl`; every folder a feed sits in becomes on
 tags, outermost first. A feed's own `category` attribute (OPML 2.0: comma-separated
 slash-delimited paths, each path read as one tag) adds tags too, which is how `write_opml`
 keeps a feed's tags that are not its folder, so an export imports back as it was.
+
+What OPML has no attribute for is written in termnews's own namespace: `termnews:fulltext`
+(`auto`, `always` or `never`) on each feed. Other readers ignore it; `read_opml` reads it
+whatever prefix a tool that rewrote the file gave it. A feed with no name is written under its
+URL (OPML wants a text), and a title equal to the feed's URL reads back as no name, so the
+name, and the folder its stories are written to, survive the round trip.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from termnews.state.tags import TagNameError, normalise_tag
 MAX_OPML_BYTES = 8 * 1024 * 1024
 #: Folders deeper than this are flattened into the deepest one allowed.
 MAX_FOLDER_DEPTH = 16
+#: The namespace of the attributes only termnews writes (and the prefix it writes them with).
+TERMNEWS_NAMESPACE = "urn:termnews:opml"
+TERMNEWS_PREFIX = "termnews"
 
 _NOT_TAG = re.compile(r"[^\w\-./+]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -37,12 +46,15 @@ class OpmlError(TermnewsError):
 
 
 class OpmlFeed(NamedTuple):
-    """One feed outline: its URL as written, its title (or None), and its folders and
-    categories as tag names (`folder_tag`), outermost first, without repeats."""
+    """One feed outline: its URL as written, its title (or None), its folders and
+    categories as tag names (`folder_tag`), outermost first, without repeats, and its
+    `termnews:fulltext` as written (lower-cased; None when the file does not say: checking
+    it is the caller's job, as for the URL)."""
 
     url: str
     name: str | None
     folder_tags: tuple[str, ...]
+    fulltext: str | None = None
 
 
 class ExportedFeed(Protocol):
@@ -54,6 +66,8 @@ class ExportedFeed(Protocol):
     def name(self) -> str | None: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
+    @property
+    def fulltext(self) -> str: ...
 
 
 def as_tag(text: str) -> str | None:
@@ -134,7 +148,9 @@ class _OutlineReader:
         url = _clean(next((v for k, v in attributes.items() if k.lower() == "xmlurl"), ""))
         if url:
             tags = [*inherited, *_categories(attributes.get("category", ""))]
-            self.feeds.append(OpmlFeed(url, title or None, tuple(dict.fromkeys(tags))))
+            fulltext = _clean(_local_attribute(attributes, "fulltext") or "").lower() or None
+            name = title if title and title != url else None  # see the module's docstring
+            self.feeds.append(OpmlFeed(url, name, tuple(dict.fromkeys(tags)), fulltext))
             self._stack.append(inherited)
             return
         folder = as_tag(title) if title else None
@@ -146,6 +162,16 @@ class _OutlineReader:
     def end(self, tag: str) -> None:
         if tag.rpartition(":")[2].lower() == "outline" and self._stack:
             self._stack.pop()
+
+
+def _local_attribute(attributes: dict[str, str], local: str) -> str | None:
+    """A prefixed attribute by its local name (`termnews:fulltext`, `tn:fulltext`): the
+    reader does not process namespaces, so a tool that renamed the prefix is still read."""
+    for key, value in attributes.items():
+        prefix, _colon, name = key.rpartition(":")
+        if prefix and prefix.lower() != "xmlns" and name.lower() == local:
+            return value
+    return None
 
 
 def _categories(text: str) -> list[str]:
@@ -168,7 +194,8 @@ def _clean(text: str) -> str:
 
 def write_opml(feeds: Iterable[ExportedFeed], title: str = "termnews subscriptions") -> bytes:
     """An OPML 2.0 document of `feeds`: each in a folder named after its first tag (what
-    other readers show), with all its tags in `category`, so `read_opml` gives them back."""
+    other readers show), with all its tags in `category` and its fulltext setting in
+    `termnews:fulltext`, so `read_opml` gives them back."""
     folders: dict[str, list[ExportedFeed]] = {}
     loose: list[ExportedFeed] = []
     for feed in feeds:
@@ -178,7 +205,7 @@ def write_opml(feeds: Iterable[ExportedFeed], title: str = "termnews subscriptio
             loose.append(feed)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<opml version="2.0">',
+        f'<opml version="2.0" xmlns:{TERMNEWS_PREFIX}={_attr(TERMNEWS_NAMESPACE)}>',
         f"  <head><title>{_text(title)}</title></head>",
         "  <body>",
     ]
@@ -197,6 +224,7 @@ def _feed_line(feed: ExportedFeed, indent: str) -> str:
     parts.append(f"xmlUrl={_attr(feed.url)}")
     if feed.tags:
         parts.append(f"category={_attr(','.join('/' + tag for tag in feed.tags))}")
+    parts.append(f"{TERMNEWS_PREFIX}:fulltext={_attr(feed.fulltext)}")
     return f"{indent}<outline {' '.join(parts)}/>"
 
 
