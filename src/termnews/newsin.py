@@ -16,6 +16,7 @@ imports a front end (see the import-linter contracts in pyproject.toml).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -51,10 +52,12 @@ def fetch_feeds(
     *,
     progress: Callable[[FeedOutcome], None] | None = None,
     limits: Any = None,
+    stop: threading.Event | None = None,
 ) -> tuple[RunSummary, str | None]:
     """Fetch `feeds` into `archive`: (the run's summary, why there was no full text or None).
 
-    `progress` is called once per feed as it finishes, from the calling thread.
+    `progress` is called once per feed as it finishes, from the calling thread; setting
+    `stop` ends the run early (see `fetch_all`).
     """
     from termnews import config
     from termnews.feeds.fulltext import FullTextExtractor
@@ -64,7 +67,7 @@ def fetch_feeds(
     ledger_path = config.data_dir() / LEDGER_FILE
     with FeedLedger(ledger_path) as ledger, FullTextExtractor() as extractor:
         summary = fetch_all(
-            feeds, archive, ledger, extractor=extractor, progress=progress, limits=limits
+            feeds, archive, ledger, extractor=extractor, progress=progress, limits=limits, stop=stop
         )
         return summary, extractor.problem
 

@@ -62,7 +62,7 @@ class FeedOutcome:
 
     url: str
     name: str
-    status: Literal["fetched", "unchanged", "failed"]
+    status: Literal["fetched", "unchanged", "failed", "stopped"]
     new: int = 0
     updated: int = 0
     error: str | None = None
@@ -111,12 +111,19 @@ def fetch_all(
     extractor: Extractor | None = None,
     progress: Callable[[FeedOutcome], None] | None = None,
     threads: int = FEED_THREADS,
+    stop: threading.Event | None = None,
 ) -> RunSummary:
-    """Fetch every subscription into `archive`, recording what happened in `ledger`."""
+    """Fetch every subscription into `archive`, recording what happened in `ledger`.
+
+    Once `stop` is set (the browser is quitting), feeds not started yet are not fetched and a
+    feed being fetched writes no more entries (outcome "stopped"); what is in flight ends
+    within the fetcher's limits. A feed stopped part-way keeps no validators, so the next run
+    fetches it whole and writes the entries this one left.
+    """
     feeds = list(subscriptions)
     summary = RunSummary()
     with Fetcher(limits or FetchLimits()) as fetcher:
-        run_one = _FeedRun(fetcher, archive, ledger, extractor)
+        run_one = _FeedRun(fetcher, archive, ledger, extractor, stop or threading.Event())
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for outcome in pool.map(run_one, feeds):
                 summary.outcomes.append(outcome)
@@ -132,8 +139,10 @@ class _FeedRun:
         archive: Path,
         ledger: Any,
         extractor: Extractor | None,
+        stop: threading.Event,
     ) -> None:
         self.fetcher = fetcher
+        self.stop = stop
         self.archive = archive
         self.ledger = ledger
         self.extractor = extractor
@@ -144,6 +153,8 @@ class _FeedRun:
 
     def __call__(self, feed: Subscription) -> FeedOutcome:
         name = feed.name or feed.url
+        if self.stop.is_set():
+            return FeedOutcome(feed.url, name, "stopped")
         try:
             return self._fetch(feed, name)
         except Exception as error:  # one feed's surprise must not end the run for all
@@ -178,24 +189,27 @@ class _FeedRun:
             return FeedOutcome(feed.url, name, "failed", error=parsed.error)
         site = feed.name or parsed.title or name
         folder = feed.name or parsed.title or feed.url  # `story_relpath` makes it a safe name
-        written = [
-            story
-            for entry in parsed.entries
-            if (story := self._write_entry(feed, entry, site, folder)) is not None
-        ]
+        written: list[WrittenStory] = []
+        for entry in parsed.entries:
+            if self.stop.is_set():
+                break
+            story = self._write_entry(feed, entry, site, folder)
+            if story is not None:
+                written.append(story)
+        stopped = self.stop.is_set()
         new = sum(not story.updated for story in written)
         self._record(
             feed.url,
             status="fetched",
             error=None,
             new=new,
-            etag=result.etag,
-            last_modified=result.last_modified,
+            etag=None if stopped else result.etag,
+            last_modified=None if stopped else result.last_modified,
         )
         return FeedOutcome(
             feed.url,
             name,
-            "fetched",
+            "stopped" if stopped else "fetched",
             new=new,
             updated=len(written) - new,
             warning=parsed.warning,

@@ -12,7 +12,8 @@ one.
 Each job lives in a mixin in a module of its own, which this class inherits (`tui.mixin` says
 how Textual still finds their actions and handlers): `searching` (search as you type and the
 status line's summary), `indexing` (open, sync, refresh), `watching` (new stories in the
-archive), `stories` (which story shows where), `story_out` (copy and pager), `marking` (the
+archive), `fetching` (the feeds, by key or on a timer), `stories` (which story shows where),
+`story_out` (copy and pager), `marking` (the
 reading-state keys) and `saved` (saved searches). What stays here ties them together: the
 bindings, whose ids the config's `[keys]` table and the help use; the widgets and the state
 every part reads; the one place worker failures are reported; focus moves, the layout
@@ -45,6 +46,7 @@ from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.copies import CopiesActions
+from termnews.tui.fetching import FetchActions
 from termnews.tui.indexing import IndexActions
 from termnews.tui.keymap import MainScreen, resolve_keys
 from termnews.tui.marking import MarkingActions
@@ -88,6 +90,7 @@ class TermnewsApp(
     MarkingActions,
     SavedSearchActions,
     WatchActions,
+    FetchActions,
     CopiesActions,
     App[None],
 ):
@@ -132,6 +135,8 @@ class TermnewsApp(
             show=False,
             id="apply_new",
         ),
+        # Its stories arrive as the watcher's do: "N new" in the status line, then ctrl+r.
+        Binding("F", "fetch_feeds", "Fetch the subscribed feeds now", show=False, id="fetch_feeds"),
         # F1 too: `?` is typed like any letter while the search box has the focus, and the
         # footer then shows the key that still works there.
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -221,6 +226,10 @@ class TermnewsApp(
         """Set once the watcher is looking at the archive: changes from then on are seen."""
         self._new_stories = 0
         self._removed_stories = 0
+        self._fetch_stop = threading.Event()
+        """Set on quitting: a fetch under way fetches no more feeds."""
+        self._fetching = False
+        self._fetch_timer: Timer | None = None
 
     # -- composition -----------------------------------------------------------------------
 
@@ -262,9 +271,11 @@ class TermnewsApp(
         self._open_index(quiet_missing=self.sync_on_start)
         if self.watch_archive:
             self.start_watching()
+        self.start_fetch_timer()
 
     def on_unmount(self) -> None:
         self.stop_watching()  # the worker's thread would otherwise hold up the exit
+        self.stop_fetching()
 
     @property
     def result_list(self) -> ResultList:
@@ -410,6 +421,7 @@ class TermnewsApp(
         leaving under it would leave none of it done.
         """
         self.stop_watching()
+        self.stop_fetching()
         for worker in list(self.workers):
             if worker.group == "mark-all" and worker.is_running:
                 with contextlib.suppress(WorkerFailed, WorkerCancelled):

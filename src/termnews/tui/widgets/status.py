@@ -100,6 +100,11 @@ def new_stories_content(fresh: int, removed: int) -> Content:
     return Content(", ".join(parts)).stylize("bold")
 
 
+def fetching_content(done: int, total: int, new: int) -> Content:
+    """`Fetching 3/12 feeds · 41 new`: a fetch of the feeds under way in the browser."""
+    return Content(f"Fetching {done:,}/{total:,} feeds · {new:,} new").stylize("italic")
+
+
 class StatusLine(Static):
     """One line under the panes; the app decides what it says."""
 
@@ -109,6 +114,7 @@ class StatusLine(Static):
         self._extra = Content("")
         self._marks = Content("")
         self._new = Content("")
+        self._activity = Content("")
 
     def set_main(self, content: Content) -> None:
         """The results summary or progress (left part)."""
@@ -130,6 +136,11 @@ class StatusLine(Static):
         self._new = new_stories_content(fresh, removed)
         self._redraw()
 
+    def set_activity(self, content: Content) -> None:
+        """Work the browser does beside the search (a fetch of the feeds), shown last."""
+        self._activity = content
+        self._redraw()
+
     def _redraw(self) -> None:
         content = self._main
         if self._marks:
@@ -138,4 +149,6 @@ class StatusLine(Static):
             content = content + Content(" · ") + self._new
         if self._extra:
             content = content + Content("  ·  ") + self._extra
+        if self._activity:
+            content = content + Content("  ·  ") + self._activity
         self.update(content)

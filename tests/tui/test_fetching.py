@@ -1,0 +1,250 @@
+"""Fetching the feeds from the browser: `F` and the `[fetch] every` timer, against a feed
+served on 127.0.0.1 (pytest-httpserver), into a real archive and index.
+
+The fetched stories must arrive as any new story does: "N new" in the status line with the
+list and its cursor untouched, then ctrl+r. Waits are loops on what the app says, with a
+generous ceiling, so a loaded machine is slower but not flaky.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.pilot import Pilot
+from werkzeug import Request, Response
+
+from termnews.settings import FeedSubscription, FetchSettings, Settings, load_settings
+from termnews.tui.app import TermnewsApp
+from termnews.tui.fetching import NO_FEEDS, RUNNING
+from termnews.tui.keymap import resolve_keys
+from termnews.tui.widgets.status import StatusLine
+
+MakeApp = Callable[..., TermnewsApp]
+
+CEILING_SECONDS = 15.0
+
+ITEMS = [
+    ("Lamplighters of Orvelle vote to keep the gas lamps", "<category>Heritage</category>"),
+    ("Orvelle ferry adds a winter crossing", "<category>Transport News</category>"),
+]
+
+
+def rss() -> str:
+    items = "".join(
+        f"<item><title>{title}</title><link>http://127.0.0.1/orvelle/{n}</link>"
+        f"<guid>orvelle-{n}</guid><description>The town council of Orvelle met on Monday "
+        f"and heard from the lamplighters' guild about story {n}.</description>"
+        f"{categories}</item>"
+        for n, (title, categories) in enumerate(ITEMS, start=1)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Orvelle Crier</title>'
+        f"{items}</channel></rss>"
+    )
+
+
+def settings_for(url: str, archive: Path, **fetch: object) -> Settings:
+    feed = FeedSubscription(url, name="Orvelle Crier", tags=("coast",), fulltext="never")
+    return Settings(feeds=(feed,), fetch=FetchSettings(archive=archive, **fetch))  # type: ignore[arg-type]
+
+
+def status_text(app: TermnewsApp) -> str:
+    return str(app.screen.query_one(StatusLine).content)
+
+
+def announced(app: TermnewsApp) -> str | None:
+    """The watcher's "N new" (not "newest first", nor the fetch's own progress)."""
+    text = status_text(app).split("Fetching")[0]
+    found = re.search(r"\b\d+ new\b", text)
+    return found.group(0) if found else None
+
+
+def notifications(app: TermnewsApp) -> list[tuple[str, str]]:
+    return [(n.title, n.message) for n in app._notifications]
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + CEILING_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {CEILING_SECONDS:.0f} s for {what}")
+        await pilot.pause(0.05)
+
+
+def fetch_over(app: TermnewsApp) -> bool:
+    return not app._fetching and not any(w.is_running for w in app.workers if w.group == "fetch")
+
+
+async def ready(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, TermnewsApp)
+    await wait_until(pilot, lambda: app.results is not None, "the first results")
+    if app.watch_archive:
+        await wait_until(pilot, app.watch_ready.is_set, "the watcher")
+
+
+@pytest.mark.parametrize("watch", [True, False])
+async def test_f_fetches_into_the_archive_shown_and_announces_the_stories(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer, watch: bool
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+    settings = settings_for(httpserver.url_for("/feed.xml"), archive)
+    app = make_app(settings=settings, watch=watch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)
+        await pilot.press("down")
+        before = app.result_list.highlighted_hit
+        total_before = app.results.total if app.results else 0
+        assert before is not None
+
+        await pilot.press("F")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await wait_until(pilot, lambda: announced(app) == "2 new", '"2 new" in the status')
+
+        assert ("Fetch", "1 feed · 2 new · 0 failed") in notifications(app)
+        assert "Fetching" not in status_text(app)
+        # Announced only: the same results, the cursor on the same story.
+        assert app.results is not None and app.results.total == total_before
+        kept = app.result_list.highlighted_hit
+        assert kept is not None and kept.path == before.path
+        assert len(list((archive / "feeds").rglob("*.txt"))) == 2
+
+        await pilot.press("ctrl+r")
+        await wait_until(
+            pilot,
+            lambda: app.results is not None and app.results.total == total_before + 2,
+            "the fetched stories in the results",
+        )
+        kept = app.result_list.highlighted_hit
+        assert kept is not None and kept.path == before.path
+
+        # The feed's tag and each entry's category, made tags: `tag:NAME` finds them.
+        for query, count in (("tag:coast", 2), ("tag:heritage", 1), ("tag:transport-news", 1)):
+            app.search_bar.value = query
+            await wait_until(
+                pilot,
+                lambda q=query, c=count: (
+                    app.results is not None and app.results.query == q and app.results.total == c
+                ),
+                f"{query} to find {count}",
+            )
+
+
+async def test_another_archive_is_left_alone_and_the_summary_says_where(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+    fetched = tmp_path / "fetched-news"
+    app = make_app(settings=settings_for(httpserver.url_for("/feed.xml"), fetched), watch=True)
+    files_before = sorted(archive.rglob("*"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await pilot.pause(0.5)  # the watcher would have seen a write by now
+        title, message = notifications(app)[-1]
+        assert title == "1 feed · 2 new · 0 failed"
+        assert str(fetched) in message and f"termnews {fetched}" in message
+        assert announced(app) is None
+    assert sorted(archive.rglob("*")) == files_before
+    assert len(list((fetched / "feeds").rglob("*.txt"))) == 2
+
+
+async def test_no_feeds_says_how_to_add_one(make_app: MakeApp) -> None:
+    app = make_app(settings=Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)  # in the search box F is a letter like any other
+        await pilot.press("F")
+        await pilot.pause()
+        assert ("Fetch", NO_FEEDS) in notifications(app)
+        assert "termnews feeds add URL" in NO_FEEDS
+        assert not [w for w in app.workers if w.group == "fetch"]
+
+
+async def test_a_second_f_says_one_is_running_and_a_failure_is_a_sentence(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    release = threading.Event()
+
+    def slow_and_gone(_request: Request) -> Response:
+        release.wait(CEILING_SECONDS)
+        return Response("gone", status=404)
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(slow_and_gone)
+    app = make_app(settings=settings_for(httpserver.url_for("/feed.xml"), archive))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)
+        await pilot.press("F")
+        assert "Fetching 0/1 feeds · 0 new" in status_text(app)
+        await pilot.press("F")
+        assert ("Fetch", RUNNING) in notifications(app)
+        assert len([w for w in app.workers if w.group == "fetch"]) == 1
+        release.set()
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await pilot.pause()
+        title, message = notifications(app)[-1]
+        assert title == "1 feed · 0 new · 1 failed"
+        assert "Orvelle Crier" in message and "404" in message
+        assert "Traceback" not in message
+        assert "Fetching" not in status_text(app)
+
+
+async def test_the_timer_fetches_on_its_own(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+    # The config file refuses less than a minute; the setting itself takes any interval.
+    settings = settings_for(httpserver.url_for("/feed.xml"), archive, every_seconds=1)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: announced(app) == "2 new", "a fetch on the timer")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        assert ("Fetch", "1 feed · 2 new · 0 failed") in notifications(app)
+
+
+async def test_no_timer_without_every(make_app: MakeApp, archive: Path) -> None:
+    settings = settings_for("http://127.0.0.1:9/feed.xml", archive)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app._fetch_timer is None
+
+
+def test_the_fetch_key_is_configurable() -> None:
+    keys = resolve_keys({"fetch_feeds": ("ctrl+g",)}, TermnewsApp.binding_places())
+    assert keys.problems == ()
+    assert keys.keys["fetch_feeds"] == ("ctrl+g",)
+    assert resolve_keys({}, TermnewsApp.binding_places()).keys["fetch_feeds"] == ("F",)
+
+
+def test_browse_polls_when_the_config_says_so(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews import cli
+
+    config = tmp_path / "config.toml"
+    config.write_text("[watch]\npoll = true\n", encoding="utf-8")
+    monkeypatch.setenv("TERMNEWS_CONFIG", str(config))
+    monkeypatch.setenv("TEXTUAL_FPS", "unset")
+    assert load_settings().watch.poll
+    launched: list[bool] = []
+    monkeypatch.setattr(TermnewsApp, "run", lambda app: launched.append(app.watch_poll))
+    assert cli.main(["browse", str(archive)]) == 0
+    assert launched == [True]
