@@ -139,6 +139,40 @@ async def test_f_fetches_into_the_archive_shown_and_announces_the_stories(
             )
 
 
+async def test_a_summary_gets_its_page_extracted_in_a_process_started_by_the_browser(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    """The extractor is a spawned process; under Textual, stderr has no file descriptor,
+    which multiprocessing needs to start one (see `tui.processes`)."""
+    paragraphs = "".join(
+        f"<p>The lamplighters of Orvelle walked the quay at dusk, paragraph {i}, lighting "
+        "each of the forty gas lamps by hand as their guild has done for a century.</p>"
+        for i in range(6)
+    )
+    httpserver.expect_request("/page").respond_with_data(
+        f"<html><body><nav>Home</nav><article><h1>Lamps</h1>{paragraphs}</article></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Orvelle Crier</title>'
+        f"<item><title>Lamps</title><link>{httpserver.url_for('/page')}</link>"
+        "<guid>lamps</guid><description>Lamps lit.</description></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = FeedSubscription(httpserver.url_for("/feed.xml"), name="Orvelle Crier")
+    settings = Settings(feeds=(feed,), fetch=FetchSettings(archive=archive))
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await wait_until(pilot, lambda: announced(app) == "1 new", '"1 new" in the status')
+        assert notifications(app)[-1] == ("Fetch", "1 feed · 1 new · 0 failed")
+    (story,) = (archive / "feeds").rglob("*.txt")
+    assert "paragraph 5" in story.read_text(encoding="utf-8")
+
+
 async def test_another_archive_is_left_alone_and_the_summary_says_where(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
 ) -> None:

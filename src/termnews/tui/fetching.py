@@ -157,7 +157,9 @@ class FetchActions(AppMixin):
     def _fetch_and_index(self, run: _Run) -> FetchFinished:
         from termnews.errors import TermnewsError
         from termnews.newsin import fetch_archive, fetch_feeds, summary_line, tag_stories
+        from termnews.tui.processes import prepare_child_processes
 
+        prepare_child_processes()  # the extractor and the index writers are processes
         archive = fetch_archive(run.settings)
         total = len(run.feeds)
         counts = {"done": 0, "new": 0}

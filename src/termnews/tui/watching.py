@@ -87,6 +87,7 @@ class WatchActions(AppMixin):
         from watchfiles import watch
 
         from termnews.engine.sync import sync
+        from termnews.tui.processes import prepare_child_processes
 
         for batch in watch(
             archive,
@@ -103,6 +104,7 @@ class WatchActions(AppMixin):
                 return
             if not batch:
                 continue
+            prepare_child_processes()  # a batch of 400 stories or more is indexed by processes
             with self.index_write_lock:
                 report = sync(archive, self.index_dir)
             searcher = self.searcher
