@@ -282,3 +282,39 @@ def test_browse_polls_when_the_config_says_so(
     monkeypatch.setattr(TermnewsApp, "run", lambda app: launched.append(app.watch_poll))
     assert cli.main(["browse", str(archive)]) == 0
     assert launched == [True]
+
+
+async def test_a_burst_big_enough_for_worker_processes_is_announced(
+    make_app: MakeApp, archive: Path, tmp_path: Path
+) -> None:
+    """What a fetch of many feeds writes at once is indexed by processes (see tui.processes).
+
+    The stories are written beside the archive, then renamed into it together, so that the
+    watcher sees them as one batch.
+    """
+    import os
+    from pathlib import PurePosixPath
+
+    from termnews.engine.sync.writer import PARALLEL_MIN_FILES
+    from termnews.feeds.stories import story_text, write_story
+
+    staging = tmp_path / "staging"
+    for n in range(PARALLEL_MIN_FILES):
+        text = story_text(
+            headline=f"Orvelle tide table, week {n}",
+            authors=("Mara Quell",),
+            published=None,
+            body=f"High water at Orvelle quay in week {n} comes an hour later than last year.",
+            url=f"http://127.0.0.1/tides/{n}",
+            site="Orvelle Crier",
+        )
+        write_story(staging, PurePosixPath(f"{n}.txt"), text)
+    app = make_app(watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        (archive / "tides").mkdir()
+        for story in staging.iterdir():
+            os.replace(story, archive / "tides" / story.name)
+        expected = f"{PARALLEL_MIN_FILES} new"
+        await wait_until(pilot, lambda: announced(app) == expected, f'"{expected}"')
+        assert not notifications(app)

@@ -93,6 +93,9 @@ class IndexActions(AppMixin):
     def _sync(self, archive: Path) -> None:
         """Bring the index up to date with the archive, reporting progress as it goes."""
         from termnews.engine.sync import sync
+        from termnews.tui.processes import prepare_child_processes
+
+        prepare_child_processes()  # 400 stories or more are indexed by worker processes
 
         last = [-1]
 
