@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -40,11 +40,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
+from termnews.engine.context import Context
 from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
+from termnews.tui.context import ContextActions
 from termnews.tui.copies import CopiesActions
 from termnews.tui.fetching import FetchActions
 from termnews.tui.indexing import IndexActions
@@ -70,6 +72,7 @@ from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 from termnews.tui.widgets.status import StatusLine
+from termnews.tui.widgets.timeline import TimelineStrip
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
@@ -90,6 +93,7 @@ class TermnewsApp(
     MarkingActions,
     SavedSearchActions,
     WatchActions,
+    ContextActions,
     FetchActions,
     CopiesActions,
     App[None],
@@ -124,6 +128,10 @@ class TermnewsApp(
         Binding("right_square_bracket", "next_result", "Next story", show=False, id="next_result"),
         Binding("o", "open_pager", "Pager", show=False, id="open_pager"),
         Binding("y", "copy", "Copy", show=False, id="copy"),
+        Binding("r", "related", "Related stories (Esc: back)", show=False, id="related"),
+        Binding(
+            "f", "facets", "Facets: narrow by agency, place, author", show=False, id="facets"
+        ),
         Binding("S", "saved_searches", "Saved searches", show=False, id="saved_searches"),
         # ctrl+s works in the search box too: type a query, save it.
         Binding("ctrl+s", "save_search", "Save this search", show=False, id="save_search"),
@@ -226,6 +234,10 @@ class TermnewsApp(
         """Set once the watcher is looking at the archive: changes from then on are seen."""
         self._new_stories = 0
         self._removed_stories = 0
+        self._query_context: Context | None = None
+        """The timeline and facets of the results shown, once computed (`tui.context`)."""
+        self._related_trail: list[Any] = []
+        """What `r` replaced in the list, for Esc to bring back (`tui.context`)."""
         self._fetch_stop = threading.Event()
         """Set on quitting: a fetch under way fetches no more feeds."""
         self._fetching = False
@@ -238,6 +250,7 @@ class TermnewsApp(
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.query_text, id="search")
+        yield TimelineStrip(id="timeline")
         with Horizontal(id="panes"):
             yield ResultList(id="results")
             yield ArticleView(id="article")
@@ -284,6 +297,10 @@ class TermnewsApp(
     @property
     def search_bar(self) -> SearchBar:
         return self.query_one("#search", SearchBar)
+
+    @property
+    def timeline_strip(self) -> TimelineStrip:
+        return self.query_one("#timeline", TimelineStrip)
 
     @property
     def status(self) -> StatusLine:
@@ -339,6 +356,12 @@ class TermnewsApp(
             )
         elif worker.group == "refresh":
             self.notify(f"Could not reload the index: {message}", severity="error", markup=False)
+        elif worker.group == "context":
+            self.context_failed()  # the results are fine: only their timeline is missing
+        elif worker.group == "related":
+            self.notify(
+                f"Could not find related stories: {message}", severity="error", markup=False
+            )
         elif worker.group == "rows":
             self.notify(f"Could not load results: {message}", severity="error", markup=False)
         elif worker.group in ("matches", "mark-all"):
@@ -379,7 +402,9 @@ class TermnewsApp(
         search.cursor_position = len(search.value)
 
     def action_back(self) -> None:
-        """Esc: article pane -> list -> search box."""
+        """Esc: article pane -> list (-> the results before `r`) -> search box."""
+        if isinstance(self.focused, ResultList) and self.leave_related():
+            return
         if isinstance(self.focused, ArticleView):
             self.focus_now(self.result_list)
         elif isinstance(self.focused, ResultList):

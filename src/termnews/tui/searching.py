@@ -151,6 +151,7 @@ class SearchActions(AppMixin):
         self.result_list.show(message.results, self.searcher.hits, keep_path=message.keep_path)
         self.search_bar.suggestion = message.results.suggestion
         self._refresh_status()
+        self.call_after_refresh(self.after_results, message.results)  # its timeline, next
         if first:
             self.call_after_refresh(freeze_startup_objects)
             self.call_after_refresh(self._warm_up, self.searcher)

@@ -1,0 +1,98 @@
+"""The timeline strip: one row under the search box, when the current query's stories appeared.
+
+`2024-02-19 ▁▃█▅▂▁▁▃ 2024-12-23 · weekly` : Textual's `Sparkline` between the first and last
+bucket's dates, then the bucket size. The bars are glyphs of eight heights, all in one
+colour, so the shape reads under NO_COLOR and on 16-colour terminals, and a repaint is one
+short run of one style over SSH. The sparkline gets one cell a bucket when there is room
+(squeezed, Textual keeps the highest of the buckets a cell stands for).
+
+The same row says what the list shows instead of a query's results (`message`), such as
+the stories related to one; it is hidden when it has nothing to say.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, Sparkline
+
+from termnews.engine.context import Timeline
+
+#: How a bucket size is said at the end of the strip.
+BUCKET_WORDS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+
+
+def bucket_label(bucket: str, start: str) -> str:
+    """A bucket's start as the strip shows it: `2024`, `2024-02` or `2024-02-19`."""
+    return {"year": start[:4], "month": start[:7]}.get(bucket, start)
+
+
+class TimelineStrip(Horizontal):
+    """The query's timeline, or a one-line message, or nothing (hidden)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.timeline: Timeline | None = None
+        self.message = ""
+        self._labels_width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="timeline-first", markup=False)
+        yield Sparkline([], id="timeline-bars")
+        yield Label("", id="timeline-last", markup=False)
+        yield Label("", id="timeline-bucket", markup=False)
+        yield Label("", id="timeline-message", markup=False)
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def show_timeline(self, timeline: Timeline | None) -> None:
+        """Show `timeline` (None or no buckets: hide the strip)."""
+        self.timeline, self.message = timeline, ""
+        self._update()
+
+    def show_message(self, message: str) -> None:
+        """A line instead of the timeline (what the list shows); "" hides the strip."""
+        self.timeline, self.message = None, message
+        self._update()
+
+    def clear(self) -> None:
+        self.show_timeline(None)
+
+    @property
+    def has_timeline(self) -> bool:
+        return self.display and self.timeline is not None
+
+    def _update(self) -> None:
+        timeline, message = self.timeline, self.message
+        self.set_class(bool(message), "-message")
+        if message:
+            self.query_one("#timeline-message", Label).update(message)
+            self.display = True
+            return
+        if timeline is None or not timeline.counts:
+            self.display = False
+            return
+        first = bucket_label(timeline.bucket, timeline.starts[0].isoformat())
+        last = bucket_label(timeline.bucket, timeline.starts[-1].isoformat())
+        bucket = f"· {BUCKET_WORDS[timeline.bucket]}"
+        self.query_one("#timeline-first", Label).update(first)
+        self.query_one("#timeline-last", Label).update(last)
+        self.query_one("#timeline-bucket", Label).update(bucket)
+        self._labels_width = len(first) + len(last) + len(bucket) + 3  # a space after each
+        bars = self.query_one("#timeline-bars", Sparkline)
+        bars.data = [float(count) for count in timeline.counts]
+        self.display = True
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """One cell a bucket when the row has room, else whatever room is left."""
+        if self.timeline is None or self.message:
+            return
+        room = max(4, self.size.width - self._labels_width - 2)  # the strip's own padding
+        self.query_one("#timeline-bars", Sparkline).styles.width = min(
+            len(self.timeline.counts), room
+        )
