@@ -120,6 +120,32 @@ async def test_polling_sees_a_new_story_too(make_app: MakeApp, archive: Path) ->
         await announce_then_apply(pilot, archive)
 
 
+async def test_a_story_another_process_indexed_first_is_announced_too(
+    make_app: MakeApp, archive: Path
+) -> None:
+    """`termnews fetch` in a shell writes its stories and syncs the index itself, often
+    before the watcher's sync gets to them: that sync then finds nothing to do, and the
+    stories must still be announced."""
+    from termnews.engine.sync import sync
+
+    app = make_app(watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_beside_watcher(pilot)
+        await wait_until(pilot, app.watch_ready.is_set, "the watcher to start")
+        total_before = app.results.total if app.results else 0
+        with app.index_write_lock:  # the watcher's sync waits until "the other process" is done
+            (archive / "09-vessington-kiln.txt").write_text(NEW_STORY, encoding="utf-8")
+            assert sync(archive, app.index_dir).new == 1
+        await wait_until(pilot, lambda: announced(app) == "1 new", '"1 new" in the status')
+        assert app.results is not None and app.results.total == total_before
+        await pilot.press("ctrl+r")
+        await wait_until(
+            pilot,
+            lambda: app.results is not None and app.results.total == total_before + 1,
+            "the new story in the results",
+        )
+
+
 async def test_quitting_stops_the_watcher(make_app: MakeApp) -> None:
     app = make_app(watch=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -40,6 +40,13 @@ def is_story_file(change: Change, path: str) -> bool:
     return name.endswith(".txt") and not name.startswith(".") and not name.endswith(".tmp")
 
 
+def changed_in(batch: set[tuple[Change, str]]) -> tuple[int, int]:
+    """(story files there now, story files gone) in a batch of changes, each file once."""
+    paths = {path for _change, path in batch}
+    present = sum(1 for path in paths if Path(path).is_file())
+    return present, len(paths) - present
+
+
 @dataclass
 class ArchiveChanged(Message):
     """The watcher synced the index: `fresh` stories are new or changed, `removed` are gone."""
@@ -108,10 +115,17 @@ class WatchActions(AppMixin):
             with self.index_write_lock:
                 report = sync(archive, self.index_dir)
             searcher = self.searcher
-            if searcher is not None and not stop.is_set():
-                searcher.refresh()
+            refreshed = searcher is not None and not stop.is_set() and searcher.refresh()
             if report.changed_anything:
                 self.post_message(ArchiveChanged(report.new + report.changed, report.removed))
+            elif refreshed and not getattr(self, "_fetching", False):
+                # Another process indexed the files first (`termnews fetch` in a shell syncs
+                # as soon as it has written them), so our sync found nothing left to do; the
+                # stories are still new to the list on screen, and the batch says which.
+                # (A fetch of the browser's own announces what its sync found instead.)
+                fresh, removed = changed_in(batch)
+                if fresh or removed:
+                    self.post_message(ArchiveChanged(fresh, removed))
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
         if self.closing:
