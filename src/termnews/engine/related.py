@@ -30,8 +30,10 @@ KEY_TERMS = 16
 #: The fields scored, and how many times a key term counts when it is in the headline.
 FIELDS = ("body", "headline")
 HEADLINE_WEIGHT = 2
-#: Terms in more than this share of the stories say nothing about a subject.
+#: Terms in more than this share of the stories say nothing about a subject (in a small
+#: archive every word is in a large share: there Bo1's weighting alone ranks them).
 MAX_DOC_SHARE = 0.2
+SMALL_ARCHIVE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ def key_terms(gen: Generation, docnum: int, count: int = KEY_TERMS) -> list[KeyT
         counts[token.text] += HEADLINE_WEIGHT
     reader = gen.reader
     stories = max(1, reader.doc_count())
-    ceiling = max(2, int(stories * MAX_DOC_SHARE))
+    ceiling = stories if stories <= SMALL_ARCHIVE else int(stories * MAX_DOC_SHARE)
     scored: list[tuple[float, str]] = []
     for text, tf in counts.items():
         if text.isdigit():
