@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -25,13 +25,14 @@ LEGEND = "+ only in the copy · - only in this story · ~ changed"
 
 
 def change_content(change: Change) -> Content:
-    """One paragraph of the diff as plain-text Content (story text is never markup)."""
+    """One paragraph of the diff, without its glyph, as plain-text Content (story text is
+    never markup)."""
     if change.kind == "same":
         count = change.count
-        return Content(f"  ⋯ {count} paragraph{'s' if count != 1 else ''} the same")
-    text = Content(f"{change.glyph} ") + Content(change.text)
+        return Content(f"⋯ {count} paragraph{'s' if count != 1 else ''} the same")
+    text = Content(change.text)
     if change.kind == "changed":
-        text += Content("\n  was: ") + Content(change.before).stylize("italic")
+        text += Content("\nwas: ").stylize("dim") + Content(change.before).stylize("italic")
     return text
 
 
@@ -48,7 +49,15 @@ class CopyDiffScreen(Screen[None]):
         padding: 0 1;
     }
     CopyDiffScreen .diff-change {
+        height: auto;
         margin-top: 1;
+    }
+    CopyDiffScreen .diff-glyph {
+        width: 2;
+        text-style: bold;
+    }
+    CopyDiffScreen .diff-text {
+        width: 1fr;
     }
     CopyDiffScreen .diff-same {
         color: $text-muted;
@@ -80,15 +89,15 @@ class CopyDiffScreen(Screen[None]):
         head = Content("This story: ").stylize("bold") + Content(self.ours.headline or "-")
         head += Content("\n") + Content("The copy:   ").stylize("bold")
         head += Content(f"{self.theirs.headline or '-'} ({self.their_source})")
-        head += Content("\n") + Content(f"{summary(self.changes)}  ({LEGEND})").stylize("dim")
+        head += Content("\n") + Content(summary(self.changes)).stylize("bold")
+        head += Content("\n") + Content(LEGEND).stylize("dim")
         yield Static(head, id="diff-head", markup=False)
         with VerticalScroll(id="diff-body", can_focus=True):
             for change in self.changes:
-                yield Static(
-                    change_content(change),
-                    classes=f"diff-change diff-{change.kind}",
-                    markup=False,
-                )
+                # The glyph in a column of its own, so a wrapped paragraph hangs after it.
+                with Horizontal(classes=f"diff-change diff-{change.kind}"):
+                    yield Static(Content(change.glyph), classes="diff-glyph", markup=False)
+                    yield Static(change_content(change), classes="diff-text", markup=False)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
