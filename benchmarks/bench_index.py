@@ -14,6 +14,9 @@ Prints one JSON object (and, without --json, a readable table on stderr):
   measured in a fresh process that only searches, as the browser would: open, first query,
   then numpy loaded (`numpy_load_ms`) as the browser does in its first pause, then the timed
   queries (each type cycles through its set for `--queries` runs);
+- `folding_*`: queries of several types and the empty query with copies folded (the default)
+  and with every copy, timed alternately: `folding_added_p95_ms` the difference of the p95s,
+  `folding_added_paired_p95_ms` the p95 of each query's own difference;
 - `state_*`: the `state` queries (other types' queries with a reading-state filter added)
   against a state database in a temporary folder where `STATE_SHARES` of the stories are
   read, starred and tagged (seeded); `state_base_p95_ms` is the same queries without the
@@ -274,6 +277,58 @@ def state_figures(searcher: Any, items: list[str], rounds: int) -> dict[str, Any
     return figures
 
 
+#: The query types whose queries the folding figures time both ways; the empty query (every
+#: story, the largest match set to fold) is timed with them.
+FOLDING_TYPES = ("term", "and2", "phrase", "field", "date_range", "sorted_newest", "typeahead")
+#: Queries of each type the folding figures cycle through.
+FOLDING_PER_TYPE = 10
+
+
+def _timed_copies(searcher: Any, kind: str, text: str, all_copies: bool) -> tuple[float, Any]:
+    """(milliseconds, Results) for one query with copies folded or not (first page of 20)."""
+    from termnews.results import SortOrder
+
+    started = time.perf_counter()
+    if kind == "typeahead":
+        results = searcher.search_as_you_type(text, limit=20, all_copies=all_copies)
+    elif kind == "sorted_newest":
+        results = searcher.search(text, SortOrder.NEWEST, 20, all_copies=all_copies)
+    else:
+        results = searcher.search(text, limit=20, all_copies=all_copies)
+    return (time.perf_counter() - started) * 1000, results
+
+
+def folding_figures(searcher: Any, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
+    """`folding_*`: queries with copies folded (the default) against the same with every copy
+    (`all_copies=True`), timed alternately so both see the same caches and machine load;
+    `folding_added_p95_ms` is the difference of the p95s, `folding_added_paired_p95_ms` the
+    p95 of each query's own difference, `folding_mean_folded` the mean number of matches
+    folded away per query."""
+    pairs = [("sorted_newest", "")] + [
+        (kind, text) for kind in FOLDING_TYPES for text in (plan.get(kind) or [])[:FOLDING_PER_TYPE]
+    ]
+    folded, every, added, saved = [], [], [], []
+    for i in range(max(rounds, len(pairs))):
+        kind, text = pairs[i % len(pairs)]
+        timings = {}
+        for all_copies in (i % 2 == 0, i % 2 == 1):  # alternate which runs first
+            timings[all_copies], results = _timed_copies(searcher, kind, text, all_copies)
+            if not all_copies:
+                saved.append(results.total - results.folded_total)
+        folded.append(timings[False])
+        every.append(timings[True])
+        added.append(timings[False] - timings[True])
+    figures: dict[str, Any] = {"folding_n": len(pairs)}
+    figures["folding_p50_ms"], figures["folding_p95_ms"] = _percentiles(folded)
+    figures["folding_all_copies_p50_ms"], figures["folding_all_copies_p95_ms"] = _percentiles(every)
+    figures["folding_added_p95_ms"] = round(
+        figures["folding_p95_ms"] - figures["folding_all_copies_p95_ms"], 2
+    )
+    figures["folding_added_paired_p95_ms"] = _percentiles(added)[1]
+    figures["folding_mean_folded"] = round(statistics.mean(saved), 1)
+    return figures
+
+
 def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
     """Runs in its own process: open, first query, every query type, then RSS."""
     import psutil
@@ -319,6 +374,7 @@ def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> 
         figures[f"{kind}_mean_hits"] = round(statistics.mean(totals.values()), 1)
         if kind == "nohit":
             figures["nohit_suggested"] = len(suggested)
+    figures.update(folding_figures(searcher, plan, rounds))
     figures["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     searcher.close()
     return figures
@@ -394,6 +450,13 @@ def table(figures: dict[str, Any]) -> str:
             f"(without it: p95 {figures['state_base_p95_ms']} ms); first filtered query "
             f"{figures['state_first_ms']} ms, one right after a mark "
             f"{figures['state_after_mark_ms']} ms"
+        )
+    if "folding_added_p95_ms" in figures:
+        lines.append(
+            f"folding copies adds {figures['folding_added_p95_ms']} ms at p95 "
+            f"(p95 {figures['folding_p95_ms']} ms folded, {figures['folding_all_copies_p95_ms']}"
+            f" ms with every copy; paired p95 {figures['folding_added_paired_p95_ms']} ms); "
+            f"{figures['folding_mean_folded']} matches folded away per query on average"
         )
     if "nohit_suggested" in figures:
         lines.append(f"nohit queries given a suggestion: {figures['nohit_suggested']}")
