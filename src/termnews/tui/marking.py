@@ -232,6 +232,10 @@ class MarkingActions(AppMixin):
         question = f"Mark {stories} read? y/n"
         if unread != len(identities):
             question += f"\n({unread:,} of them are unread now.)"
+        results = message.results
+        if results.folded_total != results.total:
+            # The list shows fewer rows than that: the copies folded into them count too.
+            question += f"\n(Copies folded into the {results.folded_total:,} rows included.)"
 
         def answered(yes: bool | None) -> None:
             if yes:
