@@ -29,6 +29,8 @@ from termnews.errors import IndexBusyError, IndexMissingError, IndexUnwritableEr
 INDEX_NAME = "MAIN"
 META_FILE = "termnews-index.json"
 SKIPPED_FILE = "termnews-skipped.json"
+#: The copy clusters' cache (`termnews.engine.copies.data`), reset with the index.
+COPIES_FILE = "termnews-copies.npz"
 #: How long a second writer waits for the first before reporting the index busy.
 LOCK_TIMEOUT_S = 2.0
 
@@ -204,6 +206,8 @@ def reset(index_dir: Path, archive: Path) -> None:
     meta = {"schema_version": SCHEMA_VERSION, "archive": str(archive)}
     write_atomically(index_dir / META_FILE, json.dumps(meta, indent=1).encode())
     write_atomically(index_dir / SKIPPED_FILE, b"{}")
+    # The copy clusters (engine.copies) are a cache of this index: they start again with it.
+    (index_dir / COPIES_FILE).unlink(missing_ok=True)
 
 
 def is_damaged(index_dir: Path) -> bool:
@@ -219,7 +223,9 @@ def clear_leftovers(index_dir: Path) -> None:
     """Remove what a killed writer leaves behind: its sort-pool folder and TOC temp files."""
     shutil.rmtree(index_dir / f"{INDEX_NAME}.tmp", ignore_errors=True)
     for name in os.listdir(index_dir):
-        if name.startswith(f"_{INDEX_NAME}_") and ".toc." in name:
+        if (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
+            name.startswith(f".{COPIES_FILE}.") and name.endswith(".tmp")
+        ):
             with contextlib.suppress(OSError):
                 os.remove(index_dir / name)
 

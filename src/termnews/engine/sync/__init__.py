@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from termnews.engine.copies.hook import copies_current, refresh_copies
 from termnews.engine.store import (
     LOCK_TIMEOUT_S,
     WriteLock,
@@ -71,7 +72,7 @@ def sync(
     with their reason (see `SyncReport.skipped`) and never stop the run.
     """
     from termnews.archive import check_archive, scan
-    from termnews.engine.sync.writer import apply
+    from termnews.engine.sync.writer import Outcome, apply
 
     started = time.perf_counter()
     archive = check_archive(archive)
@@ -85,7 +86,7 @@ def sync(
         except IndexMissingError:
             pass  # damaged: rebuilt below, under the lock
         else:
-            if plan.is_empty:
+            if plan.is_empty and copies_current(index_dir):
                 return _report(plan, started, rebuilt=False)
 
     ensure_writable(index_dir)
@@ -98,18 +99,22 @@ def sync(
             reset(index_dir, archive)
         plan = plan_sync(index_dir, files, everything=must_reset or rebuild)
         ix = open_index(index_dir)
-        outcome = apply(
-            ix,
-            archive,
-            delete=plan.removed + tuple(item.rel for item in plan.add_changed),
-            add=plan.add_new + plan.add_changed,
-            clear=rebuild and not must_reset,
-            procs=procs if procs is not None else (os.cpu_count() or 1),
-            lock_fd=lock.fd,
-            progress=progress,
-        )
+        if plan.is_empty and not (must_reset or rebuild):
+            outcome = Outcome()  # only the copies were out of date
+        else:
+            outcome = apply(
+                ix,
+                archive,
+                delete=plan.removed + tuple(item.rel for item in plan.add_changed),
+                add=plan.add_new + plan.add_changed,
+                clear=rebuild and not must_reset,
+                procs=procs if procs is not None else (os.cpu_count() or 1),
+                lock_fd=lock.fd,
+                progress=progress,
+            )
         skipped = plan.skipped | outcome.skipped
         write_skipped(index_dir, skipped)
+        refresh_copies(index_dir, outcome.sketches, fresh=must_reset or rebuild)
     finally:
         lock.release()
     final = Plan(

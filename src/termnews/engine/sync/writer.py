@@ -27,6 +27,8 @@ from whoosh.index import FileIndex
 from whoosh.writing import CLEAR, SegmentWriter
 
 from termnews.archive import ArchiveFile, resolve_in
+from termnews.engine.copies import copies_enabled
+from termnews.engine.copies.sketch import sketch
 from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
 from termnews.engine.whoosh_adapter import close_segment, commit_with_segments, unlocked_writer
@@ -50,6 +52,8 @@ class Outcome:
     indexed: int = 0
     skipped: dict[str, tuple[str, str]] = field(default_factory=dict)
     """rel path -> (signature text, reason)"""
+    sketches: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """rel path -> (signature text, copies sketch of its body), computed while it was parsed"""
 
 
 def parse_and_document(archive: Path, item: ArchiveFile) -> dict[str, Any]:
@@ -78,6 +82,7 @@ def _index_items(
     outcome: Outcome,
     tick: Callable[[], None],
 ) -> None:
+    sketching = copies_enabled()
     for item in items:
         try:
             doc = parse_and_document(archive, item)
@@ -89,6 +94,8 @@ def _index_items(
         else:
             writer.add_document(**doc)
             outcome.indexed += 1
+            if sketching:  # here, while the body is at hand and the build still parallel
+                outcome.sketches[item.rel] = (doc["sig"], sketch(doc["body"]))
         tick()
 
 
@@ -193,7 +200,7 @@ def _worker_main(
                 break
             _index_items(writer, Path(archive), batch, outcome, tick)
         segment = close_segment(writer)
-        results.put(("ok", segment, outcome.indexed, outcome.skipped))
+        results.put(("ok", segment, outcome.indexed, (outcome.skipped, outcome.sketches)))
     except BaseException:
         results.put(("error", None, 0, traceback.format_exc()))
 
@@ -262,7 +269,9 @@ def _index_in_workers(
                 last_line = str(payload).strip().splitlines()[-1:] or ["unknown error"]
                 raise TermnewsError(f"an indexing worker failed: {last_line[0]}")
             outcome.indexed += indexed
-            outcome.skipped.update(payload)
+            skipped, sketches = payload
+            outcome.skipped.update(skipped)
+            outcome.sketches.update(sketches)
             if segment is not None:
                 segments.append(segment)
         for worker in workers:

@@ -1,0 +1,167 @@
+"""A story body's word shingles, its MinHash signature, and the LSH band keys built from it.
+
+Everything here is a pure function of the body text and the constants below, so worker
+processes of a bulk build, the parent of an incremental sync and the evaluation script all
+compute the same values. The constants were chosen from `benchmarks/copies_eval.py`.
+
+Speed matters (this runs once per story in every build), so a shingle is never built as a
+string: each word is hashed once (CRC-32 of its UTF-8), and the hash of a run of k words is
+a fixed linear mix of its words' hashes, computed for the whole body at once with numpy.
+A shingle set is then a sorted array of 64-bit hashes, which the exact check intersects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+
+import datasketch
+import numpy as np
+from datasketch import MinHash
+from numpy.lib.stride_tricks import sliding_window_view
+
+#: Words per shingle.
+SHINGLE_WORDS = 5
+#: Shingle-set Jaccard similarity at or above which two bodies are copies.
+THRESHOLD = 0.5
+#: A body with fewer distinct shingles than this (about 30 words) is only ever a copy of an
+#: identical body: in a short notice (`Qtly div 12 cts vs 12 cts prior Pay April 1 Record
+#: March 13`) the few words that differ are the whole news, and two companies' notices
+#: would otherwise pass any threshold.
+MIN_SHINGLES = 25
+#: LSH: the signature is cut into BANDS bands of ROWS values; one equal band makes a candidate.
+BANDS = 20
+ROWS = 3
+#: The MinHash permutations' seed: fixed, so signatures are the same in every process and run.
+SEED = 20_251_202
+#: Names the recipe (normalisation, shingles, hashes, permutations, bands, threshold):
+#: persisted copies data made with another recipe is recomputed.
+RECIPE = (
+    f"1 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
+    f"datasketch {datasketch.__version__.split('.')[0]}"
+)
+
+_WORD = re.compile(r"\w+")
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _odd_constants(count: int, salt: int) -> np.ndarray:
+    rng = np.random.RandomState(SEED + salt)
+    return rng.randint(1, 1 << 62, count, dtype=np.int64).astype(np.uint64) * np.uint64(
+        2
+    ) + np.uint64(1)
+
+
+#: Position weights of a shingle's words (so `a b` and `b a` differ), and of a band's rows.
+_SHINGLE_MIX = _odd_constants(64, 1)
+_BAND_MIX = _odd_constants(ROWS, 2)
+#: The hash values are 32-bit already: the identity is the fast hash function.
+_TEMPLATES = {BANDS * ROWS: MinHash(num_perm=BANDS * ROWS, seed=SEED, hashfunc=int)}
+
+
+class _WordHashes(dict[str, int]):
+    """word -> CRC-32 of its UTF-8, filled on first sight: words repeat, hashing them not."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 500_000:  # bounded: a worker lives for one build, a browser longer
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        return value
+
+
+_word_hashes = _WordHashes()
+
+
+def words(body: str) -> list[str]:
+    """The body's words: NFKC-normalised, case-folded, punctuation and layout dropped."""
+    return _WORD.findall(unicodedata.normalize("NFKC", body).casefold())
+
+
+def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """The sorted, distinct 64-bit hashes of the body's k-word runs.
+
+    A body of k words or fewer is one shingle; a body without words has none (and is never
+    anyone's copy).
+    """
+    found = words(body)
+    if not found:
+        return np.empty(0, dtype=np.uint64)
+    hashed = np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
+    width = min(k, len(found))
+    runs = sliding_window_view(hashed, width)
+    mixed = (runs * _SHINGLE_MIX[:width]).sum(axis=1, dtype=np.uint64)
+    return np.unique(mixed)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The exact Jaccard similarity of two shingle sets (0 when either is empty)."""
+    if not a.size or not b.size:
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
+def are_copies(
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float = THRESHOLD,
+    min_shingles: int = MIN_SHINGLES,
+) -> bool:
+    """The copy relation between two different shingle sets (equal sets always are copies:
+    they share a fingerprint, see `update`). The arguments are for the evaluation script."""
+    if min(a.size, b.size) < min_shingles:
+        return False
+    return jaccard(a, b) >= threshold
+
+
+def signature(shingle_set: np.ndarray, num_perm: int = BANDS * ROWS) -> np.ndarray:
+    """The MinHash signature (BANDS * ROWS values) of a non-empty shingle set.
+
+    `num_perm` is for the evaluation script, which compares other band layouts.
+    """
+    if num_perm not in _TEMPLATES:
+        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int)
+    sketch = _TEMPLATES[num_perm].copy()
+    folded = (shingle_set ^ (shingle_set >> np.uint64(32))) & _MASK32
+    sketch.update_batch(folded.tolist())
+    return np.asarray(sketch.hashvalues, dtype=np.uint64)
+
+
+def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
+    """One uint32 key per band: equal bands give equal keys (unequal ones rarely do)."""
+    rows = sig.size // bands
+    mix = _BAND_MIX if rows == ROWS else _odd_constants(rows, 2)
+    mixed = (sig.reshape(bands, rows) * mix).sum(axis=1, dtype=np.uint64)
+    return ((mixed ^ (mixed >> np.uint64(32))) & _MASK32).astype(np.uint32)
+
+
+def fingerprint(shingle_set: np.ndarray) -> int:
+    """A 64-bit digest of the shingle set: equal for equal sets, never 0 (0: no words)."""
+    digest = hashlib.blake2b(shingle_set.astype("<u8").tobytes(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") or 1
+
+
+#: A sketch: the fingerprint (8 bytes) then the BANDS keys (4 bytes each), little-endian.
+SKETCH_BYTES = 8 + 4 * BANDS
+NO_WORDS = bytes(SKETCH_BYTES)
+
+
+def sketch(body: str) -> bytes:
+    """What the clustering keeps of one body (`NO_WORDS` for a body without words).
+
+    Computed where the body is at hand: in the worker process that parses the story.
+    """
+    shingle_set = shingles(body)
+    if not shingle_set.size:
+        return NO_WORDS
+    keys = band_keys(signature(shingle_set)).astype("<u4").tobytes()
+    return fingerprint(shingle_set).to_bytes(8, "little") + keys
+
+
+def unpack(packed: bytes) -> tuple[int, np.ndarray]:
+    """(fingerprint, band keys) of a sketch; raises ValueError for one of another size."""
+    if len(packed) != SKETCH_BYTES:
+        raise ValueError("not a sketch")
+    return int.from_bytes(packed[:8], "little"), np.frombuffer(packed[8:], dtype="<u4")

@@ -1,0 +1,150 @@
+"""Keeps the persisted copy relation in step with the index, at the end of every sync.
+
+Incremental: entries whose file is unchanged keep their fingerprint, band keys and edges;
+only new fingerprints are matched, against every fingerprint present (LSH candidates, then
+the exact Jaccard check on shingle sets recomputed from the stored bodies of the few
+candidates). Whether two fingerprints are copies depends on nothing but their two bodies,
+so every pair is decided once, by the same rule, whatever the order or batching of syncs;
+the clusters (connected components) are then recomputed from all edges, which is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from termnews.engine.copies import data as store
+from termnews.engine.copies.columns import live_stories
+from termnews.engine.copies.data import NO_BODY, CopiesData
+from termnews.engine.copies.sketch import BANDS, are_copies, shingles, sketch, unpack
+
+Sketches = Mapping[str, tuple[str, bytes]]
+"""rel path -> (file signature text, packed sketch), as the parsing workers computed them."""
+
+
+def update(ix: Any, index_dir: Path, sketches: Sketches, *, fresh: bool) -> None:
+    """Recompute and persist the copies of `ix`'s latest generation (under the write lock).
+
+    `fresh` ignores what was persisted (a rebuild): every fingerprint is matched anew.
+    """
+    old = None if fresh else store.read(index_dir)
+    old = old or CopiesData.empty()
+    with ix.reader() as reader:
+        live = live_stories(reader)
+        fps, bands = _sketches(reader, live, old, sketches)
+        node_fp, first = np.unique(fps, return_index=True)
+        has_words = node_fp != NO_BODY
+        node_fp, first = node_fp[has_words], first[has_words]
+        is_new = ~np.isin(node_fp, old.fps)
+        kept = old.edges[np.isin(old.edges, node_fp).all(axis=1)] if old.edges.size else old.edges
+        pairs = _candidates(bands[first], is_new)
+        found = _confirmed(reader, live.docnums[first], pairs)
+        edges = np.concatenate([kept, node_fp[found].reshape(-1, 2)]).astype(np.uint64)
+        edges = np.unique(np.sort(edges, axis=1), axis=0) if edges.size else edges.reshape(0, 2)
+        rep = _representatives(fps, live.sids, node_fp, edges)
+        result = CopiesData(
+            generation=reader.generation(),
+            paths=live.paths,
+            sigs=live.sigs,
+            sids=live.sids,
+            fps=fps,
+            bands=bands,
+            edges=edges,
+            docnums=live.docnums,
+            rep=rep,
+        )
+    store.write(index_dir, result)
+
+
+def _sketches(
+    reader: Any, live: Any, old: CopiesData, sketches: Sketches
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each live story's fingerprint and band keys: kept, from the workers, or computed."""
+    count = len(live.paths)
+    fps = np.zeros(count, dtype=np.uint64)
+    bands = np.zeros((count, BANDS), dtype=np.uint32)
+    known = {(path, sig): i for i, (path, sig) in enumerate(zip(old.paths, old.sigs, strict=True))}
+    for i, (docnum, path, sig) in enumerate(zip(live.docnums, live.paths, live.sigs, strict=True)):
+        at = known.get((path, sig))
+        if at is not None:
+            fps[i], bands[i] = old.fps[at], old.bands[at]
+            continue
+        given = sketches.get(path)
+        if given is not None and given[0] == sig:
+            packed = given[1]
+        else:  # indexed without a sketch (an older file, or copies were off): compute it
+            packed = sketch(reader.stored_fields(int(docnum)).get("body") or "")
+        fps[i], bands[i] = unpack(packed)
+    return fps, bands
+
+
+def _candidates(node_bands: np.ndarray, is_new: np.ndarray) -> np.ndarray:
+    """(pairs, 2) node indexes sharing a band key, at least one of them new, each pair once."""
+    found: list[np.ndarray] = []
+    for band in range(node_bands.shape[1] if node_bands.size else 0):
+        keys = node_bands[:, band]
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, ordered.size])
+        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+            group = order[start : start + size]
+            fresh = group[is_new[group]]
+            if not fresh.size:
+                continue
+            a = np.repeat(fresh, group.size)
+            b = np.tile(group, fresh.size)
+            found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)[a != b])
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def _confirmed(reader: Any, node_doc: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The candidate pairs that really are copies (`sketch.are_copies`, exact)."""
+    cache: dict[int, np.ndarray] = {}
+
+    def shingles_of(node: int) -> np.ndarray:
+        if node not in cache:
+            body = reader.stored_fields(int(node_doc[node])).get("body") or ""
+            cache[node] = shingles(body)
+        return cache[node]
+
+    keep = [are_copies(shingles_of(int(a)), shingles_of(int(b))) for a, b in pairs.tolist()]
+    return pairs[np.asarray(keep, dtype=bool)] if pairs.size else pairs
+
+
+def _representatives(
+    fps: np.ndarray, sids: list[str], node_fp: np.ndarray, edges: np.ndarray
+) -> np.ndarray:
+    """Per entry, the entry with the smallest identity in its cluster (itself if alone)."""
+    parent = list(range(node_fp.size))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    if edges.size:
+        ends = np.searchsorted(node_fp, edges)
+        for a, b in ends.tolist():
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    rep = np.arange(fps.size, dtype=np.int64)
+    has_words = np.flatnonzero(fps != NO_BODY)
+    if not has_words.size:
+        return rep
+    component = np.array([root(n) for n in range(node_fp.size)], dtype=np.int64)
+    entry_component = component[np.searchsorted(node_fp, fps[has_words])]
+    best: dict[int, int] = {}
+    for entry, comp in zip(has_words.tolist(), entry_component.tolist(), strict=True):
+        current = best.get(comp)
+        if current is None or sids[entry] < sids[current]:
+            best[comp] = entry
+    rep[has_words] = [best[c] for c in entry_component.tolist()]
+    return rep
