@@ -1044,8 +1044,26 @@ def _wrap(paragraph: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _story(index: int, seed: int, words: int, pools: _Pools) -> bytes:
-    """One story's bytes; its own Random keeps it independent of every other story."""
+@dataclass(slots=True)
+class _Draft:
+    """A story before its placeholders are filled and its bytes written."""
+
+    site_date: str | None
+    headline: str
+    front: list[str]
+    """byline and deck, between the headline and the body"""
+    body: list[str]
+    trailers: list[str]
+    boilerplate: list[str]
+    subs: dict[str, str]
+    noise: float
+    day: dt.date
+    topic: str
+    dateline: str
+
+
+def _compose(index: int, seed: int, words: int, pools: _Pools) -> _Draft:
+    """One original story; its own Random keeps it independent of every other story."""
     rng = random.Random((seed << 40) ^ (index * 0x9E3779B1))
     topic = _TOPIC_ZIPF(rng)
     other = _TOPIC_ZIPF(rng)
@@ -1058,16 +1076,16 @@ def _story(index: int, seed: int, words: int, pools: _Pools) -> bytes:
     town = rng.choice(_LOCAL_TOWNS)
     org = rng.choice(_ORG_NAMES)
 
-    parts: list[str] = []
+    site_date = None
     if rng.random() < 0.96:
-        parts.append(_site_date(day + dt.timedelta(days=rng.choice([0, 0, 0, 1, 2])), rng))
+        site_date = _site_date(day + dt.timedelta(days=rng.choice([0, 0, 0, 1, 2])), rng)
     headline = rng.choice(pools.headlines[topic])
     if rng.random() < 0.04 or (style == "ap" and day.year < 2010 and rng.random() < 0.4):
         headline = headline.upper()
     if style == "reuters" and topic == "economy" and rng.random() < 0.6:
         ticker = "".join(ch for ch in org if ch.isupper())[:3] + rng.choice([".TO", ".N", ".L"])
         headline = f"{org} <{ticker}> {headline[0].lower()}{headline[1:]}"
-    parts.append(headline)
+    parts: list[str] = []
 
     # Byline, dateline and trailers in the house style.
     authors = _names(rng, 1 if rng.random() < 0.7 else rng.choice([2, 2, 3]))
@@ -1174,28 +1192,138 @@ def _story(index: int, seed: int, words: int, pools: _Pools) -> bytes:
     if rng.random() < 0.05 and len(body) > 4:
         body.insert(len(body) // 2, "Advertisement")
 
-    parts.extend(body)
-    parts.extend(trailers)
+    boilerplate: list[str] = []
     if (style == "local" and rng.random() < 0.7) or rng.random() < 0.15:
         start = rng.randint(0, 3)
-        parts.extend(_BOILERPLATE[start : start + rng.randint(2, 4)])
-
-    text = "\n\n".join(parts)
-    text = (
-        text.replace("{FA}", f"{first_a} {last_a}")
-        .replace("{TA}", title)
-        .replace("{A}", last_a)
-        .replace("{B}", last_b)
-        .replace("{T}", town)
-        .replace("{O}", org)
-        .replace("{Y}", str(day.year))
-        .replace("{Y1}", str(day.year - 1))
-        .replace("{Y5}", str(day.year - 5))
-        .replace("{Y9}", str(day.year - 9))
+        boilerplate = _BOILERPLATE[start : start + rng.randint(2, 4)]
+    subs = {
+        "{FA}": f"{first_a} {last_a}",
+        "{TA}": title,
+        "{A}": last_a,
+        "{B}": last_b,
+        "{T}": town,
+        "{O}": org,
+        "{Y}": str(day.year),
+        "{Y1}": str(day.year - 1),
+        "{Y5}": str(day.year - 5),
+        "{Y9}": str(day.year - 9),
+    }
+    noise = rng.random()
+    return _Draft(
+        site_date, headline, parts, body, trailers, boilerplate, subs, noise, day, topic, dateline
     )
 
+
+# --------------------------------------------------------------------------------------------
+# Copies: reprints of an earlier story, and templated stories that only look alike.
+# --------------------------------------------------------------------------------------------
+
+#: Share of stories that reprint an earlier one (the same body under another headline, site
+#: date line and boilerplate, sometimes with one word changed or a trailer added).
+REPRINT_SHARE = 0.06
+#: How far back a reprint's source may lie: wire copy is reprinted within days.
+REPRINT_REACH = 300
+#: Share of stories whose whole body is an earnings template with figures of their own
+#: (near-misses: alike in layout, different in every figure, never copies).
+TEMPLATE_SHARE = 0.02
+_ADDED_TRAILERS = [
+    "This story has been corrected to show the meeting is on {Y}.",
+    "An earlier version of this story gave the wrong name for {O}.",
+    "Editor's note: {O} did not respond to requests for comment before publication.",
+    "With files from {FA}.",
+    "Have a news tip? Write to the newsroom.",
+]
+_SEGMENTS = _words("""
+retail wholesale freight marine energy health_care software hardware mining forestry
+insurance leasing catering publishing transit farming
+""")
+_QUARTERS = ["first-quarter", "second-quarter", "third-quarter", "fourth-quarter"]
+
+
+def _figure(rng: random.Random, low: float, high: float) -> str:
+    return f"{rng.uniform(low, high):.1f}"
+
+
+def _templated(draft: _Draft, rng: random.Random, words: int) -> _Draft:
+    """The draft with an earnings-template body: the layout of every such story, its figures."""
+    quarter = rng.choice(_QUARTERS)
+    lines = [
+        f"{{O}} reported a {quarter} profit of {_figure(rng, 1, 900)} million dollars, or "
+        f"{rng.randint(2, 240)} cents a share, compared with {_figure(rng, 1, 900)} million "
+        f"dollars, or {rng.randint(2, 240)} cents a share, a year earlier.",
+        f"Revenue was {_figure(rng, 10, 5000)} million dollars, against "
+        f"{_figure(rng, 10, 5000)} million dollars in the same quarter of {{Y1}}.",
+    ]
+    segments = rng.sample(_SEGMENTS, k=len(_SEGMENTS))
+    target = max(60, rng.randint(words // 2, words * 3 // 2) - 55)
+    total = sum(line.count(" ") + 1 for line in lines)
+    for segment in itertools.cycle(segments):
+        if total >= target:
+            break
+        verb = rng.choice(["rose", "fell"])
+        line = (
+            f"Sales in the {segment} division {verb} {rng.randint(1, 40)} percent to "
+            f"{_figure(rng, 1, 900)} million dollars, and operating profit there was "
+            f"{_figure(rng, 1, 90)} million dollars."
+        )
+        lines.append(line)
+        total += line.count(" ") + 1
+    draft.body = [" ".join(lines[i : i + 2]) for i in range(0, len(lines), 2)]
+    draft.body[0] = draft.dateline + draft.body[0]
+    draft.headline = f"{{O}} {quarter} results"
+    return draft
+
+
+def _reprint(draft: _Draft, rng: random.Random, pools: _Pools) -> _Draft:
+    """`draft` as another site runs it: other headline, site date line and boilerplate, and
+    sometimes one word changed or a trailer added; the body and its people stay."""
+    draft.headline = rng.choice(pools.headlines[draft.topic])
+    day = draft.day + dt.timedelta(days=rng.randint(0, 3))
+    draft.site_date = _site_date(day, rng) if rng.random() < 0.96 else None
+    start = rng.randint(0, 3)
+    draft.boilerplate = (
+        _BOILERPLATE[start : start + rng.randint(1, 3)] if rng.random() < 0.5 else []
+    )
+    body = list(draft.body)
+    if rng.random() < 0.4:  # one word changed, as a copy editor would
+        at = rng.randrange(len(body))
+        paragraph = body[at].split(" ")
+        where = rng.randrange(len(paragraph))
+        paragraph[where] = rng.choice(["several", "many", "some", "two", "local", "new"])
+        body[at] = " ".join(paragraph)
+    if rng.random() < 0.3:  # a trailer the parser does not know, so it stays in the body
+        body.append(rng.choice(_ADDED_TRAILERS))
+    draft.body = body
+    draft.noise = rng.random()
+    return draft
+
+
+def _draft(index: int, seed: int, words: int, pools: _Pools) -> _Draft:
+    """Story `index` as drafted: an original, a templated story, or a reprint of an earlier
+    one. The copy decisions draw on a Random of their own, so every original story is the
+    same as it would be without copies."""
+    rng = random.Random((seed << 40) ^ (index * 0x9E3779B1) ^ 0xC0B1E5)
+    roll = rng.random()
+    if index and roll < REPRINT_SHARE:
+        source = index - rng.randint(1, min(index, REPRINT_REACH))
+        return _reprint(_draft(source, seed, words, pools), rng, pools)
+    draft = _compose(index, seed, words, pools)
+    if roll > 1 - TEMPLATE_SHARE:
+        return _templated(draft, rng, words)
+    return draft
+
+
+def _story(index: int, seed: int, words: int, pools: _Pools) -> bytes:
+    """One story's bytes."""
+    draft = _draft(index, seed, words, pools)
+    parts = [draft.site_date] if draft.site_date is not None else []
+    parts += [draft.headline, *draft.front, *draft.body, *draft.trailers, *draft.boilerplate]
+    text = "\n\n".join(parts)
+    for placeholder, value in draft.subs.items():
+        text = text.replace(placeholder, value)
+
     # A little of the noise real scrapes carry (docs/format.md: encodings and line endings).
-    r = rng.random()
+    r = draft.noise
     if r < 0.03:
         text = "\n\n".join(_wrap(p, 72) for p in text.split("\n\n"))
     text += "\n"
