@@ -1,9 +1,10 @@
 """The timeline strip: one row under the search box, when the current query's stories appeared.
 
-`2024-02-19 ▁▃█▅▂▁▁▃ 2024-12-23 · weekly` : Textual's `Sparkline` between the first and last
-bucket's dates, then the bucket size. The bars are glyphs of eight heights, all in one
-colour, so the shape reads under NO_COLOR and on 16-colour terminals, and a repaint is one
-short run of one style over SSH. The sparkline gets one cell a bucket when there is room
+`2024-02-23 ▁▃█▅▂▁▁▃ 2024-12-25 · weekly` : Textual's `Sparkline` between the first and last
+story's dates (as precise as a bucket: `2024-02` when they are months), then the bucket
+size. The bars are glyphs of eight heights, all in one colour, so the shape reads under
+NO_COLOR and on 16-colour terminals, and a repaint is one short run of one style over SSH.
+The sparkline gets one cell a bucket when there is room
 (squeezed, Textual keeps the highest of the buckets a cell stands for).
 
 The same row says what the list shows instead of a query's results (`message`), such as
@@ -22,9 +23,9 @@ from termnews.engine.context import Timeline
 BUCKET_WORDS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
 
 
-def bucket_label(bucket: str, start: str) -> str:
-    """A bucket's start as the strip shows it: `2024`, `2024-02` or `2024-02-19`."""
-    return {"year": start[:4], "month": start[:7]}.get(bucket, start)
+def bucket_label(bucket: str, day: str) -> str:
+    """A day as precisely as the buckets go: `2024`, `2024-02` or `2024-02-19`."""
+    return {"year": day[:4], "month": day[:7]}.get(bucket, day)
 
 
 class TimelineStrip(Horizontal):
@@ -73,8 +74,11 @@ class TimelineStrip(Horizontal):
         if timeline is None or not timeline.counts:
             self.display = False
             return
-        first = bucket_label(timeline.bucket, timeline.starts[0].isoformat())
-        last = bucket_label(timeline.bucket, timeline.starts[-1].isoformat())
+        assert timeline.first is not None and timeline.last is not None
+        first = bucket_label(timeline.bucket, timeline.first.isoformat())
+        last = bucket_label(timeline.bucket, timeline.last.isoformat())
+        if last == first:
+            last = ""  # one bucket: its date once
         bucket = f"· {BUCKET_WORDS[timeline.bucket]}"
         self.query_one("#timeline-first", Label).update(first)
         self.query_one("#timeline-last", Label).update(last)
