@@ -126,8 +126,8 @@ def _columns_reader(gen: Generation) -> story_columns.Reader:
 
 
 def _match_set(ranked: _Ranked) -> Collection[int]:
-    """Every match of a ranked result: its exact set when only the top is ranked, else the
-    whole order (date orders, and what Whoosh ranked in full)."""
+    """Every match of a ranked result: its exact set when known, else the whole order (what
+    Whoosh ranked in full)."""
     return ranked.allow if ranked.allow is not None else ranked.docnums
 
 
@@ -147,7 +147,8 @@ class _Ranked:
     rank_form: Node | None = None
     """`rank_query`'s form."""
     allow: Collection[int] | None = None
-    """The exact match set that later relevance pages are picked from."""
+    """The exact match set, as a set: what later relevance pages are picked from, and what
+    folding asks which copies of a row matched."""
 
 
 @dataclass
@@ -197,6 +198,8 @@ class Searcher:
         self._state = state
         self._gen = Generation(self._ix, self._index_dir, 0, state)
         self._now = now or datetime.now
+        self._every_clusters: tuple[int, int] | None = None
+        """(generation number, distinct clusters among every story), for the empty query."""
 
     def attach_state(self, state: StateView | None) -> None:
         """Answer `is:` and `tag:` filters from `state` from the next search on."""
@@ -366,8 +369,19 @@ class Searcher:
                     ranked = self._run(parsed, _order_for(parsed, sort), want)
         paging = _Paging(as_you_type, gen.number, parsed, ranked, answers)
         if not all_copies:
-            paging.fold = folding.start(gen.copies, _match_set(ranked))
+            paging.fold = self._start_fold(gen, _match_set(ranked))
         return paging
+
+    def _start_fold(self, gen: Generation, matches: Collection[int]) -> folding.Fold:
+        """The fold of a result matching `matches`: their distinct clusters counted now,
+        except for every story (the empty query, each keystroke that clears the box), whose
+        count holds until the next generation."""
+        if matches is not gen.docsets.live:
+            return folding.start(gen.copies, matches)
+        known = self._every_clusters
+        if known is None or known[0] != gen.number:
+            known = self._every_clusters = (gen.number, folding.start(gen.copies, matches).total)
+        return folding.Fold(known[1], len(matches))
 
     def _count(self, text: str) -> int:
         """How many stories `text` finds, searched as typed (for a suggestion's count)."""
@@ -396,7 +410,7 @@ class Searcher:
         docsets = self._gen.docsets
         if isinstance(q, Every) and q.field is None:
             order = docsets.everything(newest=sort is not SortOrder.OLDEST)
-            return _Ranked(order, {}, len(order))
+            return _Ranked(order, {}, len(order), allow=docsets.live)
         if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q) and not holds_filter(q):
             found = self._gen.searcher.search(parsed.query, limit=None)
             ranked = found.top_n
@@ -404,7 +418,7 @@ class Searcher:
         matches = docsets.matches(q)
         if sort is not SortOrder.RELEVANCE:
             order = docsets.by_date(matches, newest=sort is SortOrder.NEWEST)
-            return _Ranked(order, {}, len(order))
+            return _Ranked(order, {}, len(order), allow=matches)
         if not matches:
             return _Ranked([], {}, 0)
         if parsed.rank_form is not None and docsets.is_cheap(parsed.rank_form):
