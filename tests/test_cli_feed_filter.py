@@ -59,6 +59,10 @@ def test_feed_name_finds_a_feed_s_stories_in_search_count_and_mark(
     assert added.returncode == 0, added.stderr
     fetched = termnews("fetch", env=env)
     assert fetched.returncode == 0, fetched.stderr
+    # `feeds list` says what each feed's stories are found by.
+    listed = termnews("feeds", "list", "--json", env=env).stdout.splitlines()
+    assert [json.loads(line)["folders"] for line in listed] == [["harbour-beacon"], ["ile-gazette"]]
+    assert "· feed:harbour-beacon" in termnews("feeds", env=env).stdout
 
     def paths(query: str) -> set[str]:
         found = termnews("search", "--json", "--limit", "50", query, env=env)

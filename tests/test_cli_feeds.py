@@ -73,6 +73,7 @@ def test_add_list_and_remove(env: dict[str, str]) -> None:
             "new": None,
             "failures": None,
             "last_error": None,
+            "folders": None,
         },
         {
             "url": "http://127.0.0.1:8301/orvelle.xml",
@@ -84,6 +85,7 @@ def test_add_list_and_remove(env: dict[str, str]) -> None:
             "new": None,
             "failures": None,
             "last_error": None,
+            "folders": None,
         },
     ]
     text = ok("feeds", env=env)  # listing is the default action

@@ -162,3 +162,16 @@ def test_a_ledger_from_a_newer_termnews_is_refused(db: Path) -> None:
     conn.close()
     with pytest.raises(LedgerError, match="newer termnews"):
         FeedLedger(db)
+
+
+def test_folders_name_where_a_feed_s_stories_went_most_first(db: Path) -> None:
+    """What `feeds list` shows for `feed:`: a feed renamed in the config writes its new
+    entries to a new folder, and its older stories stay where they were."""
+    url = "http://127.0.0.1/beacon.xml"
+    with FeedLedger(db) as ledger:
+        assert ledger.folders(url) == []
+        ledger.record_entry(url, "a", "feeds/harbour-beacon/2026/11/a-1a2b3c4d.txt", "d1")
+        ledger.record_entry(url, "b", "feeds/the-beacon/2026/12/b-2b3c4d5e.txt", "d2")
+        ledger.record_entry(url, "c", "feeds/the-beacon/undated/c-3c4d5e6f.txt", "d3")
+        ledger.record_entry("http://127.0.0.1/other.xml", "a", "feeds/other/a.txt", "d4")
+        assert ledger.folders(url) == ["the-beacon", "harbour-beacon"]

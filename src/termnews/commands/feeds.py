@@ -243,7 +243,7 @@ def _config_record(feed: FeedSubscription) -> dict[str, Any]:
 
 
 def _ledger_record(figures: dict[str, Any] | None) -> dict[str, Any]:
-    fields = ("last_fetch", "last_status", "new", "failures", "last_error")
+    fields = ("last_fetch", "last_status", "new", "failures", "last_error", "folders")
     return {field: (figures or {}).get(field) for field in fields}
 
 
@@ -270,6 +270,8 @@ def _describe(feed: FeedSubscription, figures: dict[str, Any] | None, ledger: bo
         detail += f", failed {_count(failures, 'time')} in a row"
     if figures.get("last_error"):
         detail += f": {figures['last_error']}"
+    if figures.get("folders"):  # what to search its stories by
+        detail += " · " + ", ".join(f"feed:{folder}" for folder in figures["folders"])
     return f"{line}\n{detail}"
 
 
@@ -333,7 +335,13 @@ class _LedgerView:
             "new": getattr(record, "new_count", None),
             "failures": getattr(record, "consecutive_failures", None),
             "last_error": getattr(record, "last_error", None),
+            "folders": self._folders(url),
         }
+
+    def _folders(self, url: str) -> list[str] | None:
+        """The folders its stories went to (`feed:` finds them by these), if the ledger says."""
+        folders = getattr(self._ledger, "folders", None)
+        return folders(url) if callable(folders) else None
 
 
 def _when(value: Any) -> str | None:

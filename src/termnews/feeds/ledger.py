@@ -195,6 +195,19 @@ class FeedLedger:
             ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
 
+    def folders(self, feed_url: str) -> list[str]:
+        """The archive folders (`feeds/<folder>/…`) the entries of `feed_url` were written
+        to, the one holding most first: what `feed:<folder>` finds them by. Usually one; a
+        feed renamed in the config writes its new entries to a new folder."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT substr(relpath, 7, instr(substr(relpath, 7), '/') - 1) AS folder "
+                "FROM entries WHERE feed_url = ? AND relpath LIKE 'feeds/%/%' "
+                "GROUP BY folder ORDER BY count(*) DESC, folder",
+                (feed_url,),
+            ).fetchall()
+        return [str(row[0]) for row in rows if row[0]]
+
     def record_entry(self, feed_url: str, key: str, relpath: str, digest: str) -> None:
         """Remember that entry `key` of `feed_url` was written to `relpath` with `digest`."""
         with self._lock, self._transaction():
