@@ -91,7 +91,7 @@ def plain(built: tuple[Path, Path]) -> Iterator[Searcher]:
 
 @pytest.fixture(scope="module")
 def identity_of(plain: Searcher) -> dict[str, str]:
-    everything = plain.search("", limit=100)
+    everything = plain.search("", limit=100, all_copies=True)
     assert everything.total == len(STORIES)
     return {Path(hit.path).stem: hit.identity for hit in everything.hits}
 
@@ -152,7 +152,8 @@ def all_names(searcher: Searcher, results: Results) -> list[str]:
 
 
 def found(searcher: Searcher, query: str, sort: SortOrder = SortOrder.RELEVANCE) -> set[str]:
-    results = searcher.search(query, sort=sort, limit=3)
+    # Every copy a row of its own: the twin (story-03, copy-of-03) is one story reprinted.
+    results = searcher.search(query, sort=sort, limit=3, all_copies=True)
     names = all_names(searcher, results)
     assert len(names) == len(set(names)) == results.total, query
     return set(names)
@@ -339,7 +340,7 @@ def test_counts_are_exact_across_pages(marked: tuple[Searcher, Marks]) -> None:
     unread = _expect(marks, lambda s, m: s.name not in m.read)
     for sort in SortOrder:
         for query in ("is:unread", "harbour OR is:unread", "lant* OR is:unread"):
-            results = searcher.search(query, sort=sort, limit=2)
+            results = searcher.search(query, sort=sort, limit=2, all_copies=True)
             expected = unread if query == "is:unread" else None
             names = all_names(searcher, results)
             assert len(names) == len(set(names)) == results.total
@@ -352,7 +353,7 @@ def test_identities_cover_every_match_not_just_the_first_page(
 ) -> None:
     searcher, _marks = marked
     for query in ("is:unread", "harbour OR meadow", "lant* OR falcon", ""):
-        results = searcher.search(query, limit=1)
+        results = searcher.search(query, limit=1, all_copies=True)
         expected = {identity_of[name] for name in all_names(searcher, results)}
         identities = searcher.identities(results)
         assert len(identities) == len(set(identities))
@@ -579,7 +580,7 @@ def test_pages_after_a_mark_keep_the_list_the_search_made(
     """Marking stories read while scrolling `... NOT is:read` must not reorder the pages."""
     searcher, marks = marked
     query = "(meadow OR quarry OR harbour) NOT is:read"
-    results = searcher.search(query, limit=2)
+    results = searcher.search(query, limit=2, all_copies=True)
     first = [Path(hit.path).stem for hit in results.hits]
     store.set_read([identity_of[name] for name in first], True)
     names = all_names(searcher, results)
