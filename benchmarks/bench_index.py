@@ -9,6 +9,10 @@ Prints one JSON object (and, without --json, a readable table on stderr):
   lists them; the rates shown are the medians); `build_vs_baseline_cpu` is the same
   comparison in CPU time per story, which other programs on the machine barely move;
 - `noop_sync_s`, `add_one_s`: an unchanged re-sync, and a re-sync after one new story;
+- `clustering_*`, what finding copies (`termnews.engine.copies`) costs: full builds with it
+  on and off (`TERMNEWS_COPIES=off`), alternated for `--clustering-rounds` pairs, as
+  `clustering_build_added_pct` (median wall time) and `clustering_cpu_added_pct` (median CPU
+  per story), and the copies file against the rest of the index (`clustering_size_added_pct`);
 - `open_first_query_ms`, `rss_mb` and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
   many distinct queries ran (`<type>_n`) and their mean hit count (`<type>_mean_hits`),
   measured in a fresh process that only searches, as the browser would: open, first query,
@@ -61,6 +65,8 @@ WRITER = {"procs": 2, "limitmb": 256, "multisegment": True, "compound": False}
 ROUNDS = 60
 #: Baseline-then-build pairs measured; the build ratio is the median of the pairs' ratios.
 BUILD_ROUNDS = 3
+#: Builds with and without finding copies, alternated, for the `clustering_*` figures.
+CLUSTERING_ROUNDS = 2
 #: The share of stories the state benchmark marks read, starred and tagged.
 STATE_SHARES = {"read": 0.20, "starred": 0.02, "tagged": 0.05}
 #: Marks made one at a time to time the first filtered query after each.
@@ -186,6 +192,48 @@ def build(corpus: Path, workdir: Path, rounds: int) -> dict[str, Any]:
     segments = [n for n in os.listdir(index_dir) if n.endswith(".pst")]
     figures["segments"] = len(segments)
     figures["index_mb"] = round(sum(f.stat().st_size for f in index_dir.iterdir()) / 2**20, 1)
+    return figures
+
+
+def clustering_cost(view: Path, index_dir: Path, workdir: Path, rounds: int) -> dict[str, Any]:
+    """`clustering_*`: full builds of `view` with copies found and not, alternated (on, off,
+    then off, on, ...) so that drift on a shared machine falls on both sides; medians."""
+    from termnews.engine.copies.data import COPIES_FILE
+    from termnews.engine.copies.switch import SWITCH
+    from termnews.engine.sync import sync
+
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    cpu_ms: dict[bool, list[float]] = {True: [], False: []}
+    for number in range(rounds):
+        for on in (True, False) if number % 2 == 0 else (False, True):
+            target = workdir / "index-clustering"
+            if not on:
+                os.environ[SWITCH] = "off"
+            try:
+                cpu = cpu_seconds()
+                report = sync(view, target, procs=2)
+                cpu_ms[on].append((cpu_seconds() - cpu) * 1000 / max(1, report.new))
+                seconds[on].append(report.seconds)
+            finally:
+                os.environ.pop(SWITCH, None)
+            shutil.rmtree(target)
+    figures: dict[str, Any] = {}
+    if rounds:
+        on_s, off_s = statistics.median(seconds[True]), statistics.median(seconds[False])
+        on_cpu, off_cpu = statistics.median(cpu_ms[True]), statistics.median(cpu_ms[False])
+        figures["clustering_build_on_s"] = round(on_s, 2)
+        figures["clustering_build_off_s"] = round(off_s, 2)
+        figures["clustering_build_added_pct"] = round((on_s / off_s - 1) * 100, 1)
+        figures["clustering_cpu_added_pct"] = round((on_cpu / off_cpu - 1) * 100, 1)
+        figures["clustering_pairs_s"] = [
+            [round(a, 2), round(b, 2)] for a, b in zip(seconds[True], seconds[False], strict=True)
+        ]
+    copies = index_dir / COPIES_FILE
+    if copies.exists():
+        total = sum(f.stat().st_size for f in index_dir.iterdir())
+        size = copies.stat().st_size
+        figures["clustering_size_mb"] = round(size / 2**20, 2)
+        figures["clustering_size_added_pct"] = round(size * 100 / max(1, total - size), 2)
     return figures
 
 
@@ -496,6 +544,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"baseline-then-build pairs; the median ratio is reported ({BUILD_ROUNDS})",
     )
     parser.add_argument("--merge", action="store_true", help="also measure a merge afterwards")
+    parser.add_argument(
+        "--clustering-rounds",
+        type=int,
+        default=CLUSTERING_ROUNDS,
+        help=f"on-off build pairs timing what finding copies costs ({CLUSTERING_ROUNDS})",
+    )
     parser.add_argument("--_search", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._search:
@@ -513,6 +567,11 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         os.environ.pop("TERMNEWS_INDEX_DIR", None)
         figures: dict[str, Any] = build(corpus, workdir, args.build_rounds)
+        figures.update(
+            clustering_cost(
+                workdir / "archive", workdir / "index", workdir, args.clustering_rounds
+            )
+        )
         started = time.perf_counter()
         drawn = query_set(workdir / "index", args)
         figures["draw_queries_s"] = round(time.perf_counter() - started, 2)
