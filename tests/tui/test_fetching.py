@@ -8,6 +8,7 @@ generous ceiling, so a loaded machine is slower but not flaky.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -318,3 +319,23 @@ async def test_a_burst_big_enough_for_worker_processes_is_announced(
         expected = f"{PARALLEL_MIN_FILES} new"
         await wait_until(pilot, lambda: announced(app) == expected, f'"{expected}"')
         assert not notifications(app)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="thread priorities are Linux's")
+def test_a_fetch_thread_gives_way_and_leaves_other_threads_alone() -> None:
+    from termnews.tui.fetching import NICE, _yield_to_the_keys
+
+    seen: dict[str, int] = {}
+
+    def fetch_thread() -> None:
+        own = threading.get_native_id()
+        seen["before"] = os.getpriority(os.PRIO_PROCESS, own)
+        _yield_to_the_keys()
+        seen["after"] = os.getpriority(os.PRIO_PROCESS, own)
+
+    thread = threading.Thread(target=fetch_thread)
+    thread.start()
+    thread.join()
+    assert seen["after"] == min(19, seen["before"] + NICE)
+    mine = threading.get_native_id()
+    assert os.getpriority(os.PRIO_PROCESS, mine) == seen["before"]

@@ -15,6 +15,7 @@ the summary says where.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 FAILURES_SHOWN = 3
 NO_FEEDS = "No feeds to fetch. Subscribe with `termnews feeds add URL`, then press F again."
 RUNNING = "A fetch is already running."
+#: How much lower than the browser a fetch runs (nice values go from -20 to 19).
+NICE = 10
 
 
 @dataclass
@@ -141,18 +144,28 @@ class FetchActions(AppMixin):
     def _fetch(self, run: _Run) -> None:
         """Fetch, tag and sync off the UI thread; every outcome comes back as a message.
 
-        Whatever goes wrong ends as a `FetchFinished` naming it: a fetch runs unattended on
-        the timer, and its failure must be a sentence, never a traceback or a stuck
-        "Fetching…".
+        The work runs in a thread of its own, at a lower priority (`_yield_to_the_keys`):
+        the worker's thread is one of Textual's pool, which later searches reuse, so it must
+        keep its priority. Whatever goes wrong ends as a `FetchFinished` naming it: a fetch
+        runs unattended on the timer, and its failure must be a sentence, never a traceback
+        or a stuck "Fetching…".
         """
-        try:
-            finished = self._fetch_and_index(run)
-        except Exception as error:  # the one place a fetch's surprise is turned into words
-            from termnews.errors import TermnewsError
+        finished: list[FetchFinished] = []
 
-            reason = str(error) if isinstance(error, TermnewsError) else repr(error)
-            finished = FetchFinished("The fetch failed", 0, (reason,), asked=run.asked)
-        self.post_message(finished)
+        def fetch() -> None:
+            try:
+                _yield_to_the_keys()
+                finished.append(self._fetch_and_index(run))
+            except Exception as error:  # the one place a fetch's surprise becomes words
+                from termnews.errors import TermnewsError
+
+                reason = str(error) if isinstance(error, TermnewsError) else repr(error)
+                finished.append(FetchFinished("The fetch failed", 0, (reason,), asked=run.asked))
+
+        thread = threading.Thread(target=fetch, name="termnews-fetch", daemon=True)
+        thread.start()
+        thread.join()
+        self.post_message(finished[0])
 
     def _fetch_and_index(self, run: _Run) -> FetchFinished:
         from termnews.errors import TermnewsError
@@ -160,6 +173,7 @@ class FetchActions(AppMixin):
         from termnews.tui.processes import prepare_child_processes
 
         prepare_child_processes()  # the extractor and the index writers are processes
+        _yield_to_the_keys()
         archive = fetch_archive(run.settings)
         total = len(run.feeds)
         counts = {"done": 0, "new": 0}
@@ -241,6 +255,21 @@ class FetchActions(AppMixin):
             severity=severity,
             markup=False,
         )
+
+
+def _yield_to_the_keys() -> None:
+    """Lower this thread's priority, so the fetch gives way to the person typing.
+
+    On Linux a thread has its own nice value, and the threads and processes it starts (the
+    feeds' threads, the extractor, the index writers) inherit it: the fetch then takes the
+    CPU the browser leaves, and keystrokes keep their speed on a machine with few cores.
+    Elsewhere, or where it is not allowed, the fetch keeps its priority.
+    """
+    import os
+
+    with contextlib.suppress(AttributeError, OSError):
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + NICE)
 
 
 def _failures(summary: RunSummary) -> tuple[str, ...]:
