@@ -198,8 +198,8 @@ class Searcher:
         self._state = state
         self._gen = Generation(self._ix, self._index_dir, 0, state)
         self._now = now or datetime.now
-        self._every_clusters: tuple[int, int] | None = None
-        """(generation number, distinct clusters among every story), for the empty query."""
+        self._every_clusters: tuple[Any, int] | None = None
+        """(a generation's `copies`, distinct clusters among every story): the empty query's."""
 
     def attach_state(self, state: StateView | None) -> None:
         """Answer `is:` and `tag:` filters from `state` from the next search on."""
@@ -375,12 +375,13 @@ class Searcher:
     def _start_fold(self, gen: Generation, matches: Collection[int]) -> folding.Fold:
         """The fold of a result matching `matches`: their distinct clusters counted now,
         except for every story (the empty query, each keystroke that clears the box), whose
-        count holds until the next generation."""
+        count holds as long as the generation's clusters."""
+        copies = gen.copies
         if matches is not gen.docsets.live:
-            return folding.start(gen.copies, matches)
+            return folding.start(copies, matches)
         known = self._every_clusters
-        if known is None or known[0] != gen.number:
-            known = self._every_clusters = (gen.number, folding.start(gen.copies, matches).total)
+        if known is None or known[0] is not copies:
+            known = self._every_clusters = (copies, folding.start(copies, matches).total)
         return folding.Fold(known[1], len(matches))
 
     def _count(self, text: str) -> int:
