@@ -21,6 +21,10 @@ Prints one JSON object (and, without --json, a readable table on stderr):
 - `folding_*`: queries of several types and the empty query with copies folded (the default)
   and with every copy, timed alternately: `folding_added_p95_ms` the difference of the p95s,
   `folding_added_paired_p95_ms` the p95 of each query's own difference;
+- `related_*`: related stories (`Searcher.related`) of `--queries` stories, each its first
+  time, once the searcher is warmed up as the browser's is; `context_*`: the timeline and facets (`Searcher.context`) of the drawn query whose
+  match count is nearest 5,000 (`context_query`, `context_hits`), after the first call
+  (`context_first_ms`), which reads the story columns once per index generation;
 - `state_*`: the `state` queries (other types' queries with a reading-state filter added)
   against a state database in a temporary folder where `STATE_SHARES` of the stories are
   read, starred and tagged (seeded); `state_base_p95_ms` is the same queries without the
@@ -377,6 +381,46 @@ def folding_figures(searcher: Any, plan: dict[str, list[str]], rounds: int) -> d
     return figures
 
 
+#: The timeline and facets are timed on the query whose match count is nearest this.
+CONTEXT_HITS = 5000
+
+
+def context_figures(searcher: Any, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
+    """`related_*`: `Searcher.related` for `rounds` different stories (seeded), each its first
+    time; `context_*`: the timeline and facets (`Searcher.context`) of the plan's query with
+    the match count nearest `CONTEXT_HITS`, after `context_first_ms`, the first call, which
+    reads the story columns once per index generation."""
+    searcher.warm_up()  # the browser's first pause reads the term lists key terms use
+    everything = searcher.search("", limit=0)
+    rows = searcher.hits(everything, 0, min(everything.total, 50 * rounds))
+    picked = random.Random(bench_queries.DEFAULT_SEED).sample(rows, min(rounds, len(rows)))
+    timings = []
+    for hit in picked:
+        started = time.perf_counter()
+        searcher.related(hit.path)
+        timings.append((time.perf_counter() - started) * 1000)
+    figures: dict[str, Any] = {"related_n": len(picked)}
+    if timings:
+        figures["related_p50_ms"], figures["related_p95_ms"] = _percentiles(timings)
+    candidates = {text for items in plan.values() for text in items if text}
+    totals = {text: searcher.search(text, limit=0).total for text in sorted(candidates)}
+    if not totals:
+        return figures
+    query = min(totals, key=lambda text: (abs(totals[text] - CONTEXT_HITS), text))
+    results = searcher.search(query, limit=20)
+    started = time.perf_counter()
+    searcher.context(results)
+    figures["context_first_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        searcher.context(results)
+        timings.append((time.perf_counter() - started) * 1000)
+    figures["context_query"], figures["context_hits"] = query, results.total
+    figures["context_p50_ms"], figures["context_p95_ms"] = _percentiles(timings)
+    return figures
+
+
 def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> dict[str, Any]:
     """Runs in its own process: open, first query, every query type, then RSS."""
     import psutil
@@ -423,6 +467,7 @@ def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> 
         if kind == "nohit":
             figures["nohit_suggested"] = len(suggested)
     figures.update(folding_figures(searcher, plan, rounds))
+    figures.update(context_figures(searcher, plan, rounds))
     figures["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     searcher.close()
     return figures
@@ -505,6 +550,17 @@ def table(figures: dict[str, Any]) -> str:
             f"(p95 {figures['folding_p95_ms']} ms folded, {figures['folding_all_copies_p95_ms']}"
             f" ms with every copy; paired p95 {figures['folding_added_paired_p95_ms']} ms); "
             f"{figures['folding_mean_folded']} matches folded away per query on average"
+        )
+    if "related_p95_ms" in figures:
+        lines.append(
+            f"related stories: p50 {figures['related_p50_ms']} ms, p95 "
+            f"{figures['related_p95_ms']} ms over {figures['related_n']} stories"
+        )
+    if "context_p95_ms" in figures:
+        lines.append(
+            f"timeline+facets of {figures['context_query']!r} ({figures['context_hits']} hits): "
+            f"p50 {figures['context_p50_ms']} ms, p95 {figures['context_p95_ms']} ms; "
+            f"the first, reading the story columns, {figures['context_first_ms']} ms"
         )
     if "nohit_suggested" in figures:
         lines.append(f"nohit queries given a suggestion: {figures['nohit_suggested']}")

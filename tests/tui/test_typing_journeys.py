@@ -103,11 +103,11 @@ async def test_letters_typed_in_the_list_go_to_the_search_box_unless_bound_there
         await settle(pilot)
         assert app.sort == SortOrder.NEWEST
         assert app.focused is app.result_list
-        deliver_at_once(app, "ferry")  # `f` is bound to nothing: the word is a query
+        deliver_at_once(app, "mile")  # `m` is bound to nothing: the word is a query
         await settle(pilot)
         assert app.focused is app.search_bar
-        assert app.search_bar.value == "ferry"
-        assert app.results is not None and app.results.query == "ferry"
+        assert app.search_bar.value == "mile"
+        assert app.results is not None and app.results.query == "mile"
         await pilot.press("down", "escape")  # Esc from the list comes back to the box
         assert app.focused is app.search_bar
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,11 @@ class KeyTerm:
 def key_terms(gen: Generation, docnum: int, count: int = KEY_TERMS) -> list[KeyTerm]:
     """The `count` terms that best tell what story `docnum` is about, best first.
 
-    Words only this story has (a typo, a name) cannot find another story, and words in a
-    large share of the stories find all of them: both are skipped.
+    Bo1 as Whoosh has it, with a term's document frequency standing for its collection
+    frequency: the browser has every body term's document frequency in memory (the
+    lexicon typeahead reads), where asking the reader costs a file lookup a term, several
+    hundred a story. Words only this story has (a typo, a name) cannot find another story,
+    and words in a large share of the stories find all of them: both are skipped.
     """
     stored = gen.reader.stored_fields(docnum)
     analyzer = gen.searcher.schema["body"].analyzer
@@ -58,23 +62,32 @@ def key_terms(gen: Generation, docnum: int, count: int = KEY_TERMS) -> list[KeyT
         counts[token.text] += 1
     for token in analyzer(stored.get("headline") or ""):
         counts[token.text] += HEADLINE_WEIGHT
-    reader = gen.reader
-    stories = max(1, reader.doc_count())
+    stories = max(1, gen.reader.doc_count())
     ceiling = stories if stories <= SMALL_ARCHIVE else int(stories * MAX_DOC_SHARE)
+    frequency = _frequencies(gen, "body")
     scored: list[tuple[float, str]] = []
     for text, tf in counts.items():
         if text.isdigit():
             continue  # years and amounts: shared by stories on every subject
-        in_stories = reader.doc_frequency("body", text)
+        in_stories = frequency(text)
         if in_stories < 2 or in_stories > ceiling:
             continue
-        f = reader.frequency("body", text) / stories
+        f = in_stories / stories
         scored.append((tf * math.log2((1.0 + f) / f) + math.log2(1.0 + f), text))
     best = heapq.nlargest(count, scored)
     if not best:
         return []
     top = best[0][0]
     return [KeyTerm(text, score / top) for score, text in best]
+
+
+def _frequencies(gen: Generation, field: str) -> Callable[[str], int]:
+    """A term's document frequency in `field`: from the lexicon once it is read, else the
+    reader (without reading the whole term list for one story)."""
+    if gen.lexicon.loaded(field):
+        return gen.lexicon.terms(field).frequency
+    reader = gen.reader
+    return lambda text: int(reader.doc_frequency(field, text))
 
 
 def related_docnums(
@@ -93,9 +106,7 @@ def related_docnums(
     postings = gen.docsets.postings
     for term in terms:
         for field in FIELDS:
-            if not gen.reader.doc_frequency(field, term.text):
-                continue
-            ids, scores = postings.scored_arrays(field, term.text, np)
+            ids, scores = postings.scored_arrays(field, term.text, np)  # none: empty
             acc[ids] += scores * term.weight
     out = [*excluded, *gen.docsets.deleted]
     if out:

@@ -30,6 +30,8 @@ from types import TracebackType
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from whoosh import query as wq
+
 from termnews.article import Article
 from termnews.engine import context as story_context
 from termnews.engine import folding, ranking, stories, story_columns, vector
@@ -49,6 +51,7 @@ from termnews.engine.query.form import (
     Nothing,
     Or,
     holds_filter,
+    translate,
 )
 from termnews.engine.query.language import (
     FIELD_NAMES,
@@ -59,6 +62,7 @@ from termnews.engine.query.language import (
     typed_filter,
 )
 from termnews.engine.ranking import additive_leaves
+from termnews.engine.related import FIELDS as RELATED_FIELDS
 from termnews.engine.related import copies_of, key_terms, related_docnums
 from termnews.engine.rows import hit_rows
 from termnews.engine.store import open_index
@@ -596,7 +600,10 @@ class Searcher:
             best = related_docnums(gen, chosen, limit, copies_of(gen, docnum))
             terms = frozenset(term.text for term in chosen)
             text = " OR ".join(sorted(terms))
-            parsed = parse(gen.parser, text, self._now())
+            # What the query text parses to, built straight (a parse of 16 words costs more
+            # than finding the stories): pages and identities read it, a refresh re-parses.
+            query = wq.Or([wq.Term(field, t) for t in sorted(terms) for field in RELATED_FIELDS])
+            parsed = ParsedQuery(query, translate(query), None, tuple(sorted(terms)))
             docnums = [d for d, _s in best]
             ranked = _Ranked(docnums, dict(best), len(docnums))
             paging = _Paging(False, gen.number, parsed, ranked)
