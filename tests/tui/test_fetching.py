@@ -197,8 +197,15 @@ async def test_another_archive_is_left_alone_and_the_summary_says_where(
     assert len(list((fetched / "feeds").rglob("*.txt"))) == 2
 
 
-async def test_no_feeds_says_how_to_add_one(make_app: MakeApp) -> None:
-    app = make_app(settings=Settings())
+async def test_no_feeds_says_how_to_add_one_and_f_then_fetches_the_one_added(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    app = make_app(settings=load_settings(config))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         app.focus_now(app.result_list)  # in the search box F is a letter like any other
@@ -207,6 +214,16 @@ async def test_no_feeds_says_how_to_add_one(make_app: MakeApp) -> None:
         assert ("Fetch", NO_FEEDS) in notifications(app)
         assert "termnews feeds add URL" in NO_FEEDS
         assert not [w for w in app.workers if w.group == "fetch"]
+
+        # As `termnews feeds add` would, in another terminal: no restart needed.
+        config.write_text(
+            f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\nname = "Orvelle Crier"\n'
+            f'fulltext = "never"\n\n[fetch]\narchive = "{archive}"\n',
+            encoding="utf-8",
+        )
+        await pilot.press("F")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await wait_until(pilot, lambda: announced(app) == "2 new", '"2 new" in the status')
 
 
 async def test_a_second_f_says_one_is_running_and_a_failure_is_a_sentence(

@@ -118,7 +118,8 @@ class FetchActions(AppMixin):
 
     def start_fetch(self, *, asked: bool) -> bool:
         """Start a fetch unless one is running or there are no feeds; True if it started."""
-        feeds = list(self.settings.feeds)
+        settings = self._subscriptions_now()
+        feeds = list(settings.feeds)
         if not feeds:
             if asked:
                 self.notify(NO_FEEDS, title="Fetch", markup=False)
@@ -131,9 +132,32 @@ class FetchActions(AppMixin):
             return False
         self._fetching = True
         self._show_fetching(0, len(feeds), 0)
-        run = _Run(feeds, self.settings, self.archive, self.index_dir, asked, self._fetch_stop)
+        run = _Run(feeds, settings, self.archive, self.index_dir, asked, self._fetch_stop)
         self._fetch(run)
         return True
+
+    def _subscriptions_now(self) -> Settings:
+        """The settings as the config file says now, for its [[feeds]] and [fetch].
+
+        A person who adds a feed (`termnews feeds add URL`) while the browser is open should
+        not need to restart it for `F` to fetch it. The file is read again (a millisecond);
+        settings that were not read from a file, and a file that is now broken, give what
+        the browser started with. Nothing else is taken from it: its keys and searches are
+        the ones the browser started with, and its problems were said at start.
+        """
+        path = self.settings.path
+        if path is None:
+            return self.settings
+        from termnews.settings import ConfigFileError, load_settings
+        from termnews.settings.location import parse_config, read_config_text
+
+        try:
+            text = read_config_text(path)
+            if text is not None:
+                parse_config(text, path)
+        except ConfigFileError:
+            return self.settings
+        return load_settings(path)
 
     def _show_fetching(self, done: int, total: int, new: int) -> None:
         from termnews.tui.widgets.status import fetching_content
