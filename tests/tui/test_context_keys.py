@@ -36,7 +36,7 @@ async def test_the_strip_shows_the_querys_timeline_once_results_are_up(make_app:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert not app.timeline_strip.display  # every story: no timeline
+        assert not app.timeline_strip.shown  # every story: no timeline
         await search(pilot, "quillmouth")
         strip = app.timeline_strip
         assert strip.display and strip.timeline is not None
@@ -44,32 +44,25 @@ async def test_the_strip_shows_the_querys_timeline_once_results_are_up(make_app:
         assert strip.timeline.bucket == "week"
         assert str(strip.query_one("#timeline-first").render()) == "2023-10-02"
         assert str(strip.query_one("#timeline-last").render()) == "2024-03-02"
+        old_results, old_context = app.results, app._query_context
+        assert old_context is not None
         await pilot.press("escape")  # the query cleared: every story again
         await settle(pilot)
-        assert not app.timeline_strip.display
+        assert not app.timeline_strip.shown
+        # A timeline that arrives for results no longer shown is dropped.
+        app.post_message(ContextDone(old_results, old_context, then_facets=False))
+        await pilot.pause()
+        assert not app.timeline_strip.shown
 
 
 async def test_no_strip_on_a_short_terminal(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 18)) as pilot:
         await search(pilot, "quillmouth")
-        assert not app.timeline_strip.display
-        assert app.result_list.total == 2
-
-
-async def test_a_timeline_for_results_no_longer_shown_is_dropped(make_app: MakeApp) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await search(pilot, "quillmouth")
-        old_results, old_context = app.results, app._query_context
-        assert old_results is not None and old_context is not None
-        await pilot.press("backspace", *"ferry")  # quillmouthferry: nothing
-        await settle(pilot)
-        await search(pilot, "")  # let the newest settle, then replay the stale answer
-        shown = app.timeline_strip.timeline
-        app.post_message(ContextDone(old_results, old_context, then_facets=False))
+        assert app.timeline_strip.shown and not app.timeline_strip.display
+        await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert app.timeline_strip.timeline is shown
+        assert app.timeline_strip.display
 
 
 # -- facets ----------------------------------------------------------------------------------
@@ -79,7 +72,12 @@ async def test_f_picks_a_facet_and_narrows_the_query(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await search(pilot, "quillmouth")
-        await pilot.press("enter")  # to the list
+        await pilot.press("enter", "f")  # to the list, then the facets
+        await settle(pilot)
+        await pilot.press("escape")  # closes them, the query as it was
+        await settle(pilot)
+        assert not isinstance(app.screen, FacetsScreen)
+        assert app.query_one(SearchBar).value == "quillmouth"
         await pilot.press("f")
         await settle(pilot)
         screen = app.screen
@@ -103,17 +101,6 @@ async def test_f_picks_a_facet_and_narrows_the_query(make_app: MakeApp) -> None:
         assert app.query_one(SearchBar).value == 'quillmouth by:"Marisol Treadwell"'
         assert headlines(app) == ["Quillmouth council approves seawall repairs after winter storms"]
         assert isinstance(app.focused, ResultList)
-
-
-async def test_escape_closes_the_facets_leaving_the_query(make_app: MakeApp) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await search(pilot, "quillmouth")
-        await pilot.press("enter", "f")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.query_one(SearchBar).value == "quillmouth"
 
 
 def test_facet_clauses_are_what_the_query_language_reads() -> None:
@@ -140,7 +127,7 @@ async def test_r_lists_related_stories_and_escape_brings_the_results_back(
         await pilot.press("r")
         await settle(pilot)
         assert source.headline not in headlines(app)
-        assert app.timeline_strip.display
+        assert app.timeline_strip.shown
         assert app.timeline_strip.message == f"Related to “{source.headline}” · Esc: back"
         assert app.result_list.total == len(headlines(app)) > 0
         related = headlines(app)[0]
@@ -155,8 +142,15 @@ async def test_r_lists_related_stories_and_escape_brings_the_results_back(
         await settle(pilot)
         assert headlines(app) == before
         assert app.result_list.cursor == 2
-        assert not app.timeline_strip.display  # the empty query has no timeline
+        assert not app.timeline_strip.shown  # the empty query has no timeline
         assert isinstance(app.focused, ResultList)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app._related_trail
+        await pilot.press("slash", *"ferry")  # a new query leaves the related stories
+        await settle(pilot)
+        assert not app._related_trail
+        assert headlines(app) == ["Ferry operator adds winter sailings to Brindle Island"]
 
 
 async def test_r_in_the_story_view_lists_its_related_stories(make_app: MakeApp) -> None:
@@ -176,16 +170,3 @@ async def test_r_in_the_story_view_lists_its_related_stories(make_app: MakeApp) 
         await settle(pilot)
         assert app.timeline_strip.timeline is not None  # the query's timeline is back
         assert len(headlines(app)) == 2
-
-
-async def test_typing_a_new_query_leaves_the_related_stories(make_app: MakeApp) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "r")
-        await settle(pilot)
-        assert app._related_trail
-        await pilot.press("slash", *"ferry")
-        await settle(pilot)
-        assert not app._related_trail
-        assert headlines(app) == ["Ferry operator adds winter sailings to Brindle Island"]

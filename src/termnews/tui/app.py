@@ -46,7 +46,7 @@ from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui.commands import TermnewsCommands
-from termnews.tui.context import ContextActions
+from termnews.tui.context import MIN_ROWS, ContextActions
 from termnews.tui.copies import CopiesActions
 from termnews.tui.fetching import FetchActions
 from termnews.tui.indexing import IndexActions
@@ -106,6 +106,8 @@ class TermnewsApp(
         (0, "-narrow"),
         (WIDE_COLUMNS, "-wide"),
     ]
+    #: Below `tui.context.MIN_ROWS` rows the timeline strip gives its row back to the list.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (MIN_ROWS, "-tall")]
     COMMANDS = App.COMMANDS | {TermnewsCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -129,9 +131,7 @@ class TermnewsApp(
         Binding("o", "open_pager", "Pager", show=False, id="open_pager"),
         Binding("y", "copy", "Copy", show=False, id="copy"),
         Binding("r", "related", "Related stories (Esc: back)", show=False, id="related"),
-        Binding(
-            "f", "facets", "Facets: narrow by agency, place, author", show=False, id="facets"
-        ),
+        Binding("f", "facets", "Facets: narrow by agency, place, author", show=False, id="facets"),
         Binding("S", "saved_searches", "Saved searches", show=False, id="saved_searches"),
         # ctrl+s works in the search box too: type a query, save it.
         Binding("ctrl+s", "save_search", "Save this search", show=False, id="save_search"),

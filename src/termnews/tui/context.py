@@ -6,7 +6,8 @@ A mixin of `TermnewsApp` (see `tui.mixin`); its actions are the bindings' `facet
 - The timeline is computed by a worker started once the first page of a search's results is
   on screen (`after_results`), so it never delays them; an answer for results no longer
   shown is dropped. The strip is hidden for the empty query (every story, newest first: the
-  archive's own history says little) and on terminals under `MIN_ROWS` rows.
+  archive's own history says little), and on terminals under `MIN_ROWS` rows it gives its
+  row back to the list (the stylesheet hides it; growing the terminal shows it again).
 - `f` shows the facets of the results on screen; the value picked is added to the query in
   the search box, which then searches as if it had been typed.
 - `r` replaces the list with the stories related to the one at hand (the open story, else
@@ -107,8 +108,9 @@ class ContextActions(AppMixin):
         if self.searcher is not None:
             self._compute_context(self.searcher, results, then_facets=False)
 
-    def _wants_timeline(self, results: Results) -> bool:
-        return bool(results.query.strip()) and self.size.height >= MIN_ROWS
+    @staticmethod
+    def _wants_timeline(results: Results) -> bool:
+        return bool(results.query.strip())
 
     @work(thread=True, exclusive=True, group="context", exit_on_error=False)
     def _compute_context(self, searcher: Searcher, results: Results, *, then_facets: bool) -> None:

@@ -8,7 +8,8 @@ The sparkline gets one cell a bucket when there is room
 (squeezed, Textual keeps the highest of the buckets a cell stands for).
 
 The same row says what the list shows instead of a query's results (`message`), such as
-the stories related to one; it is hidden when it has nothing to say.
+the stories related to one; it is hidden when it has nothing to say, and a timeline is
+hidden on a terminal too short to spare the row (the stylesheet, by the app's `-short`).
 """
 
 from __future__ import annotations
@@ -44,9 +45,6 @@ class TimelineStrip(Horizontal):
         yield Label("", id="timeline-bucket", markup=False)
         yield Label("", id="timeline-message", markup=False)
 
-    def on_mount(self) -> None:
-        self.display = False
-
     def show_timeline(self, timeline: Timeline | None) -> None:
         """Show `timeline` (None or no buckets: hide the strip)."""
         self.timeline, self.message = timeline, ""
@@ -61,18 +59,20 @@ class TimelineStrip(Horizontal):
         self.show_timeline(None)
 
     @property
-    def has_timeline(self) -> bool:
-        return self.display and self.timeline is not None
+    def shown(self) -> bool:
+        """Whether the strip has something to show (a short terminal hides it all the same:
+        the app's `-short` class, see the stylesheet)."""
+        return self.has_class("-shown")
 
     def _update(self) -> None:
         timeline, message = self.timeline, self.message
         self.set_class(bool(message), "-message")
         if message:
             self.query_one("#timeline-message", Label).update(message)
-            self.display = True
+            self.add_class("-shown")
             return
         if timeline is None or not timeline.counts:
-            self.display = False
+            self.remove_class("-shown")
             return
         assert timeline.first is not None and timeline.last is not None
         first = bucket_label(timeline.bucket, timeline.first.isoformat())
@@ -86,7 +86,7 @@ class TimelineStrip(Horizontal):
         self._labels_width = len(first) + len(last) + len(bucket) + 3  # a space after each
         bars = self.query_one("#timeline-bars", Sparkline)
         bars.data = [float(count) for count in timeline.counts]
-        self.display = True
+        self.add_class("-shown")
         self._fit()
 
     def on_resize(self) -> None:
