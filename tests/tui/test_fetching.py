@@ -356,3 +356,36 @@ def test_a_fetch_thread_gives_way_and_leaves_other_threads_alone() -> None:
     assert seen["after"] == min(19, seen["before"] + NICE)
     mine = threading.get_native_id()
     assert os.getpriority(os.PRIO_PROCESS, mine) == seen["before"]
+
+
+async def test_quitting_stops_a_fetch_before_the_feeds_not_yet_begun(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    from termnews.feeds.run import FEED_THREADS
+
+    release = threading.Event()
+    asked: list[str] = []
+
+    def held(request: Request) -> Response:
+        asked.append(request.path)
+        release.wait(CEILING_SECONDS)
+        return Response("gone", status=404)
+
+    total = FEED_THREADS + 2
+    for n in range(total):
+        httpserver.expect_request(f"/feed/{n}").respond_with_handler(held)
+    feeds = tuple(
+        FeedSubscription(httpserver.url_for(f"/feed/{n}"), fulltext="never") for n in range(total)
+    )
+    app = make_app(settings=Settings(feeds=feeds, fetch=FetchSettings(archive=archive)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.focus_now(app.result_list)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: bool(asked), "the first request")
+        app.stop_fetching()  # what quitting does first
+        release.set()
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to stop")
+        # Only the feeds already begun were asked for; no summary of a fetch cut short.
+        assert len(asked) == FEED_THREADS
+        assert not [t for t, _ in notifications(app) if "feeds" in t]
