@@ -645,6 +645,12 @@ class Searcher:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    def prepare_context(self) -> None:
+        """Read what `context` needs once per generation (the story columns), a slice at a
+        time so that searches run meanwhile: the browser does it in a pause, so that the
+        first timeline does not wait for it."""
+        self._read_story_columns()
+
     def _read_story_columns(self) -> None:
         """Read the current generation's story columns unless they are, a slice per lock."""
         while True:

@@ -22,8 +22,9 @@ from typing import Any
 from termnews.engine import vector
 from termnews.engine.schema import AUTHOR_SEPARATOR
 
-#: Stories read per slice: one slice holds the searcher's lock for a few milliseconds.
-SLICE = 1024
+#: Stories read per slice: one slice holds the searcher's lock for about 10 ms here, so a
+#: keystroke's search waits no longer than that for its turn.
+SLICE = 256
 #: Whoosh's DATETIME columns count microseconds from `datetime.min` (0001-01-01).
 MICROSECONDS_A_DAY = 86_400_000_000
 #: The stored fields a facet counts, in the order `StoryColumns.values` keeps them.

@@ -356,7 +356,7 @@ class TermnewsApp(
             )
         elif worker.group == "refresh":
             self.notify(f"Could not reload the index: {message}", severity="error", markup=False)
-        elif worker.group == "context":
+        elif worker.group in ("context", "context-ahead"):
             self.context_failed()  # the results are fine: only their timeline is missing
         elif worker.group == "related":
             self.notify(

@@ -92,6 +92,9 @@ class ContextActions(AppMixin):
     closing: bool
     _query_context: Context | None
     _related_trail: list[_Before]
+    _columns_asked = False
+    """Whether the story columns were read ahead (once a browser run; a new generation's
+    are read by its first timeline)."""
 
     # -- the timeline ------------------------------------------------------------------------
 
@@ -104,6 +107,9 @@ class ContextActions(AppMixin):
             self._query_context = None
         if not self._wants_timeline(results):
             self.timeline_strip.clear()
+            if self.searcher is not None and not self._columns_asked:
+                self._columns_asked = True  # read ahead, so the first timeline is quick
+                self._prepare_context(self.searcher)
             return
         if self.searcher is not None:
             self._compute_context(self.searcher, results, then_facets=False)
@@ -111,6 +117,11 @@ class ContextActions(AppMixin):
     @staticmethod
     def _wants_timeline(results: Results) -> bool:
         return bool(results.query.strip())
+
+    @work(thread=True, group="context-ahead", exit_on_error=False)
+    def _prepare_context(self, searcher: Searcher) -> None:
+        """What every timeline needs, read in a pause (`Searcher.prepare_context`)."""
+        searcher.prepare_context()
 
     @work(thread=True, exclusive=True, group="context", exit_on_error=False)
     def _compute_context(self, searcher: Searcher, results: Results, *, then_facets: bool) -> None:
