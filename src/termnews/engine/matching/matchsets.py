@@ -15,7 +15,7 @@ newest/oldest orders, which only need membership and a date column.
 
 from __future__ import annotations
 
-import math
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from termnews.engine import vector
@@ -71,6 +71,7 @@ class DocSets:
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
         self._orders: dict[bool, list[int]] = {}
+        self._date_keys_cache: tuple[list[int], list[int]] | None = None
 
     @property
     def live(self) -> frozenset[int]:
@@ -197,19 +198,27 @@ class DocSets:
     def published_between(self, q: DateRange) -> frozenset[int]:
         """A `date:` range, filtered from the cached date column.
 
-        Whoosh would expand the range into its numeric terms and union their postings; one
-        pass over the column costs a fraction of that. Ranking asks again for the same set (a
-        range scores a constant), so the last few are kept.
+        Whoosh would expand the range into its numeric terms and union their postings; two
+        bisections of the date-ordered stories cost a fraction of that. Ranking asks again
+        for the same set (a range scores a constant), so the last few are kept.
         """
         found = self._ranges.get(q)
         if found is None:
-            low = -math.inf if q.start is None else q.start
-            high = math.inf if q.end is None else q.end
-            found = frozenset(d for d, v in enumerate(self.dates()) if low <= v <= high)
-            if self.deleted:
-                found -= self.deleted
+            order, keys = self._date_keys()
+            first = 0 if q.start is None else bisect_left(keys, q.start)
+            last = len(keys) if q.end is None else bisect_right(keys, q.end, first)
+            found = frozenset(order[first:last])
             self._ranges.put(q, found)
         return found
+
+    def _date_keys(self) -> tuple[list[int], list[int]]:
+        """Live docnums oldest first and their dates: a range is two bisections of these,
+        where a pass over the whole date column in Python cost milliseconds per range."""
+        if self._date_keys_cache is None:
+            order = self.everything(newest=False)
+            dates = self.dates()
+            self._date_keys_cache = (order, [dates[d] for d in order])
+        return self._date_keys_cache
 
     def phrase(self, key: PhraseKey) -> frozenset[int]:
         """Stories holding the phrase, found from its words' positions in bulk (`phrases`)."""
