@@ -96,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         # The reading state answers is:unread, is:starred and tag:NAME.
         with open_state_for_reading() as state, Searcher(index_dir, state=state) as searcher:
+            # With --stats no row is printed, so none is built (a snippet each).
+            limit = 0 if args.stats else args.limit
             results = searcher.search(
-                query, sort=SortOrder(args.sort), limit=args.limit, all_copies=args.all_copies
+                query, sort=SortOrder(args.sort), limit=limit, all_copies=args.all_copies
             )
             context = searcher.context(results) if args.stats else None
     except TermnewsError as error:
