@@ -389,3 +389,4 @@ async def test_quitting_stops_a_fetch_before_the_feeds_not_yet_begun(
         # Only the feeds already begun were asked for; no summary of a fetch cut short.
         assert len(asked) == FEED_THREADS
         assert not [t for t, _ in notifications(app) if "feeds" in t]
+        assert "Fetching" not in status_text(app)

@@ -197,7 +197,6 @@ class FetchActions(AppMixin):
         from termnews.tui.processes import prepare_child_processes
 
         prepare_child_processes()  # the extractor and the index writers are processes
-        _yield_to_the_keys()
         archive = fetch_archive(run.settings)
         total = len(run.feeds)
         counts = {"done": 0, "new": 0}
@@ -261,16 +260,18 @@ class FetchActions(AppMixin):
 
     def on_fetch_finished(self, message: FetchFinished) -> None:
         self._fetching = False
-        if self.closing or message.stopped:
+        if self.closing:
             return
         self.status.set_activity(Content(""))
+        if message.stopped:
+            return  # quitting: a summary of a fetch cut short would only be noise
         lines = [*message.failures, *message.problems]
         if message.elsewhere is not None:
             lines.append(
                 f"The stories went to {message.elsewhere}, not the archive open here; "
                 f"browse them with `termnews {message.elsewhere}`"
             )
-        if not message.asked and not message.new and not lines:
+        if not (message.asked or message.new or message.failures or message.problems):
             return  # the timer found nothing: nothing to say
         severity = "warning" if message.failures or message.problems else "information"
         self.notify(
