@@ -81,3 +81,10 @@ def test_the_text_table_marks_folded_rows_and_says_both_counts(
     every = search(indexed, "seawall", "--all-copies").stdout
     assert "+2" not in every
     assert "4 of 4 stories ·" in every and "after folding" not in every
+
+
+def test_stats_json_says_how_many_rows_are_left_after_folding(
+    indexed: tuple[str, dict[str, str]],
+) -> None:
+    record = json.loads(search(indexed, "seawall", "--stats", "--json").stdout)
+    assert record["total"] == 4 and record["folded_total"] == 2

@@ -78,17 +78,25 @@ NO_INDEX = (
 )
 
 
+def index_for_listing(args: argparse.Namespace) -> Path | None:
+    """The index a command that lists stories reads (`--limit N` checked first), or None
+    once the reason is said on stderr (exit status 2)."""
+    if args.limit < 1:
+        print("termnews: --limit must be 1 or more", file=sys.stderr)
+        return None
+    index_dir = locate_index(args)
+    if index_dir is None:
+        print(NO_INDEX, file=sys.stderr)
+    return index_dir
+
+
 def run(args: argparse.Namespace) -> int:
     from termnews.engine.searcher import Searcher
     from termnews.errors import TermnewsError
     from termnews.results import SortOrder
 
-    if args.limit < 1:
-        print("termnews: --limit must be 1 or more", file=sys.stderr)
-        return 2
-    index_dir = locate_index(args)
+    index_dir = index_for_listing(args)
     if index_dir is None:
-        print(NO_INDEX, file=sys.stderr)
         return 2
     from termnews.commands.common import open_state_for_reading
 
@@ -111,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
         from termnews.commands.stats import stats_record, stats_text
 
         if args.json:
-            print(json.dumps(stats_record(context), ensure_ascii=False))
+            # Rows once copies are folded (equal to total with --all-copies).
+            record = {**stats_record(context), "folded_total": results.folded_total}
+            print(json.dumps(record, ensure_ascii=False))
         else:
             sys.stdout.write(stats_text(context))
     elif args.json:
