@@ -78,16 +78,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _related(args: argparse.Namespace, candidate: Path) -> int:
     """`show --related PATH`: the stories most like PATH's, as `search` lists them."""
-    from termnews.commands.search import NO_INDEX, hit_record, locate_index, print_table
+    from termnews.commands.search import hit_record, index_for_listing, print_table
     from termnews.engine.searcher import Searcher
     from termnews.errors import IndexUnusableError, TermnewsError
 
-    if args.limit < 1:
-        print("termnews: --limit must be 1 or more", file=sys.stderr)
-        return 2
-    index_dir = locate_index(args)
+    index_dir = index_for_listing(args)
     if index_dir is None:
-        print(NO_INDEX, file=sys.stderr)
         return 2
     # A file named from here is found by its absolute path; anything else is a path inside
     # the archive, as `search` prints them relative or absolute.
