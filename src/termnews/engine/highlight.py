@@ -3,6 +3,11 @@
 A query term is an *analysed* form (`rebuild` for "rebuilding", `montreal` for "MONTRÉAL"),
 so matching any text means analysing it the same way: fold, then compare both the folded word
 (names and places are indexed unstemmed) and its stem (headline and body are stemmed).
+
+The analysis is the name analyzer's (`schema.name_analyzer`: its tokenizer's pattern,
+lowercase, accent fold) done by hand, a word at a time through a cache: running Whoosh's
+filter chain over every headline of every page cost more than finding the stories.
+A text's analysed words (`words`) can be kept, and matched against each query's terms.
 """
 
 from __future__ import annotations
@@ -12,16 +17,21 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS
+from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
 
-from termnews.engine.schema import name_analyzer
 from termnews.results import Span
 
 #: Characters of body text a snippet shows, before the ellipses.
 SNIPPET_CHARS = 200
 _STOP = frozenset(STOP_WORDS)
-_ANALYZER = name_analyzer()
+#: The pattern `RegexTokenizer()` (the name analyzer's tokenizer) finds words with.
+_TOKEN = default_pattern
 _SPACE = re.compile(r"\s+")
+
+#: One analysed word of a text: [start, end) in it, its folded form and that form's stem.
+Word = tuple[int, int, str, str]
 
 
 @lru_cache(maxsize=100_000)
@@ -29,18 +39,38 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
+@lru_cache(maxsize=200_000)
+def _forms(raw: str) -> tuple[str, str] | None:
+    """A token as typed -> (folded, stem of folded), as the analyzers make it; None for a
+    stop word, which no query term stands for."""
+    word = raw.lower().translate(accent_map)
+    if word in _STOP:
+        return None
+    return word, _stem(word)
+
+
+def words(text: str) -> tuple[Word, ...]:
+    """Every word of `text` a query term may stand for, analysed: what `spans_of` matches."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        forms = _forms(match.group())
+        if forms is not None:
+            found.append((match.start(), match.end(), forms[0], forms[1]))
+    return tuple(found)
+
+
+def spans_of(analysed: Iterable[Word], terms: frozenset[str] | set[str]) -> list[Span]:
+    """[start, end) of each analysed word whose folded or stemmed form is a query term."""
+    if not terms:
+        return []
+    return [(start, end) for start, end, word, root in analysed if word in terms or root in terms]
+
+
 def spans(text: str, terms: frozenset[str] | set[str]) -> list[Span]:
     """[start, end) of every word in `text` whose folded or stemmed form is a query term."""
     if not terms or not text:
         return []
-    found: list[Span] = []
-    for token in _ANALYZER(text, chars=True, mode="index"):
-        word = token.text
-        if word in _STOP:
-            continue
-        if word in terms or _stem(word) in terms:
-            found.append((token.startchar, token.endchar))
-    return found
+    return spans_of(words(text), terms)
 
 
 def _squeeze(text: str, marks: Iterable[Span]) -> tuple[str, list[Span]]:

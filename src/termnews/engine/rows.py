@@ -11,11 +11,9 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
-from termnews.archive import resolve_in
+from termnews.engine.display import displays
 from termnews.engine.generation import Generation
-from termnews.engine.highlight import lead_snippet, snippet
-from termnews.engine.highlight import spans as find_spans
-from termnews.engine.schema import AUTHOR_SEPARATOR
+from termnews.engine.highlight import snippet, spans_of
 from termnews.engine.storage.codec import character_spans
 from termnews.engine.storage.postings import values_for
 from termnews.results import Hit, Span
@@ -34,35 +32,31 @@ def hit_rows(
     """
     if not docnums:
         return []
-    reader = gen.reader
     copies = gen.copies
     folded = folded if folded is not None else [0] * len(docnums)
     ranges = _body_ranges(gen, docnums, terms)
+    shown = displays(gen, docnums)  # kept per generation: see `engine.display`
     hits = []
     for docnum, score, folded_here in zip(docnums, scores, folded, strict=True):
-        stored = reader.stored_fields(docnum)
-        body = stored.get("body") or ""
+        row = shown[docnum]
         if ranges.get(docnum):
-            text, marks = snippet(body, ranges[docnum])
+            text, marks = snippet(row.body, ranges[docnum])
         else:
-            text, marks = lead_snippet(body, terms)
-        headline = stored.get("headline") or ""
-        authors = stored.get("authors") or ""
-        rel = stored["path"]
+            text, marks = row.lead, spans_of(row.lead_words, terms)
         hits.append(
             Hit(
-                path=rel if gen.archive is None else str(resolve_in(gen.archive, rel)),
-                headline=headline,
-                authors=tuple(a for a in authors.split(AUTHOR_SEPARATOR) if a),
-                agency=stored.get("agency"),
-                dateline=stored.get("dateline"),
-                published=stored.get("pub"),
-                date_estimated=bool(stored.get("est")),
+                path=row.path,
+                headline=row.headline,
+                authors=row.authors,
+                agency=row.agency,
+                dateline=row.dateline,
+                published=row.published,
+                date_estimated=row.date_estimated,
                 score=score,
                 snippet=text,
-                headline_spans=tuple(find_spans(headline, terms)),
+                headline_spans=tuple(spans_of(row.headline_words, terms)),
                 snippet_spans=tuple(marks),
-                identity=stored.get("sid") or "",
+                identity=row.identity,
                 cluster=copies.cluster_id(docnum),
                 copies=copies.size(docnum) - 1,
                 folded=folded_here,
