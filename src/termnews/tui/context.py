@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 MIN_ROWS = 20
 #: How many related stories `r` lists.
 RELATED_COUNT = 10
+#: The actions of this part: the help lists them apart, as keys of the list and article.
+CONTEXT_ACTIONS = frozenset({"related", "facets"})
 
 
 @dataclass

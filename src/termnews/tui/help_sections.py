@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding, BindingType
 
+from termnews.tui.context import CONTEXT_ACTIONS
 from termnews.tui.keymap import KeysInEffect, as_binding
 from termnews.tui.marking import MARKING_ACTIONS
 from termnews.tui.screens.article import ArticleScreen
@@ -35,12 +36,15 @@ def help_sections(app_bindings: Sequence[BindingType]) -> Sections:
     Bindings with no action are lines of the help only: keys Textual or a widget handles
     without a binding of ours.
     """
-    everywhere = [b for b in app_bindings if _action_of(b) not in MARKING_ACTIONS]
+    apart = MARKING_ACTIONS | CONTEXT_ACTIONS
+    everywhere = [b for b in app_bindings if _action_of(b) not in apart]
+    context = [b for b in app_bindings if _action_of(b) in CONTEXT_ACTIONS]
     marking = [b for b in app_bindings if _action_of(b) in MARKING_ACTIONS]
     marking.append(Binding("enter", "", "Open a story: marks it read"))
     return [
         ("Everywhere", [*everywhere, Binding("ctrl+p", "", "Command palette")]),
         ("Reading state (list and article)", marking),
+        ("Context (list and article)", context),
         ("Search box", [*SearchBar.BINDINGS, Binding("enter", "", "Go to results")]),
         (
             "Result list",
