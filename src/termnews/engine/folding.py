@@ -95,3 +95,10 @@ def folded_counts(copies: Any, docnums: Sequence[int], matches: Collection[int])
             sum(1 for other in copies.members(docnum) if other != docnum and other in matches)
         )
     return counts
+
+
+def ranked_for(rows: int) -> int:
+    """How many matches to rank for `rows` folded rows of a relevance order, so that the
+    copies among them seldom leave the page short (ranking further scores every match
+    again; a longer top costs only its heap)."""
+    return rows + rows // 2 + 8 if rows else 0

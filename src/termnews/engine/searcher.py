@@ -318,7 +318,10 @@ class Searcher:
         limit = max(0, limit)
         with self._lock:
             gen = self._gen
-            paging = self._resolve(gen, text, SortOrder(sort), limit, as_you_type, all_copies)
+            # Folded, a page's copies rank side by side (one body scores alike): rank some
+            # more now, which costs little, rather than all the matches again for the page.
+            want = limit if all_copies else folding.ranked_for(limit)
+            paging = self._resolve(gen, text, SortOrder(sort), want, as_you_type, all_copies)
             parsed, ranked = paging.parsed, paging.ranked
             terms = frozenset(t for _f, t in positive_terms(parsed.form, gen.reader))
             suggestion = None
