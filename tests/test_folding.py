@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from termnews.engine import folding
 from termnews.engine.copies import Clusters
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
@@ -139,3 +140,17 @@ def test_copies_lists_the_other_members_oldest_first(searcher: Searcher) -> None
     assert first.path not in {c.path for c in copies}
     assert {c.cluster for c in copies} == {first.cluster}
     assert [c.published or "" for c in copies] == sorted(c.published or "" for c in copies)
+
+
+@given(st.lists(st.integers(0, 10**9), min_size=1, max_size=30), st.integers(1, 30))
+def test_counting_clusters_by_flags_agrees_with_the_clusters_own_count(
+    numbers: list[int], picked: int
+) -> None:
+    """Small cluster numbers are counted by flags, large ones by `Clusters.count_distinct`."""
+    for scale in (1, 10**9):  # numbers below the flags' bound, and far above it
+        cluster_of = np.array([n % (len(numbers) * scale) for n in numbers], dtype=np.int64)
+        clusters = Clusters(cluster_of, [], np.ones(len(numbers), dtype=bool))
+        docnums = np.arange(min(picked, len(numbers)), dtype=np.int64)
+        assert folding.count_distinct(np, clusters, docnums) == len(
+            set(cluster_of[docnums].tolist())
+        )
