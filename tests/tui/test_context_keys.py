@@ -50,7 +50,7 @@ async def test_the_strip_shows_the_querys_timeline_once_results_are_up(make_app:
         await settle(pilot)
         assert not app.timeline_strip.shown
         # A timeline that arrives for results no longer shown is dropped.
-        app.post_message(ContextDone(old_results, old_context, then_facets=False))
+        app.post_message(ContextDone(old_results, old_context))
         await pilot.pause()
         assert not app.timeline_strip.shown
 
@@ -147,6 +147,11 @@ async def test_r_lists_related_stories_and_escape_brings_the_results_back(
         await pilot.press("r")
         await settle(pilot)
         assert app._related_trail
+        await pilot.press("f")  # over related stories: the facets of the search beneath
+        await settle(pilot)
+        assert isinstance(app.screen, FacetsScreen) and app.screen.context.total == 8
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("slash", *"ferry")  # a new query leaves the related stories
         await settle(pilot)
         assert not app._related_trail

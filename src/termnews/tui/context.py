@@ -48,11 +48,10 @@ CONTEXT_ACTIONS = frozenset({"related", "facets"})
 
 @dataclass
 class ContextDone(Message):
-    """The context worker computed `context` for `results` (`then_facets`: `f` asked)."""
+    """The context worker computed `context` for `results`."""
 
     results: Results
     context: Context
-    then_facets: bool
 
 
 @dataclass
@@ -94,6 +93,8 @@ class ContextActions(AppMixin):
     closing: bool
     _query_context: Context | None
     _related_trail: list[_Before]
+    _facets_wanted: Results | None = None
+    """The results `f` asked the facets of, until their context arrives."""
     _columns_asked = False
     """Whether the story columns were read ahead (once a browser run; a new generation's
     are read by its first timeline)."""
@@ -114,7 +115,7 @@ class ContextActions(AppMixin):
                 self._prepare_context(self.searcher)
             return
         if self.searcher is not None:
-            self._compute_context(self.searcher, results, then_facets=False)
+            self._compute_context(self.searcher, results)
 
     @staticmethod
     def _wants_timeline(results: Results) -> bool:
@@ -126,14 +127,14 @@ class ContextActions(AppMixin):
         searcher.prepare_context()
 
     @work(thread=True, exclusive=True, group="context", exit_on_error=False)
-    def _compute_context(self, searcher: Searcher, results: Results, *, then_facets: bool) -> None:
+    def _compute_context(self, searcher: Searcher, results: Results) -> None:
         """The timeline and facets of every match. Exclusive: a newer search's replaces it."""
         context = searcher.context(results)
         if not get_current_worker().is_cancelled:
-            self.post_message(ContextDone(results, context, then_facets))
+            self.post_message(ContextDone(results, context))
 
     def on_context_done(self, message: ContextDone) -> None:
-        if self.closing or message.results is not self.results:
+        if self.closing or message.results is not self._searched():
             return  # the results changed meanwhile: a newer answer is on its way
         self._query_context = message.context
         if not self._related_trail:
@@ -141,7 +142,10 @@ class ContextActions(AppMixin):
                 self.timeline_strip.show_timeline(message.context.timeline)
             else:
                 self.timeline_strip.clear()
-        if message.then_facets:
+        if self._facets_wanted is message.results:
+            # `f` was pressed before the context came (its worker may have been replaced
+            # by the one the results started: either answer opens the facets).
+            self._facets_wanted = None
             self._open_facets(message.context)
 
     def context_failed(self) -> None:
@@ -152,15 +156,17 @@ class ContextActions(AppMixin):
     # -- facets ------------------------------------------------------------------------------
 
     def action_facets(self) -> None:
-        """`f`: the agencies, datelines and authors of the results, to narrow the query by."""
-        results = self.results
+        """`f`: the agencies, datelines and authors of the search's results, to narrow the
+        query by (over related stories too: the query in the box is what they narrow)."""
+        results = self._searched()
         if results is None or self.searcher is None:
             return
         context = self._query_context
-        if context is not None and context.query == results.query and not self._related_trail:
+        if context is not None and context.query == results.query:
             self._open_facets(context)
         else:
-            self._compute_context(self.searcher, results, then_facets=True)
+            self._facets_wanted = results
+            self._compute_context(self.searcher, results)
 
     def _open_facets(self, context: Context) -> None:
         if self.article_screen is not None:
@@ -241,6 +247,13 @@ class ContextActions(AppMixin):
             self.timeline_strip.clear()
             self.after_results(before.results)
         return True
+
+    def _searched(self) -> Results | None:
+        """The search's results: those on the list, or under the related stories shown."""
+        trail = self._related_trail
+        if trail and self.result_list.results is trail[-1].related:
+            return trail[0].results
+        return self.results
 
     def _show_list(self, results: Results) -> None:
         """Put `results` in the list and the status line (no search is run)."""
