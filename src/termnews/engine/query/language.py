@@ -51,6 +51,7 @@ from termnews.engine.query.form import (
     Term,
     translate,
 )
+from termnews.engine.query.quick import quick_parse
 from termnews.engine.schema import DEFAULT_FIELDS, FEED_FIELD
 from termnews.slugs import slugify
 from termnews.state.tags import TagNameError, normalise_tag
@@ -523,14 +524,29 @@ def _whoosh_parse(parser: MultifieldParser, text: str) -> Any | None:
     """Whoosh's query for `text`, or None when its parser fails on it.
 
     Only a failure raised inside Whoosh's code counts as unreadable input; any other
-    exception is a bug of ours (a plugin, a placeholder) and propagates.
+    exception is a bug of ours (a plugin, a placeholder) and propagates. The common shapes
+    (words, phrases, `field:value`) skip the general parser (`query.quick`).
     """
+    quick = quick_parse(parser, text, _TYPED_FIELDS, DEFAULT_FIELDS, _phrase_in)
+    if quick is not None:
+        return quick
     try:
         return parser.parse(text)
     except _PARSER_FAILURES as error:
         if not _raised_in_whoosh(error):
             raise
         return None
+
+
+#: The field names `quick_parse` reads: `date:` is never left in the text it gets.
+_TYPED_FIELDS = {name: field for name, field in FIELD_NAMES.items() if name != "date"}
+
+
+def _phrase_in(parser: MultifieldParser, words: str, field: str) -> Any:
+    """What the phrase plugin makes of `"words"` in `field` (for `quick_parse`)."""
+    node = _GapPhrasePlugin.PhraseNode(words, 0, 1)
+    node.set_fieldname(field)
+    return node.query(parser)
 
 
 def _raised_in_whoosh(error: BaseException) -> bool:
