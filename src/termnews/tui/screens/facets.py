@@ -44,9 +44,16 @@ def narrowed(query: str, added: str) -> str:
     return f"{query.rstrip()} {added}" if query.strip() else added
 
 
-def facet_prompt(facet: Facet, width: int) -> Content:
-    """`   4,068  The Canadian Press`: the count right-aligned, then the value as written."""
-    return Content(f"{facet.count:>{width},}  ") + Content(facet.value)
+#: Before the highlighted value, as the result list marks its cursor: a glyph, not only a
+#: colour, so the cursor shows under NO_COLOR.
+CURSOR = "▌ "
+NO_CURSOR = "  "
+
+
+def facet_prompt(facet: Facet, width: int, cursor: bool = False) -> Content:
+    """`▌ 4,068  The Canadian Press`: the cursor mark, the count right-aligned, the value."""
+    mark = CURSOR if cursor else NO_CURSOR
+    return Content(f"{mark}{facet.count:>{width},}  ") + Content(facet.value)
 
 
 class FacetsScreen(ModalScreen[str | None]):
@@ -59,6 +66,9 @@ class FacetsScreen(ModalScreen[str | None]):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
+        self._facets: dict[str, tuple[Facet, int]] = {}
+        """Each option's facet and count width, to redraw its prompt with the cursor."""
+        self._marked: int | None = None
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -91,6 +101,7 @@ class FacetsScreen(ModalScreen[str | None]):
                 if added not in seen:  # two spellings that read the same in a query
                     seen.add(added)
                     options.append(Option(facet_prompt(facet, width), id=added))
+                    self._facets[added] = (facet, width)
         return options
 
     def on_mount(self) -> None:
@@ -99,6 +110,16 @@ class FacetsScreen(ModalScreen[str | None]):
         first = next((i for i, option in enumerate(listing.options) if not option.disabled), None)
         if first is not None:
             listing.highlighted = first
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Move the cursor mark to the highlighted value."""
+        listing = event.option_list
+        for index, cursor in ((self._marked, False), (event.option_index, True)):
+            option = listing.options[index] if index is not None else None
+            if option is not None and option.id in self._facets:
+                facet, width = self._facets[option.id]
+                listing.replace_option_prompt_at_index(index, facet_prompt(facet, width, cursor))
+        self._marked = event.option_index
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
