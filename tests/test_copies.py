@@ -122,3 +122,12 @@ def test_clusters_api_on_a_generation(tmp_path: Path) -> None:
         assert copies.cluster_of.shape == (gen.reader.doc_count_all(),)
     finally:
         gen.close()
+
+
+def test_signatures_are_datasketch_minhashes() -> None:
+    from datasketch import MinHash
+
+    shingle_set = sk.shingles(" ".join(SENTENCES))
+    reference = MinHash(num_perm=sk.BANDS * sk.ROWS, seed=sk.SEED, hashfunc=int)
+    reference.update_batch(sk.hash_values(shingle_set).tolist())
+    assert np.array_equal(sk.signature(shingle_set), reference.hashvalues.astype(np.uint64))
