@@ -13,6 +13,13 @@ nothing at all while the finished query has results.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
+
 from termnews.engine.lexicon import Lexicon, fold
 from termnews.engine.schema import DEFAULT_FIELDS, FEED_FIELD, text_analyzer
 
@@ -34,6 +41,13 @@ _SUFFIXES = (
     "ous", "ful", "ism", "ist", "ists", "ize", "ized", "ise", "ised", "ence", "ance", "y",
 )  # fmt: skip
 
+#: The pattern the text analyzer's tokenizer finds words with (`schema.text_analyzer`).
+_TOKEN = default_pattern
+_STOP = frozenset(STOP_WORDS)
+_ANALYZER = text_analyzer()
+#: The text analyzer's StopFilter drops words shorter than this.
+_MIN_LENGTH = 2
+
 #: field -> completions (most frequent first); None when there are too many to apply yet.
 Completions = dict[str, list[str]] | None
 
@@ -44,7 +58,6 @@ class Completer:
     def __init__(self, lexicon: Lexicon, doc_count: int) -> None:
         self._lexicon = lexicon
         self._budget = max(MIN_POSTINGS, int(POSTINGS_PER_DOC * doc_count))
-        self._stemmer = text_analyzer()
 
     def __call__(self, field: str | None, word: str) -> Completions:
         """Every term `word` may become in `field` (None: the fields a bare word searches).
@@ -96,11 +109,37 @@ class Completer:
                     seen.add(stem)
         return found
 
-    def _stems_ahead(self, folded: str) -> set[str]:
-        """The stems of the words `folded` may still become by growing an ending."""
-        words = {folded}
-        for suffix in _SUFFIXES:
-            for cut in range(len(suffix)):
-                if folded.endswith(suffix[:cut]):
-                    words.add(folded + suffix[cut:])
-        return {token.text for word in words for token in self._stemmer(word)}
+    def _stems_ahead(self, folded: str) -> frozenset[str]:
+        """The stems of the words `folded` may still become by growing an ending.
+
+        Asked once per stemmed field of a keystroke, and again as the same word is typed
+        on: kept for the last words (the stemming of ~100 endings is most of a keystroke's
+        completion).
+        """
+        return _stems_ahead(folded)
+
+
+@lru_cache(maxsize=256)
+def _stems_ahead(folded: str) -> frozenset[str]:
+    """`Completer._stems_ahead`, kept for the last words typed."""
+    words = {folded}
+    for suffix in _SUFFIXES:
+        for cut in range(len(suffix)):
+            if folded.endswith(suffix[:cut]):
+                words.add(folded + suffix[cut:])
+    stems: set[str] = set()
+    folded_already = folded == folded.lower().translate(accent_map)
+    for word in words:
+        if folded_already and _TOKEN.fullmatch(word):
+            # One folded token: the analyzer would only drop a stop word and stem the rest,
+            # which is this without running its filter chain (and its slower stem cache).
+            if len(word) >= _MIN_LENGTH and word not in _STOP:
+                stems.add(_stem(word))
+        else:
+            stems.update(token.text for token in _ANALYZER(word))
+    return frozenset(stems)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return porter_stem(word)
