@@ -8,6 +8,7 @@ from termnews.engine.copies import data as store
 from termnews.engine.copies.switch import copies_enabled
 from termnews.engine.copies.update import Sketches, update
 from termnews.engine.store import open_index
+from termnews.errors import IndexMissingError
 
 
 def copies_current(index_dir: Path) -> bool:
@@ -18,7 +19,10 @@ def copies_current(index_dir: Path) -> bool:
     """
     if not copies_enabled():
         return True
-    ix = open_index(index_dir)
+    try:
+        ix = open_index(index_dir)
+    except IndexMissingError:
+        return False  # the sync that follows finds the index damaged and rebuilds it
     try:
         return store.written_for(index_dir) == ix.latest_generation()
     finally:
