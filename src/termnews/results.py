@@ -106,8 +106,3 @@ class Results:
     def rows(self) -> int:
         """How many rows the results list: every story, or one per cluster of copies."""
         return self.folded_total
-
-    @property
-    def copies_folded(self) -> int:
-        """How many matching stories are hidden as copies of a row shown."""
-        return self.total - self.folded_total
