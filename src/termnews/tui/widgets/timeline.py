@@ -61,6 +61,8 @@ class TimelineStrip(Horizontal):
 
     def show_timeline(self, timeline: Timeline | None) -> None:
         """Show `timeline` (None or no buckets: hide the strip)."""
+        if timeline == self.timeline and not self.message:
+            return  # typing on often keeps the timeline: nothing to send
         self.timeline, self.message = timeline, ""
         self._update()
 
