@@ -175,3 +175,15 @@ async def test_r_in_the_story_view_lists_its_related_stories(make_app: MakeApp) 
         await settle(pilot)
         assert app.timeline_strip.timeline is not None  # the query's timeline is back
         assert len(headlines(app)) == 2
+
+
+async def test_the_palette_offers_related_stories(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search(pilot, "quillmouth")
+        await pilot.press("enter", "ctrl+p", *"Related stories")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app._related_trail
+        assert app.timeline_strip.message.startswith("Related to “")

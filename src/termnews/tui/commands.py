@@ -1,4 +1,4 @@
-"""The command palette (ctrl+p): sort orders, marks, themes, open, copy, re-sync, help.
+"""The command palette (ctrl+p): sort orders, marks, context, themes, open, copy, re-sync, help.
 
 Each command calls an existing app action, so the palette adds discoverability without a second
 code path to test.
@@ -42,6 +42,8 @@ class TermnewsCommands(Provider):
                 "Mark every story in the results read, after a yes (A)",
                 app.action_mark_all_read,
             ),
+            ("Related stories", "Stories most like this one, not copies (r)", app.action_related),
+            ("Facets", "Narrow by agency, dateline or author, with counts (f)", app.action_facets),
             ("Saved searches", "Run a saved search; see its counts (S)", app.action_saved_searches),
             ("Save this search", "Save the query under a name (ctrl+s)", app.action_save_search),
             ("Re-sync index", "Pick up new, changed and deleted files", app.action_resync),
