@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -182,3 +183,25 @@ def test_columns_days_are_the_publication_days(searcher: Searcher, columns: Stor
 
 def test_spellings_of_one_value_are_one_facet() -> None:
     assert value_key("MONTRÉAL") == value_key(" Montreal ") == "montreal"
+
+
+def test_a_new_generation_reads_only_the_stories_a_sync_wrote(
+    tmp_path: Path, gen: ModuleType
+) -> None:
+    gen.generate(12, tmp_path / "archive", seed=3, words=40)
+    sync(tmp_path / "archive", tmp_path / "index")
+    with Searcher(tmp_path / "index") as searcher:
+        first = Reader(searcher._gen.reader, searcher._gen.docsets.dates())
+        before = first.read_all()
+        assert first.read_count == 12
+        gen.generate(13, tmp_path / "more", seed=4, words=40)
+        newest = sorted((tmp_path / "more").rglob("*.txt"))[-1]
+        (tmp_path / "archive" / "added.txt").write_bytes(newest.read_bytes())
+        sync(tmp_path / "archive", tmp_path / "index")
+        assert searcher.refresh()
+        later = Reader(searcher._gen.reader, searcher._gen.docsets.dates())
+        after = later.read_all()
+        assert later.read_count == 1
+        assert len(after.agency) == len(before.agency) + 1
+        results = searcher.search("", limit=1)
+        assert searcher.context(results).total == 13

@@ -6,7 +6,9 @@ Instead each generation reads them once into numpy arrays, a value as a small in
 a query's counts are then one `bincount` over its matches.
 
 Reading 20,000 stories' stored fields takes a while, so the columns are read in slices
-(`Reader.read`), and the searcher lets a search run between two of them.
+(`Reader.read`), and the searcher lets a search run between two of them; and what was read
+is kept per index segment, which never changes once written, so the generation a sync makes
+reads only the segments that sync wrote.
 
 Values are grouped case- and accent-insensitively, as the query language matches them
 (`in:Montreal` finds `MONTRÉAL`): a facet shows the spelling most stories use.
@@ -14,8 +16,9 @@ Values are grouped case- and accent-insensitively, as the query language matches
 
 from __future__ import annotations
 
+import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,74 +58,155 @@ class StoryColumns:
     """field -> each id's value, spelt as most stories spell it."""
 
 
+#: One story's raw values: its agency, dateline and authors as stored (None when absent).
+Row = tuple[str | None, str | None, str | None]
+#: How many segments' rows are kept between generations (a sync adds a segment or two).
+SEGMENTS_KEPT = 64
+
+_segments: OrderedDict[str, list[Row]] = OrderedDict()
+"""Segment id -> its stories' rows. A segment never changes once written (only deletions,
+which the match sets apply), so a new generation reads only the segments a sync wrote."""
+_segments_lock = threading.Lock()
+
+
+def _kept(segment_id: str) -> list[Row] | None:
+    with _segments_lock:
+        rows = _segments.get(segment_id)
+        if rows is not None:
+            _segments.move_to_end(segment_id)
+        return rows
+
+
+def _keep(segment_id: str, rows: list[Row]) -> None:
+    with _segments_lock:
+        _segments[segment_id] = rows
+        while len(_segments) > SEGMENTS_KEPT:
+            _segments.popitem(last=False)
+
+
 class Reader:
-    """Reads a generation's columns slice by slice (`read`), then builds them (`finish`)."""
+    """Reads a generation's columns slice by slice (`read`), then builds them (`finish`).
+
+    Only segments not read for an earlier generation are read.
+    """
 
     def __init__(self, reader: Any, dates: list[int]) -> None:
         """`dates`: the `published` column (`DocSets.dates`), which the searcher already read."""
-        self._reader = reader
         self._dates = dates
         self.size = reader.doc_count_all()
-        self.next = 0
-        self._ids: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        self._spellings: dict[str, list[Counter[str]]] = {name: [] for name in FACET_FIELDS}
-        self._agency: list[int] = []
-        self._dateline: list[int] = []
-        self._author_docs: list[int] = []
-        self._author_ids: list[int] = []
+        self._leaves: list[tuple[int, list[Row]]] = []
+        """(base docnum, rows) of each segment, in docnum order."""
+        self._pending: list[tuple[str, Any, list[Row]]] = []
+        """(segment id, leaf reader, rows read so far) of each segment still to read."""
+        for leaf, base in reader.leaf_readers() if self.size else []:
+            if not leaf.doc_count_all():
+                continue
+            segment_id = leaf.segment().segment_id()
+            rows = _kept(segment_id)
+            if rows is None:
+                rows = []
+                self._pending.append((segment_id, leaf, rows))
+            self._leaves.append((base, rows))
+        self.read_count = 0
+        """Stories whose stored fields this reader read (the rest were kept)."""
 
     @property
     def done(self) -> bool:
-        return self.next >= self.size
+        return not self._pending
 
     def read(self, count: int = SLICE) -> None:
         """Read the next `count` stories' stored fields (a deleted story reads as empty)."""
-        stop = min(self.size, self.next + count)
-        reader = self._reader
-        for docnum in range(self.next, stop):
-            try:
-                stored = reader.stored_fields(docnum)
-            except (KeyError, IndexError):
-                stored = {}
-            self._agency.append(self._id("agency", stored.get("agency")))
-            self._dateline.append(self._id("dateline", stored.get("dateline")))
-            for name in (stored.get("authors") or "").split(AUTHOR_SEPARATOR):
-                if name.strip():
-                    self._author_docs.append(docnum)
-                    self._author_ids.append(self._id("authors", name))
-        self.next = stop
-
-    def _id(self, field: str, value: str | None) -> int:
-        if not value or not value.strip():
-            return -1
-        value = " ".join(value.split())
-        key = value_key(value)
-        ids = self._ids[field]
-        found = ids.get(key)
-        if found is None:
-            found = ids[key] = len(ids)
-            self._spellings[field].append(Counter())
-        self._spellings[field][found][value] += 1
-        return found
+        while count > 0 and self._pending:
+            segment_id, leaf, rows = self._pending[0]
+            size = leaf.doc_count_all()
+            stop = min(size, len(rows) + count)
+            first = len(rows)
+            for local in range(first, stop):
+                try:
+                    stored = leaf.stored_fields(local)
+                except (KeyError, IndexError):
+                    stored = {}
+                rows.append((stored.get("agency"), stored.get("dateline"), stored.get("authors")))
+            count -= stop - first
+            self.read_count += stop - first
+            if len(rows) >= size:
+                self._pending.pop(0)
+                _keep(segment_id, rows)
 
     def read_all(self) -> StoryColumns:
         """Read what is left at once, and build the columns."""
-        self.read(self.size - self.next)
+        self.read(self.size)
         return self.finish()
 
     def finish(self) -> StoryColumns:
-        """The columns, once every slice is read."""
+        """The columns, once every slice is read.
+
+        Each distinct spelling is folded (`value_key`) once, not once a story: a value is
+        shared by thousands of stories.
+        """
         np = vector.load()
         days = np.asarray(self._dates, dtype=np.int64) // MICROSECONDS_A_DAY
-        values = {
-            field: tuple(spellings.most_common(1)[0][0] for spellings in self._spellings[field])
-            for field in FACET_FIELDS
-        }
+        agency = np.full(self.size, -1, dtype=np.int32)
+        dateline = np.full(self.size, -1, dtype=np.int32)
+        agencies, datelines = _Values(), _Values()
+        author_docs: list[int] = []
+        author_names: list[str] = []
+        for base, rows in self._leaves:
+            if not rows:
+                continue
+            agency[base : base + len(rows)] = agencies.ids([row[0] for row in rows])
+            dateline[base : base + len(rows)] = datelines.ids([row[1] for row in rows])
+            for local, row in enumerate(rows):
+                if row[2]:
+                    names = [n for n in row[2].split(AUTHOR_SEPARATOR) if n.strip()]
+                    author_docs.extend([base + local] * len(names))
+                    author_names.extend(names)
+        authors = _Values()
+        author_ids = authors.ids(author_names)
         return StoryColumns(
             days=days,
-            agency=np.asarray(self._agency, dtype=np.int32),
-            dateline=np.asarray(self._dateline, dtype=np.int32),
-            author_docs=np.asarray(self._author_docs, dtype=np.int32),
-            author_ids=np.asarray(self._author_ids, dtype=np.int32),
-            values=values,
+            agency=agency,
+            dateline=dateline,
+            author_docs=np.asarray(author_docs, dtype=np.int32),
+            author_ids=np.asarray(author_ids, dtype=np.int32),
+            values={
+                "agency": agencies.spelt(),
+                "dateline": datelines.spelt(),
+                "authors": authors.spelt(),
+            },
         )
+
+
+class _Values:
+    """The distinct values of one field, grouped as the query language matches them."""
+
+    def __init__(self) -> None:
+        self._id_of_key: dict[str, int] = {}
+        self._id_of_raw: dict[str | None, int] = {None: -1}
+        self._spellings: list[Counter[str]] = []
+
+    def ids(self, raw: list[str | None]) -> list[int]:
+        """Each raw value's id (-1 for none), counting its spelling."""
+        for value, times in Counter(raw).items():
+            found = self._id_of_raw.get(value)
+            if found is None:
+                found = self._id_of_raw[value] = self._id(value)
+            if found >= 0:
+                assert value is not None
+                self._spellings[found][" ".join(value.split())] += times
+        id_of = self._id_of_raw
+        return [id_of[value] for value in raw]
+
+    def _id(self, value: str | None) -> int:
+        if not value or not value.strip():
+            return -1
+        key = value_key(value)
+        found = self._id_of_key.get(key)
+        if found is None:
+            found = self._id_of_key[key] = len(self._spellings)
+            self._spellings.append(Counter())
+        return found
+
+    def spelt(self) -> tuple[str, ...]:
+        """Each id's value as most of its stories spell it."""
+        return tuple(spellings.most_common(1)[0][0] for spellings in self._spellings)
