@@ -18,6 +18,7 @@ from termnews.engine.generation import Generation
 from termnews.engine.highlight import Word, snippet, words
 from termnews.engine.lru import LRU
 from termnews.engine.schema import AUTHOR_SEPARATOR
+from termnews.results import Span
 
 #: Characters of stored text the kept rows may hold in all, per generation (~10 MB for
 #: 2,000 stories of typical length): the stories of the last several pages of results.
@@ -86,8 +87,23 @@ def _weight(row: Display) -> int:
     return row.weight()
 
 
+#: How many (term, story) character-span lists to keep per generation.
+HELD_SPANS = 50_000
+
 #: Each generation's kept rows, dropped with the generation.
 _KEPT: WeakKeyDictionary[Generation, LRU[int, Display]] = WeakKeyDictionary()
+#: Each generation's kept body spans: (term, docnum) -> where the term is in the body.
+_SPANS: WeakKeyDictionary[Generation, LRU[tuple[str, int], tuple[Span, ...]]] = WeakKeyDictionary()
+
+
+def body_spans(gen: Generation) -> LRU[tuple[str, int], tuple[Span, ...]]:
+    """The kept character spans of terms in stories' bodies (`()` where a term is not):
+    decoding a page's posting blocks for them was the costliest part of a row left, and
+    the words typed and the stories found repeat from keystroke to keystroke."""
+    kept = _SPANS.get(gen)
+    if kept is None:
+        kept = _SPANS[gen] = LRU(HELD_SPANS)
+    return kept
 
 
 def displays(gen: Generation, docnums: Iterable[int]) -> dict[int, Display]:

@@ -86,15 +86,24 @@ def _squeeze(text: str, marks: Iterable[Span]) -> tuple[str, list[Span]]:
     for start, end in sorted(marks):
         if start < cursor or end <= start:
             continue
-        gap = _SPACE.sub(" ", text[cursor:start])
+        gap = _squeezed(text[cursor:start])
         pieces.append(gap)
         length += len(gap)
         pieces.append(text[start:end])
         moved.append((length, length + end - start))
         length += end - start
         cursor = end
-    pieces.append(_SPACE.sub(" ", text[cursor:]))
+    pieces.append(_squeezed(text[cursor:]))
     return "".join(pieces), moved
+
+
+def _squeezed(gap: str) -> str:
+    """`gap` with each run of whitespace made one space. Most gaps between matches hold
+    only single spaces (every whitespace but the space is unprintable), and testing for
+    that costs less than the regex call."""
+    if gap.isprintable() and "  " not in gap:
+        return gap
+    return _SPACE.sub(" ", gap)
 
 
 def _window(ranges: list[Span], width: int) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
-from termnews.engine.display import displays
+from termnews.engine.display import body_spans, displays
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import snippet, spans_of
 from termnews.engine.storage.codec import character_spans
@@ -77,11 +77,26 @@ def _body_ranges(
     wanted = sorted(set(docnums))
     ranges: dict[int, list[Span]] = {}
     postings = gen.docsets.postings
+    kept = body_spans(gen)  # (term, docnum) -> spans, kept per generation
     for term in terms:
+        unknown = []
+        for docnum in wanted:
+            spans = kept.get((term, docnum))
+            if spans is None:
+                unknown.append(docnum)
+            elif spans:
+                ranges.setdefault(docnum, []).extend(spans)
+        if not unknown:
+            continue
         known = postings.peek("body", term)
-        holding = wanted if known is None else _members(known.ids, wanted)
-        for docnum, value in values_for(gen.reader, "body", term, holding, known).items():
-            ranges.setdefault(docnum, []).extend(character_spans(value))
+        holding = unknown if known is None else _members(known.ids, unknown)
+        found = values_for(gen.reader, "body", term, holding, known)
+        for docnum in unknown:
+            value = found.get(docnum)
+            spans = tuple(character_spans(value)) if value is not None else ()
+            kept.put((term, docnum), spans)
+            if spans:
+                ranges.setdefault(docnum, []).extend(spans)
     return ranges
 
 
