@@ -53,21 +53,29 @@ def fetch_feeds(
     progress: Callable[[FeedOutcome], None] | None = None,
     limits: Any = None,
     stop: threading.Event | None = None,
+    threads: int | None = None,
 ) -> tuple[RunSummary, str | None]:
     """Fetch `feeds` into `archive`: (the run's summary, why there was no full text or None).
 
     `progress` is called once per feed as it finishes, from the calling thread; setting
-    `stop` ends the run early (see `fetch_all`).
+    `stop` ends the run early (see `fetch_all`); `threads` bounds the feeds fetched at once.
     """
     from termnews import config
     from termnews.feeds.fulltext import FullTextExtractor
     from termnews.feeds.ledger import FeedLedger
-    from termnews.feeds.run import fetch_all
+    from termnews.feeds.run import FEED_THREADS, fetch_all
 
     ledger_path = config.data_dir() / LEDGER_FILE
     with FeedLedger(ledger_path) as ledger, FullTextExtractor() as extractor:
         summary = fetch_all(
-            feeds, archive, ledger, extractor=extractor, progress=progress, limits=limits, stop=stop
+            feeds,
+            archive,
+            ledger,
+            extractor=extractor,
+            progress=progress,
+            limits=limits,
+            stop=stop,
+            threads=threads or FEED_THREADS,
         )
         return summary, extractor.problem
 

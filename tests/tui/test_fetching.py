@@ -361,7 +361,7 @@ def test_a_fetch_thread_gives_way_and_leaves_other_threads_alone() -> None:
 async def test_quitting_stops_a_fetch_before_the_feeds_not_yet_begun(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer
 ) -> None:
-    from termnews.feeds.run import FEED_THREADS
+    from termnews.tui.fetching import FEED_THREADS
 
     release = threading.Event()
     asked: list[str] = []

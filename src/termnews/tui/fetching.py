@@ -43,6 +43,10 @@ NO_FEEDS = "No feeds to fetch. Subscribe with `termnews feeds add URL`, then pre
 RUNNING = "A fetch is already running."
 #: How much lower than the browser a fetch runs (nice values go from -20 to 19).
 NICE = 10
+#: Feeds fetched at once from the browser. Each feed's thread parses and writes in Python,
+#: taking turns with the browser for the interpreter; fewer than `termnews fetch` uses
+#: leave the keys more turns, and the person is not waiting on the fetch.
+FEED_THREADS = 3
 
 
 @dataclass
@@ -206,7 +210,9 @@ class FetchActions(AppMixin):
             counts["new"] += outcome.new
             self.post_message(FetchProgress(counts["done"], total, counts["new"]))
 
-        summary, no_fulltext = fetch_feeds(run.feeds, archive, progress=progress, stop=run.stop)
+        summary, no_fulltext = fetch_feeds(
+            run.feeds, archive, progress=progress, stop=run.stop, threads=FEED_THREADS
+        )
         problems: list[str] = []
         if no_fulltext:
             problems.append(f"No full text this time: {no_fulltext}")
