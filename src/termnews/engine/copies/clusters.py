@@ -26,6 +26,7 @@ class Clusters:
         self._live = live
         self._order: np.ndarray | None = None
         self._labels: np.ndarray | None = None
+        self._members: dict[int, tuple[int, ...]] | None = None
 
     @classmethod
     def singletons(cls, identities: Sequence[str], live: np.ndarray) -> Clusters:
@@ -38,6 +39,12 @@ class Clusters:
 
     def members(self, docnum: int) -> tuple[int, ...]:
         """The live docnums of `docnum`'s cluster, itself included, in ascending order."""
+        label = int(self.cluster_of[docnum])
+        shared = self._shared().get(label)
+        if shared is not None:
+            return shared
+        if self._live[docnum]:  # a live story in no cluster of several: its own
+            return (int(docnum),)
         order, labels = self._grouped()
         label = self.cluster_of[docnum]
         lo = int(np.searchsorted(labels, label, side="left"))
@@ -58,6 +65,21 @@ class Clusters:
         if not picked.size:
             return 0
         return int(np.unique(self.cluster_of[picked]).size)
+
+    def _shared(self) -> dict[int, tuple[int, ...]]:
+        """Label -> live members of each cluster of two or more, built on first use: a row
+        asks for its cluster's members twice, and two array searches a row cost more than
+        the rest of the row."""
+        if self._members is None:
+            order, labels = self._grouped()
+            starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+            stops = np.r_[starts[1:], labels.size]
+            several = np.flatnonzero(stops - starts > 1)  # most stories are alone
+            self._members = {
+                int(labels[starts[i]]): tuple(order[starts[i] : stops[i]].tolist())
+                for i in several.tolist()
+            }
+        return self._members
 
     def _grouped(self) -> tuple[np.ndarray, np.ndarray]:
         """Live docnums sorted by cluster (then docnum) and their labels, built on first use."""
