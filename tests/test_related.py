@@ -136,7 +136,7 @@ def test_key_terms_say_what_the_story_is_about(searcher: Searcher) -> None:
     docnum = gen.searcher.document_number(path="seawall-work.txt")
     terms = [term.text for term in key_terms(gen, docnum)]
     assert "seawal" in terms[:3]  # stemmed, as the index holds it
-    assert all(not term.isdigit() for term in terms)
+    assert all(len(term) > 2 and not any(c.isdigit() for c in term) for term in terms)
     # A word no other story has cannot find one: it is not a key term.
     assert "crew" not in terms
 

@@ -26,14 +26,14 @@ from termnews.engine import vector
 from termnews.engine.generation import Generation
 
 #: How many key terms a story is searched by: enough to tell its subject, few enough that
-#: a common word in a long story does not pull in everything.
-KEY_TERMS = 16
+#: a common word in a long story does not pull in everything (Whoosh's `more_like` takes 10).
+KEY_TERMS = 12
 #: The fields scored, and how many times a key term counts when it is in the headline.
 FIELDS = ("body", "headline")
 HEADLINE_WEIGHT = 2
 #: Terms in more than this share of the stories say nothing about a subject (in a small
 #: archive every word is in a large share: there Bo1's weighting alone ranks them).
-MAX_DOC_SHARE = 0.2
+MAX_DOC_SHARE = 0.1
 SMALL_ARCHIVE = 50
 
 
@@ -67,8 +67,8 @@ def key_terms(gen: Generation, docnum: int, count: int = KEY_TERMS) -> list[KeyT
     frequency = _frequencies(gen, "body")
     scored: list[tuple[float, str]] = []
     for text, tf in counts.items():
-        if text.isdigit():
-            continue  # years and amounts: shared by stories on every subject
+        if len(text) < 3 or any(char.isdigit() for char in text):
+            continue  # years, amounts, initials: shared by stories on every subject
         in_stories = frequency(text)
         if in_stories < 2 or in_stories > ceiling:
             continue
