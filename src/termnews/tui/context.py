@@ -8,8 +8,8 @@ A mixin of `TermnewsApp` (see `tui.mixin`); its actions are the bindings' `facet
   shown is dropped. The strip is hidden for the empty query (every story, newest first: the
   archive's own history says little), and on terminals under `MIN_ROWS` rows it gives its
   row back to the list (the stylesheet hides it; growing the terminal shows it again).
-- `f` shows the facets of the results on screen; the value picked is added to the query in
-  the search box, which then searches as if it had been typed.
+- `f` shows the facets of the search's results (those under related stories too); the value
+  picked is added to the query in the search box, which then searches as if typed.
 - `r` replaces the list with the stories related to the one at hand (the open story, else
   the highlighted row), under a line that says so; Esc brings back the results (and the
   cursor) that were there. `r` again on a related story goes one level deeper, and each
@@ -95,9 +95,11 @@ class ContextActions(AppMixin):
     _related_trail: list[_Before]
     _facets_wanted: Results | None = None
     """The results `f` asked the facets of, until their context arrives."""
+    _context_of: Results | None = None
+    """The results `_query_context` was computed for (a sync may change a query's stories)."""
     _columns_asked = False
-    """Whether the story columns were read ahead (once a browser run; a new generation's
-    are read by its first timeline)."""
+    """Whether the story columns were read ahead (once a browser run: a new generation
+    reads only the segments its sync wrote, when its first timeline asks)."""
 
     # -- the timeline ------------------------------------------------------------------------
 
@@ -106,8 +108,6 @@ class ContextActions(AppMixin):
         self._related_trail.clear()  # a search replaced whatever related stories showed
         if self.closing or results is not self.results:
             return
-        if self._query_context is not None and self._query_context.query != results.query:
-            self._query_context = None
         if not self._wants_timeline(results):
             self.timeline_strip.clear()
             if self.searcher is not None and not self._columns_asked:
@@ -136,7 +136,7 @@ class ContextActions(AppMixin):
     def on_context_done(self, message: ContextDone) -> None:
         if self.closing or message.results is not self._searched():
             return  # the results changed meanwhile: a newer answer is on its way
-        self._query_context = message.context
+        self._query_context, self._context_of = message.context, message.results
         if not self._related_trail:
             if self._wants_timeline(message.results):
                 self.timeline_strip.show_timeline(message.context.timeline)
@@ -162,7 +162,7 @@ class ContextActions(AppMixin):
         if results is None or self.searcher is None:
             return
         context = self._query_context
-        if context is not None and context.query == results.query:
+        if context is not None and self._context_of is results:
             self._open_facets(context)
         else:
             self._facets_wanted = results
@@ -238,7 +238,7 @@ class ContextActions(AppMixin):
             self.timeline_strip.show_message(trail[-1].header)
             return True
         context = self._query_context
-        if context is not None and context.query == before.results.query:
+        if context is not None and self._context_of is before.results:
             if self._wants_timeline(before.results):
                 self.timeline_strip.show_timeline(context.timeline)
             else:
