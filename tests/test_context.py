@@ -23,7 +23,13 @@ from termnews.engine.context import (
     timeline,
 )
 from termnews.engine.searcher import Searcher
-from termnews.engine.story_columns import MICROSECONDS_A_DAY, Reader, StoryColumns, value_key
+from termnews.engine.story_columns import (
+    MICROSECONDS_A_DAY,
+    Reader,
+    StoryColumns,
+    of_stories,
+    value_key,
+)
 from termnews.engine.sync import sync
 
 STORIES = 80
@@ -205,3 +211,15 @@ def test_a_new_generation_reads_only_the_stories_a_sync_wrote(
         assert len(after.agency) == len(before.agency) + 1
         results = searcher.search("", limit=1)
         assert searcher.context(results).total == 13
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picked=st.sets(st.integers(0, STORIES - 1), min_size=1))
+def test_a_few_matches_read_on_their_own_count_the_same(
+    searcher: Searcher, columns: StoryColumns, picked: set[int]
+) -> None:
+    docnums = as_array(np, picked)
+    gen = searcher._gen
+    own = of_stories(gen.reader, gen.docsets.dates(), docnums)
+    assert facets(own, docnums) == facets(columns, docnums)
+    assert timeline(own, docnums) == timeline(columns, docnums)

@@ -44,6 +44,7 @@ from termnews.engine.query.form import (
     IS_VALUES,
     And,
     AndNot,
+    DateRange,
     Every,
     Filter,
     Node,
@@ -85,10 +86,11 @@ def _order_for(parsed: ParsedQuery, sort: SortOrder) -> SortOrder:
 
 
 def _ranks_nothing(q: Node) -> bool:
-    """True for the empty query and for state filters alone (`is:unread`, `tag:x -is:read`):
-    every match scores the same, so a relevance order would be docnum order."""
+    """True for the empty query and for state filters and date ranges alone (`is:unread`,
+    `tag:x -is:read`, `date:[2024-01-02 to 2024-01-09]`): every match scores the same, so
+    a relevance order would be docnum order."""
     match q:
-        case Every(None) | Filter():
+        case Every(None) | Filter() | DateRange():
             return True
         case And(children) | Or(children):
             return all(_ranks_nothing(child) for child in children)
@@ -624,22 +626,26 @@ class Searcher:
     def context(self, results: Results) -> Context:
         """The timeline and facets of every match of `results` (`engine.context`).
 
-        The first call in a generation reads its story columns (`engine.story_columns`),
-        a slice at a time, letting searches run between the slices.
+        They read the generation's story columns (`engine.story_columns`). Until those are
+        read, a few matches are read on their own; more wait for the columns, which are
+        read a slice at a time, letting searches run between the slices.
         """
         started = time.perf_counter()
-        self._read_story_columns()
-        with self._lock:
-            gen = self._gen
-            paging = results.handle if isinstance(results.handle, _Paging) else None
-            if paging is None or paging.generation != gen.number:
-                as_you_type = paging is not None and paging.as_you_type
-                paging = self._resolve(gen, results.query, results.sort, 1, as_you_type)
-            columns = _COLUMNS.get(gen)
-            if columns is None:  # refreshed since they were read: read these at once
-                columns = _COLUMNS[gen] = _columns_reader(gen).read_all()
-            np = vector.load()
-            docnums = story_context.as_array(np, _match_set(paging.ranked))
+        np = vector.load()
+        while True:
+            with self._lock:
+                gen = self._gen
+                paging = results.handle if isinstance(results.handle, _Paging) else None
+                if paging is None or paging.generation != gen.number:
+                    as_you_type = paging is not None and paging.as_you_type
+                    paging = self._resolve(gen, results.query, results.sort, 1, as_you_type)
+                docnums = story_context.as_array(np, _match_set(paging.ranked))
+                columns = _COLUMNS.get(gen)
+                if columns is None and len(docnums) <= story_columns.DIRECT_STORIES:
+                    columns = story_columns.of_stories(gen.reader, gen.docsets.dates(), docnums)
+            if columns is not None:
+                break
+            self._read_story_columns()  # then again, with the columns of the newest generation
         return Context(
             query=results.query,
             total=len(docnums),

@@ -25,6 +25,9 @@ from typing import Any
 from termnews.engine import vector
 from termnews.engine.schema import AUTHOR_SEPARATOR
 
+#: Up to this many matches, a query's context before the columns are read reads only its
+#: own stories (`of_stories`): what `termnews search --stats` of a narrow query pays.
+DIRECT_STORIES = 1000
 #: Stories read per slice: one slice holds the searcher's lock for about 10 ms here, so a
 #: keystroke's search waits no longer than that for its turn.
 SLICE = 256
@@ -139,42 +142,57 @@ class Reader:
         return self.finish()
 
     def finish(self) -> StoryColumns:
-        """The columns, once every slice is read.
+        """The columns, once every slice is read."""
+        return _built(self.size, self._dates, self._leaves)
 
-        Each distinct spelling is folded (`value_key`) once, not once a story: a value is
-        shared by thousands of stories.
-        """
-        np = vector.load()
-        days = np.asarray(self._dates, dtype=np.int64) // MICROSECONDS_A_DAY
-        agency = np.full(self.size, -1, dtype=np.int32)
-        dateline = np.full(self.size, -1, dtype=np.int32)
-        agencies, datelines = _Values(), _Values()
-        author_docs: list[int] = []
-        author_names: list[str] = []
-        for base, rows in self._leaves:
-            if not rows:
-                continue
-            agency[base : base + len(rows)] = agencies.ids([row[0] for row in rows])
-            dateline[base : base + len(rows)] = datelines.ids([row[1] for row in rows])
-            for local, row in enumerate(rows):
-                if row[2]:
-                    names = [n for n in row[2].split(AUTHOR_SEPARATOR) if n.strip()]
-                    author_docs.extend([base + local] * len(names))
-                    author_names.extend(names)
-        authors = _Values()
-        author_ids = authors.ids(author_names)
-        return StoryColumns(
-            days=days,
-            agency=agency,
-            dateline=dateline,
-            author_docs=np.asarray(author_docs, dtype=np.int32),
-            author_ids=np.asarray(author_ids, dtype=np.int32),
-            values={
-                "agency": agencies.spelt(),
-                "dateline": datelines.spelt(),
-                "authors": authors.spelt(),
-            },
-        )
+
+def of_stories(reader: Any, dates: list[int], docnums: Any) -> StoryColumns:
+    """Columns holding only `docnums`' values (every other story has none): for a few
+    matches before the whole columns are read, one stored-field read a match."""
+    rows: list[Row] = [(None, None, None)] * reader.doc_count_all()
+    for docnum in docnums:
+        stored = reader.stored_fields(int(docnum))
+        rows[docnum] = (stored.get("agency"), stored.get("dateline"), stored.get("authors"))
+    return _built(len(rows), dates, [(0, rows)])
+
+
+def _built(size: int, dates: list[int], leaves: list[tuple[int, list[Row]]]) -> StoryColumns:
+    """The columns from each segment's rows (its base docnum, then a row a story).
+
+    Each distinct spelling is folded (`value_key`) once, not once a story: a value is
+    shared by thousands of stories.
+    """
+    np = vector.load()
+    days = np.asarray(dates, dtype=np.int64) // MICROSECONDS_A_DAY
+    agency = np.full(size, -1, dtype=np.int32)
+    dateline = np.full(size, -1, dtype=np.int32)
+    agencies, datelines = _Values(), _Values()
+    author_docs: list[int] = []
+    author_names: list[str] = []
+    for base, rows in leaves:
+        if not rows:
+            continue
+        agency[base : base + len(rows)] = agencies.ids([row[0] for row in rows])
+        dateline[base : base + len(rows)] = datelines.ids([row[1] for row in rows])
+        for local, row in enumerate(rows):
+            if row[2]:
+                names = [n for n in row[2].split(AUTHOR_SEPARATOR) if n.strip()]
+                author_docs.extend([base + local] * len(names))
+                author_names.extend(names)
+    authors = _Values()
+    author_ids = authors.ids(author_names)
+    return StoryColumns(
+        days=days,
+        agency=agency,
+        dateline=dateline,
+        author_docs=np.asarray(author_docs, dtype=np.int32),
+        author_ids=np.asarray(author_ids, dtype=np.int32),
+        values={
+            "agency": agencies.spelt(),
+            "dateline": datelines.spelt(),
+            "authors": authors.spelt(),
+        },
+    )
 
 
 class _Values:
