@@ -64,6 +64,8 @@ class DocSets:
         self._terms: LRU[tuple[str, str], frozenset[int]] = LRU(SET_CACHE_MEMBERS, len)
         self._phrases: LRU[PhraseKey, frozenset[int]] = LRU(PHRASE_CACHE_MEMBERS, len)
         self._ranges: LRU[DateRange, frozenset[int]] = LRU(RANGE_CACHE)
+        #: id of a range's set -> (the set, its slice of `_date_keys`), for `by_date`.
+        self._range_slices: LRU[int, tuple[frozenset[int], int, int]] = LRU(RANGE_CACHE)
         self._with_field: dict[str, frozenset[int]] = {}
         #: Filter -> (its set, everything else): see `_unfiltered`.
         self._complements: dict[Filter, tuple[Any, frozenset[int]]] = {}
@@ -71,6 +73,7 @@ class DocSets:
         self._deleted: frozenset[int] | None = None
         self._dates: list[int] | None = None
         self._orders: dict[bool, list[int]] = {}
+        self._order_arrays: dict[bool, Any] = {}
         self._date_keys_cache: tuple[list[int], list[int]] | None = None
 
     @property
@@ -209,6 +212,7 @@ class DocSets:
             last = len(keys) if q.end is None else bisect_right(keys, q.end, first)
             found = frozenset(order[first:last])
             self._ranges.put(q, found)
+            self._range_slices.put(id(found), (found, first, last))
         return found
 
     def _date_keys(self) -> tuple[list[int], list[int]]:
@@ -264,10 +268,28 @@ class DocSets:
         A large match set is cheaper to pick out of the cached full order (one C-level set
         lookup per story) than to sort; a small one is sorted by the date column.
         """
+        sliced = self._range_slices.peek(id(docnums))
+        if sliced is not None and sliced[0] is docnums:
+            # A `date:` range's own set: its stories are a slice of the date order already.
+            order = self._date_keys()[0][sliced[1] : sliced[2]]
+            return sorted(order, key=self.dates().__getitem__, reverse=True) if newest else order
         if len(docnums) * 8 >= len(self.live):
+            np = vector.loaded()
+            if np is not None:  # a mask over the order: C speed, where a set lookup each
+                order = self._order_array(np, newest)  # story in Python cost milliseconds
+                picked = np.zeros(self._reader.doc_count_all(), dtype=bool)
+                picked[np.fromiter(docnums, dtype=np.int64, count=len(docnums))] = True
+                return order[picked[order]].tolist()  # type: ignore[no-any-return]
             members = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
             return [d for d in self.everything(newest) if d in members]
         return self._sorted(docnums, newest)
+
+    def _order_array(self, np: Any, newest: bool) -> Any:
+        """`everything(newest)` as a numpy array, made once per generation."""
+        found = self._order_arrays.get(newest)
+        if found is None:
+            found = self._order_arrays[newest] = np.asarray(self.everything(newest), np.int64)
+        return found
 
     def everything(self, newest: bool) -> list[int]:
         """Every live story in date order: the empty query, computed once per generation."""
