@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import whoosh
 from whoosh import query as wq
@@ -36,6 +37,7 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.plugins import FieldAliasPlugin
 from whoosh.query.spans import SpanNear2
 
+from termnews.engine.lru import LRU
 from termnews.engine.query.dates import DateSyntaxError, date_query
 from termnews.engine.query.form import (
     FILTER_NAMES,
@@ -71,6 +73,8 @@ FIELD_NAMES: dict[str, str] = {
 }
 TEXT_FIELDS = frozenset({"headline", "body", "caption", "authors", "agency", "dateline"})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+#: How many analysed phrases to keep per parser (`_phrase_tokens`).
+PHRASES_KEPT = 512
 
 _DATE_CLAUSE = re.compile(r'(?<![\w:])([-+]?)date:(\[[^\]]*\]|"[^"]*"|[<>]=?[^\s()]+|[^\s()]*)')
 #: A filter: `is:unread`, `-is:read`, `tag:harbour-works`, `feed:"Harbour Beacon"`.
@@ -172,10 +176,7 @@ class _GapPhrasePlugin(PhrasePlugin):
             field = parser.schema[fieldname] if parser.schema else None
             if field is None or not field.analyzer or self.slop != 1:
                 return super().query(parser)
-            tokens = [
-                (t.text, t.pos)
-                for t in field.tokenize(self.text, mode="query", positions=True, chars=True)
-            ]
+            tokens = _phrase_tokens(parser, fieldname, field, self.text)
             if not tokens:
                 return wq.NullQuery
             if len(tokens) == 1:
@@ -195,6 +196,28 @@ class _GapPhrasePlugin(PhrasePlugin):
 
     def taggers(self, parser: Any) -> list[tuple[Any, int]]:
         return [(self.PhraseTagger(self.expr), 0)]
+
+
+#: Each parser's analysed phrases: (field, text) -> (term, position) of each word.
+_PHRASES: WeakKeyDictionary[Any, LRU[tuple[str, str], tuple[tuple[str, int], ...]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _phrase_tokens(parser: Any, fieldname: str, field: Any, text: str) -> tuple[Any, ...]:
+    """The words of a phrase as `field` indexes them, with their positions. Kept per
+    parser (one schema): a phrase is analysed once for each of the four fields a bare
+    phrase searches, and again on every keystroke typed after it."""
+    kept = _PHRASES.get(parser)
+    if kept is None:
+        kept = _PHRASES[parser] = LRU(PHRASES_KEPT)
+    found = kept.get((fieldname, text))
+    if found is None:
+        found = tuple(
+            (t.text, t.pos) for t in field.tokenize(text, mode="query", positions=True, chars=True)
+        )
+        kept.put((fieldname, text), found)
+    return found
 
 
 class _NestedPlusMinusPlugin(PlusMinusPlugin):
