@@ -2,7 +2,12 @@
 
 Everything here is a pure function of the body text and the constants below, so worker
 processes of a bulk build, the parent of an incremental sync and the evaluation script all
-compute the same values. The constants were chosen from `benchmarks/copies_eval.py`.
+compute the same values. The constants were chosen from `benchmarks/copies_eval.py`: on
+Reuters-21578 (4,584 stories) and the generated 20k corpus, k=5 and T=0.5 fold every pair of
+identical bodies and every generated reprint (changed word, added trailer), fold no pair whose
+word sets overlap less than half, and, with MIN_SHINGLES, no two companies' earnings or
+dividend templates; T=0.3 starts folding unrelated stories, T=0.7 loses corrected reprints.
+20 bands of 3 rows make a pair at T=0.5 a candidate 93% of the time, at 0.6 99.6%.
 
 Speed matters (this runs once per story in every build), so a shingle is never built as a
 string: each word is hashed once (CRC-32 of its UTF-8), and the hash of a run of k words is
