@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from termnews.config import write_atomically
 from termnews.engine.copies.sketch import BANDS, RECIPE
 from termnews.engine.store import COPIES_FILE
 
+#: The file's layout; a file of another layout is recomputed like a damaged one.
+FORMAT = 2
 #: Marks an entry whose body has no words: no fingerprint, never anyone's copy.
 NO_BODY = np.uint64(0)
 
@@ -67,27 +70,32 @@ class CopiesData:
 
 
 def _joined(texts: list[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+    """The texts, one a line, deflated quickly: paths and identities shrink threefold."""
+    packed = zlib.compress("\n".join(texts).encode("utf-8"), 1)
+    return np.frombuffer(packed, dtype=np.uint8)
 
 
 def _split(blob: np.ndarray, count: int) -> list[str]:
+    texts = zlib.decompress(blob.tobytes()).decode("utf-8").split("\n")
     if not count:
         return []
-    texts = blob.tobytes().decode("utf-8").split("\n")
     if len(texts) != count:
         raise ValueError("entry count mismatch")
     return texts
 
 
 def _meta(generation: int, count: int) -> np.ndarray:
-    text = json.dumps({"recipe": RECIPE, "generation": generation, "entries": count})
+    text = json.dumps(
+        {"format": FORMAT, "recipe": RECIPE, "generation": generation, "entries": count}
+    )
     return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
 
 
 def write(index_dir: Path, data: CopiesData) -> None:
-    """Persist `data` atomically (compressed: the texts shrink, the hashes do not)."""
+    """Persist `data` atomically. Only the texts are compressed: hashes would not shrink, and
+    compressing them costs a tenth of a second at 20,000 stories, on every sync."""
     buffer = io.BytesIO()
-    np.savez_compressed(
+    np.savez(
         buffer,
         meta=_meta(data.generation, len(data.paths)),
         paths=_joined(data.paths),
@@ -104,7 +112,7 @@ def write(index_dir: Path, data: CopiesData) -> None:
 
 def _read_meta(archive: np.lib.npyio.NpzFile) -> dict[str, object]:
     meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
-    if not isinstance(meta, dict) or meta.get("recipe") != RECIPE:
+    if not isinstance(meta, dict) or meta.get("recipe") != RECIPE or meta.get("format") != FORMAT:
         raise ValueError("another recipe")
     return meta
 
