@@ -20,7 +20,6 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from termnews.engine import vector
 from termnews.engine.generation import Generation
@@ -122,11 +121,6 @@ def related_docnums(
 
 
 def copies_of(gen: Generation, docnum: int) -> frozenset[int]:
-    """The story and its copies (its cluster in `gen.copies`), as live docnums.
-
-    Until an index has its copies found every story stands alone.
-    """
-    clusters: Any = getattr(gen, "copies", None)
-    if clusters is None:
-        return frozenset((docnum,))
-    return frozenset((docnum, *clusters.members(docnum)))
+    """The story and its copies: its cluster in `gen.copies` (every story its own cluster
+    where the copies are not known)."""
+    return frozenset((docnum, *gen.copies.members(docnum)))
