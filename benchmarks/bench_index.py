@@ -22,9 +22,10 @@ Prints one JSON object (and, without --json, a readable table on stderr):
   and with every copy, timed alternately: `folding_added_p95_ms` the difference of the p95s,
   `folding_added_paired_p95_ms` the p95 of each query's own difference;
 - `related_*`: related stories (`Searcher.related`) of `--queries` stories, each its first
-  time, once the searcher is warmed up as the browser's is; `context_*`: the timeline and facets (`Searcher.context`) of the drawn query whose
-  match count is nearest 5,000 (`context_query`, `context_hits`), after the first call
-  (`context_first_ms`), which reads the story columns once per index generation;
+  time, once the searcher is warmed up as the browser's is; `context_*`: the timeline and
+  facets (`Searcher.context`) of the drawn query whose match count is nearest 5,000
+  (`context_query`, `context_hits`), after the first call (`context_first_ms`), which reads
+  the story columns once per index generation;
 - `state_*`: the `state` queries (other types' queries with a reading-state filter added)
   against a state database in a temporary folder where `STATE_SHARES` of the stories are
   read, starred and tagged (seeded); `state_base_p95_ms` is the same queries without the
