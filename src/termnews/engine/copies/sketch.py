@@ -25,7 +25,6 @@ import zlib
 import datasketch
 import numpy as np
 from datasketch import MinHash
-from numpy.lib.stride_tricks import sliding_window_view
 
 #: Words per shingle.
 SHINGLE_WORDS = 5
@@ -95,8 +94,13 @@ def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
         return np.empty(0, dtype=np.uint64)
     hashed = np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
     width = min(k, len(found))
-    runs = sliding_window_view(hashed, width)
-    mixed = np.sort((runs * _SHINGLE_MIX[:width]).sum(axis=1, dtype=np.uint64))
+    count = len(found) - width + 1
+    # sum(word[i + j] * MIX[j]) for every start i, as `width` whole-array steps (wrapping
+    # mod 2**64), which is several times cheaper than a reduction over a sliding window.
+    mixed = hashed[:count] * _SHINGLE_MIX[0]
+    for j in range(1, width):
+        mixed += hashed[j : j + count] * _SHINGLE_MIX[j]
+    mixed.sort()
     return mixed[np.r_[True, mixed[1:] != mixed[:-1]]]  # np.unique, without its overhead
 
 
