@@ -1,11 +1,9 @@
-"""numpy, loaded only when it pays: importing it costs more than most queries do.
+"""numpy, through one door: `load` imports it, `loaded` says whether that has happened.
 
-Phrases need numpy (matching every occurrence of two common words in Python would take
-longer than the whole query may), so the first phrase in a process loads it. Everything
-else has a pure-Python way that is exact and quick enough, and switches to numpy's once it
-is loaded: long posting lists widen and sum faster with it. The browser loads it in a
-worker thread as soon as its first results are on screen, so a phrase typed later does
-not wait for the import.
+Importing numpy costs more than most queries do. It used to wait for the first phrase;
+since the clusters of copies (`engine.copies`) are numpy arrays that every folded search
+reads, it is now imported with the index, and the first search pays for it. Ranking still
+asks `loaded()` before taking its vectorised paths, and keeps exact pure-Python ones.
 """
 
 from __future__ import annotations

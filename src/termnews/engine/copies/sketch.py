@@ -17,14 +17,14 @@ A shingle set is then a sorted array of 64-bit hashes, which the exact check int
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import re
 import unicodedata
 import zlib
 
-import datasketch
 import numpy as np
-from datasketch import MinHash
 
 #: Words per shingle.
 SHINGLE_WORDS = 5
@@ -44,7 +44,7 @@ SEED = 20_251_202
 #: persisted copies data made with another recipe is recomputed.
 RECIPE = (
     f"1 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
-    f"datasketch {datasketch.__version__.split('.')[0]}"
+    f"datasketch {importlib.metadata.version('datasketch').split('.')[0]}"
 )
 
 _WORD = re.compile(r"\w+")
@@ -61,8 +61,21 @@ def _odd_constants(count: int, salt: int) -> np.ndarray:
 #: Position weights of a shingle's words (so `a b` and `b a` differ), and of a band's rows.
 _SHINGLE_MIX = _odd_constants(64, 1)
 _BAND_MIX = _odd_constants(ROWS, 2)
-#: The hash values are 32-bit already: the identity is the fast hash function.
-_TEMPLATES = {BANDS * ROWS: MinHash(num_perm=BANDS * ROWS, seed=SEED, hashfunc=int)}
+
+
+@functools.cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's MinHash permutations `(a, b)` for `num_perm` values and our seed.
+
+    Imported here, when the first body is sketched, and not with the module: datasketch
+    brings scipy with it (half a second and tens of megabytes), which searching, that only
+    reads the clusters, must not pay. The hash values are 32-bit already, so the identity
+    is the hash function.
+    """
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int).permutations
+    return a, b
 
 
 class _WordHashes(dict[str, int]):
@@ -148,9 +161,7 @@ def signature(shingle_set: np.ndarray, num_perm: int = BANDS * ROWS) -> np.ndarr
     function once per value in Python (0.11 ms a story against 0.04 ms here). `num_perm`
     is for the evaluation script, which compares other band layouts.
     """
-    if num_perm not in _TEMPLATES:
-        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int)
-    a, b = _TEMPLATES[num_perm].permutations
+    a, b = _permutations(num_perm)
     mixed = _fmix32(hash_values(shingle_set))
     return (mixed[:, None] * a + b).min(axis=0).astype(np.uint64)
 
