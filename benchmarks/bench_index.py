@@ -625,9 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("TERMNEWS_INDEX_DIR", None)
         figures: dict[str, Any] = build(corpus, workdir, args.build_rounds)
         figures.update(
-            clustering_cost(
-                workdir / "archive", workdir / "index", workdir, args.clustering_rounds
-            )
+            clustering_cost(workdir / "archive", workdir / "index", workdir, args.clustering_rounds)
         )
         started = time.perf_counter()
         drawn = query_set(workdir / "index", args)
