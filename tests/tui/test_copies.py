@@ -158,6 +158,21 @@ async def test_the_fold_key_is_configurable(copies_app: MakeApp) -> None:
         assert app.keys.keys["toggle_copies"] == ("x",)
 
 
+async def test_the_copies_heading_names_the_key_in_effect(copies_app: MakeApp) -> None:
+    from termnews.settings import Settings
+
+    app = copies_app(settings=Settings(keys={"copies": ("K",)}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search(pilot, "seawall")
+        story = app._story  # the first row, previewed beside the list
+        assert story is not None and story.copies
+        heading = next(b.text for b in story.blocks if b.text.startswith(COPIES_HEADING))
+        assert heading == "Copies (2) · K to compare"
+        await pilot.press("K")
+        await settle(pilot)
+        assert isinstance(app.screen, CopiesScreen)
+
+
 # -- snapshots: the +N marker, the Copies section and the diff, at 80x24 and 120x40 ---------
 
 

@@ -28,6 +28,7 @@ from termnews.tui.widgets.status import marks_content
 
 if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
+    from termnews.tui.keymap import KeysInEffect
     from termnews.tui.widgets.article_view import ArticleView
 
 #: How long a story may take before its pane says it is loading. A story usually arrives
@@ -54,6 +55,7 @@ class StoryActions(AppMixin):
     searcher: Searcher | None
     results: Results | None
     marks: MarkView
+    keys: KeysInEffect
     _story: Story | None
     _story_wanted: WantedStory | None
     _row_wanted: tuple[int, bool] | None
@@ -121,7 +123,8 @@ class StoryActions(AppMixin):
     @work(thread=True, exclusive=True, group="story", exit_on_error=False)
     def _load_story(self, searcher: Searcher, hit: Hit, terms: frozenset[str]) -> None:
         """The story to show. Exclusive: moving the cursor on drops the story it left."""
-        story = build_story(searcher, hit.path, terms, hit.identity)
+        keys = self.keys.keys.get("copies") or ()
+        story = build_story(searcher, hit.path, terms, hit.identity, keys[0] if keys else None)
         if not get_current_worker().is_cancelled:
             self.post_message(StoryLoaded(story, "show"))
 

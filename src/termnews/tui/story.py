@@ -76,11 +76,13 @@ def lay_out(
     spans_for: SpansFor | None,
     identity: str = "",
     copies: tuple[Hit, ...] = (),
+    compare_key: str | None = "C",
 ) -> Story:
     """The story as blocks; `spans_for(text)` says where the query matches in a block.
 
-    Its `copies` (other stories with the same body) are listed at the end."""
-    blocks = [*story_blocks(article, spans_for), *copies_blocks(copies)]
+    Its `copies` (other stories with the same body) are listed at the end, with the key that
+    lists them to compare (`compare_key`, the one in effect; None when it has none)."""
+    blocks = [*story_blocks(article, spans_for), *copies_blocks(copies, compare_key)]
     return Story(path, article, terms, tuple(blocks), identity, copies)
 
 
@@ -119,13 +121,16 @@ def story_blocks(article: Article, spans_for: SpansFor | None) -> list[Block]:
 COPIES_HEADING = "Copies"
 
 
-def copies_blocks(copies: tuple[Hit, ...]) -> list[Block]:
+def copies_blocks(copies: tuple[Hit, ...], compare_key: str | None = "C") -> list[Block]:
     """`Copies (2)` and a line a copy: source, date and headline; nothing without copies.
 
     The source is the agency the copy names, else the folder it was filed in (a feed's)."""
     if not copies:
         return []
-    blocks = [Block("", RULE), Block(f"{COPIES_HEADING} ({len(copies)}) · C to compare", BYLINE)]
+    heading = f"{COPIES_HEADING} ({len(copies)})"
+    if compare_key:
+        heading += f" · {compare_key} to compare"
+    blocks = [Block("", RULE), Block(heading, BYLINE)]
     for copy in copies:
         blocks.append(Block(copy_line(copy), MUTED, space_before=False))
     return blocks
@@ -150,7 +155,13 @@ class StoryUnavailable(TermnewsError):
     """A story could not be read or parsed; the message names its file."""
 
 
-def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: str = "") -> Story:
+def build_story(
+    searcher: Searcher,
+    path: str,
+    terms: frozenset[str],
+    identity: str = "",
+    compare_key: str | None = "C",
+) -> Story:
     """Read and lay out the story at `path`, highlighted for `terms` (in a worker thread)."""
     try:
         article = searcher.article(path)
@@ -163,4 +174,4 @@ def build_story(searcher: Searcher, path: str, terms: frozenset[str], identity: 
         copies = tuple(searcher.copies(path))
     except Exception:  # the list of copies is a nicety: the story must still show
         copies = ()
-    return lay_out(path, article, terms, spans_for, identity, copies)
+    return lay_out(path, article, terms, spans_for, identity, copies, compare_key)
