@@ -205,3 +205,19 @@ def test_an_index_dir_that_cannot_be_created_is_a_clear_error(
 def test_an_archive_that_is_not_a_folder_is_a_clear_error(archive: Path, index_dir: Path) -> None:
     with pytest.raises(TermnewsError, match="not a folder"):
         sync(archive / "ferry.txt", index_dir)
+
+
+def test_a_segment_whose_every_story_changed_is_dropped(archive: Path, index_dir: Path) -> None:
+    """Touching every file re-indexes them all: the old segment, now all deleted entries,
+    must not stay for every posting list to step over."""
+    sync(archive, index_dir)
+    later = 1_900_000_000
+    for path in archive.rglob("*.txt"):
+        os.utime(path, (later, later))
+    report = sync(archive, index_dir)
+    assert report.changed == len(ALL_STORIES)
+    ix = open_index(index_dir)
+    segments = ix._segments()
+    assert segments and all(seg.deleted_count() < seg.doc_count_all() for seg in segments)
+    assert sum(seg.doc_count_all() for seg in segments) == len(ALL_STORIES)
+    assert indexed(index_dir) == ALL_STORIES

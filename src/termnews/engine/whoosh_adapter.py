@@ -333,12 +333,17 @@ def commit_with_segments(writer: Any, segments: list[Any], mergetype: Any = None
 
     One TOC write makes the whole sync visible at once, and a kill before it leaves the last
     committed index as it was. Relies on SegmentWriter.commit (2.7.5) being these steps:
-    `_merge_segments(mergetype, optimize, merge)` returns the segments to keep (CLEAR: none),
+    `_merge_segments(mergetype, optimize, merge)` returns the segments to keep (CLEAR: none;
+    `deleted_count`/`doc_count_all` then tell the emptied ones),
     `_finalize_segment()` or `_close_segment()` closes the writer's own segment,
     `_commit_toc(segments)` writes the next TOC generation and deletes files no segment
     uses, and `_finish()` drops the temp storage and releases the writer.
     """
-    final = writer._merge_segments(mergetype, False, True) + list(segments)
+    kept = writer._merge_segments(mergetype, False, True)
+    # A segment all of whose stories this sync deleted (every file of it changed) holds
+    # nothing, yet Whoosh keeps it: every posting list would still step over its dead
+    # entries and every reader would still open it. Leaving it out of the TOC drops it.
+    final = [seg for seg in kept if seg.deleted_count() < seg.doc_count_all()] + list(segments)
     own = close_segment(writer)
     if own is not None:
         final.append(own)

@@ -135,7 +135,8 @@ def apply(
                     progress(done, total)
 
             _index_items(writer, archive, add, outcome, tick)
-            writer.commit(mergetype=CLEAR if clear else None)
+            # As the workers' commit does: one path, which also drops emptied segments.
+            commit_with_segments(writer, [], CLEAR if clear else None)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
