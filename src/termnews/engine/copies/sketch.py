@@ -78,13 +78,17 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-class _WordHashes(dict[str, int]):
-    """word -> CRC-32 of its UTF-8, filled on first sight: words repeat, hashing them not."""
+class _WordHashes(dict[str | bytes, int]):
+    """word -> CRC-32 of its UTF-8, filled on first sight: words repeat, hashing them not.
 
-    def __missing__(self, word: str) -> int:
+    A word comes as text, or as the ASCII bytes `_tokens` cuts an ASCII body into; both
+    spellings of one word hash alike, and never meet as keys (`b"a" != "a"`)."""
+
+    def __missing__(self, word: str | bytes) -> int:
         if len(self) >= 500_000:  # bounded: a worker lives for one build, a browser longer
             self.clear()
-        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        data = word if isinstance(word, bytes) else word.encode("utf-8")
+        value = self[word] = zlib.crc32(data)
         return value
 
 
@@ -96,13 +100,43 @@ def words(body: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", body).casefold())
 
 
+#: For an ASCII body: word characters (`\w`: letters, digits, `_`) lower-cased, the rest a space.
+_ASCII_WORDS = bytes(
+    ord(chr(c).lower()) if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(256)
+)
+
+
+#: Typographic punctuation that wire copy is full of; none of it is a word character, even
+#: after NFKC, so a space in its place cuts the words where `words` would.
+_TYPOGRAPHIC = (
+    "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u2022\u00b7\u00ab\u00bb\u00a0\u2010\u2011"
+)
+
+
+def _tokens(body: str) -> list[str] | list[bytes]:
+    """`words(body)`, as ASCII bytes when the body is ASCII once its typographic
+    punctuation is a space (most wire copy is).
+
+    The same words in the same order: NFKC changes no ASCII text, casefolding ASCII is
+    lower-casing, and `\\w` in ASCII is letters, digits and `_`. One `bytes.translate` and
+    `split` cost a fraction of the regex, which was a third of a story's sketch.
+    """
+    if not body.isascii():
+        for mark in _TYPOGRAPHIC:
+            if mark in body:
+                body = body.replace(mark, " ")
+        if not body.isascii():
+            return words(body)
+    return body.encode("ascii").translate(_ASCII_WORDS).split()
+
+
 def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
     """The sorted, distinct 64-bit hashes of the body's k-word runs.
 
     A body of k words or fewer is one shingle; a body without words has none (and is never
     anyone's copy).
     """
-    found = words(body)
+    found = _tokens(body)
     if not found:
         return np.empty(0, dtype=np.uint64)
     hashed = np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
