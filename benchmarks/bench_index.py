@@ -13,7 +13,8 @@ Prints one JSON object (and, without --json, a readable table on stderr):
   on and off (`TERMNEWS_COPIES=off`), alternated for `--clustering-rounds` pairs, as
   `clustering_build_added_pct` (median wall time) and `clustering_cpu_added_pct` (median CPU
   per story), and the copies file against the rest of the index (`clustering_size_added_pct`);
-- `open_first_query_ms`, `rss_mb` and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
+- `open_first_query_ms`, `rss_mb` (`rss_end_mb`: again after the folding, related and
+  context stages) and, per query type, `<type>_p50_ms`/`<type>_p95_ms`, how
   many distinct queries ran (`<type>_n`) and their mean hit count (`<type>_mean_hits`),
   measured in a fresh process that only searches, as the browser would: open, first query,
   then numpy loaded (`numpy_load_ms`) as the browser does in its first pause, then the timed
@@ -467,9 +468,12 @@ def search_figures(index_dir: Path, plan: dict[str, list[str]], rounds: int) -> 
         figures[f"{kind}_mean_hits"] = round(statistics.mean(totals.values()), 1)
         if kind == "nohit":
             figures["nohit_suggested"] = len(suggested)
+    # Taken where it always was (after the query types), then again after the stages that
+    # scroll 3,000 rows and read every story's columns.
+    figures["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     figures.update(folding_figures(searcher, plan, rounds))
     figures.update(context_figures(searcher, plan, rounds))
-    figures["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
+    figures["rss_end_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     searcher.close()
     return figures
 

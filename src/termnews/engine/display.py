@@ -20,9 +20,10 @@ from termnews.engine.lru import LRU
 from termnews.engine.schema import AUTHOR_SEPARATOR
 from termnews.results import Span
 
-#: Characters of stored text the kept rows may hold in all, per generation (~10 MB for
-#: 2,000 stories of typical length): the stories of the last several pages of results.
-HELD_CHARS = 5_000_000
+#: Characters of stored text the kept rows may hold in all, per generation (~4 MB for
+#: 800 stories of typical length): forty pages of results, more than typing one query
+#: walks through, at a fraction of the search process's memory.
+HELD_CHARS = 2_000_000
 
 
 class Display:
@@ -87,8 +88,9 @@ def _weight(row: Display) -> int:
     return row.weight()
 
 
-#: How many (term, story) character-span lists to keep per generation.
-HELD_SPANS = 50_000
+#: How many (term, story) character-span lists to keep per generation: a term's spans on
+#: forty pages of results, for several terms.
+HELD_SPANS = 20_000
 
 #: Each generation's kept rows, dropped with the generation.
 _KEPT: WeakKeyDictionary[Generation, LRU[int, Display]] = WeakKeyDictionary()
