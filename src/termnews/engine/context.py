@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.engine import vector
-from termnews.engine.story_columns import StoryColumns
+
+if TYPE_CHECKING:
+    # Only for the annotations: the browser imports this module's value types at start,
+    # and the columns would bring Whoosh in before the first frame.
+    from termnews.engine.story_columns import StoryColumns
 
 #: The most buckets a timeline has (a sparkline of an 80-column terminal fits them).
 MAX_BUCKETS = 60
