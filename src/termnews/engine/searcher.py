@@ -101,6 +101,10 @@ def _ranks_nothing(q: Node) -> bool:
     return False
 
 
+#: The pause between two slices of the story columns read ahead (`prepare_context`).
+SLICE_PAUSE_S = 0.002
+
+
 def _filter_ready(gen: Generation) -> Callable[[str, str], bool]:
     """Whether a state filter typed last is finished: an `is:` value once it is one of them,
     a tag once some story carries it (`tag:harb` waits for `tag:harbour`)."""
@@ -673,6 +677,9 @@ class Searcher:
                     if self._gen is not gen:
                         break  # refreshed meanwhile: read the new one
                     reading.read()
+                # A lock is not fair: released and taken again at once, it would starve a
+                # search waiting for it through every slice. A moment off lets one in.
+                time.sleep(SLICE_PAUSE_S)
             with self._lock:
                 if self._gen is gen and reading.done:
                     _COLUMNS[gen] = reading.finish()
