@@ -133,6 +133,10 @@ def test_signatures_are_datasketch_minhashes() -> None:
     reference = MinHash(num_perm=sk.BANDS * sk.ROWS, seed=sk.SEED, hashfunc=int)
     reference.update_batch(sk.hash_values(shingle_set).tolist())
     assert np.array_equal(sk.signature(shingle_set), reference.hashvalues.astype(np.uint64))
+    for num_perm in (sk.BANDS * sk.ROWS, 64, 128):
+        ours = sk._permutations(num_perm)
+        theirs = MinHash(num_perm=num_perm, seed=sk.SEED).permutations
+        assert all(np.array_equal(x, y) for x, y in zip(ours, theirs, strict=True))
 
 
 @given(

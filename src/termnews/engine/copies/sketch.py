@@ -67,15 +67,18 @@ _BAND_MIX = _odd_constants(ROWS, 2)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's MinHash permutations `(a, b)` for `num_perm` values and our seed.
 
-    Imported here, when the first body is sketched, and not with the module: datasketch
-    brings scipy with it (half a second and tens of megabytes), which searching, that only
-    reads the clusters, must not pay. The hash values are 32-bit already, so the identity
-    is the hash function.
+    Made here as datasketch (2.x, its default "affine32" scheme) makes them, from numpy's
+    seeded generator: an odd 32-bit `a` and a 32-bit `b` each. Importing datasketch for them
+    would bring scipy into every process that sketches a body (half a second of CPU and
+    tens of megabytes, in each worker of a build and in the browser's syncs); a test holds
+    these equal to `datasketch.MinHash(num_perm, seed=SEED).permutations`, and the
+    signatures to its `update_batch`.
     """
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int).permutations
-    return a, b
+    generator = np.random.RandomState(SEED)
+    width = 32
+    a = generator.randint(0, 1 << (width - 1), num_perm, dtype=np.uint32) * np.uint32(2)
+    b = generator.randint(0, 1 << width, num_perm, dtype=np.uint32)
+    return a + np.uint32(1), b
 
 
 class _WordHashes(dict[str | bytes, int]):
