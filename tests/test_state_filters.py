@@ -77,7 +77,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = STORIES[:FIRST_SYNC]
     _write(archive, [*first[:-1], Story(first[-1].name, frozenset(), 2023, "Draft", "Draft\n")])
     sync(archive, index, procs=1)
-    _write(archive, STORIES)  # the draft becomes its story: one deletion, one new document
+    # The draft becomes its story, and the rest arrive: one deletion in the first segment
+    # (whose other stories are untouched, so it stays), the new documents in a second.
+    _write(archive, STORIES[FIRST_SYNC - 1 :])
     sync(archive, index, procs=1)
     return archive, index
 
