@@ -1001,11 +1001,11 @@ _STYLES = ["cp", "ap", "reuters", "local"]
 _STYLE_WEIGHTS = list(itertools.accumulate([0.4, 0.22, 0.18, 0.2]))
 _BOILERPLATE = [
     "Share this story:",
-    "Notify of",
-    "Inline Feedbacks",
-    "View all comments",
     "Advertisement",
+    "Notify of",
     "Related Stories",
+    "View all comments",
+    "Inline Feedbacks",
 ]
 
 

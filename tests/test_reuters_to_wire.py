@@ -19,12 +19,12 @@ from termnews.parsing import parse_file
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
-<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="90001" NEWID="7">
+<REUTERS NEWID="7" OLDID="90001">
 <DATE>12-FEB-1987 09:30:45.20</DATE>
 <TOPICS><D>wool</D></TOPICS>
-<UNKNOWN> &#5;&#5;&#5;G T
-&#22;&#22;&#1;f1123&#31;reute
-u f BC-VELMARA-WOOL   02-12 0088</UNKNOWN>
+<UNKNOWN> &#5;&#5;&#5;Q R
+&#23;&#23;&#2;h2207&#31;velm
+r f BC-VELMARA-WOOL   02-12 0088</UNKNOWN>
 <TEXT>&#2;
 <TITLE>VELMARA WOOL CLIP REVIEW</TITLE>
 <AUTHOR>    By Tamsin Orrel, Reuters</AUTHOR>
@@ -33,17 +33,17 @@ the Velmara uplands this week, the Brantmoor
 Growers Guild said in its monthly note.
     Bales offered fell to 8,410 &amp; bids held at 212
 marks &lt;per bale>.
-    The guild said sales\x01 would pick up in April.
+    The guild said sales\x01 would pick up by spring.
  Reuter
 &#3;</BODY></TEXT>
 </REUTERS>
-<REUTERS TOPICS="NO" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="90002" NEWID="12">
+<REUTERS NEWID="12" OLDID="90002">
 <DATE> 2-MAR-1987 09:15:00.00</DATE>
 <TEXT TYPE="BRIEF">&#2;
 <TITLE>DUNMERE &lt;DNMR> SETS BRIEF ONLY</TITLE>
 </TEXT>
 </REUTERS>
-<REUTERS TOPICS="NO" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="90003" NEWID="9">
+<REUTERS NEWID="9" OLDID="90003">
 <DATE> 3-MAR-1987 11:40:12.00</DATE>
 <TEXT>&#2;
 <TITLE>ASHBY HOLM CORP &lt;ASHM> 4TH QTR NET</TITLE>
@@ -100,7 +100,7 @@ def test_layout(r2w: ModuleType, sgml: Path, tmp_path: Path) -> None:
         "Growers Guild said in its monthly note.\n\n"
         "Bales offered fell to 8,410 & bids held at 212\n"
         "marks <per bale>.\n\n"
-        "The guild said sales would pick up in April.\n\n"
+        "The guild said sales would pick up by spring.\n\n"
         "Reuter\n"
     )
 
