@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 from hypothesis import settings
+
+from bench_support import load_benchmark
 
 # CI runs every property on the same examples (HYPOTHESIS_PROFILE=ci in .ci/run), so a landing
 # never depends on a lucky draw; locally each run explores new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-GEN_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_corpus.py"
-
 
 @pytest.fixture(scope="session")
 def gen() -> ModuleType:
     """The benchmark corpus generator (`benchmarks/gen_corpus.py`)."""
-    # benchmarks/ is not a package, so load the script by path as the benchmarks do.
-    spec = importlib.util.spec_from_file_location("gen_corpus", GEN_PATH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_corpus", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("gen_corpus")
 
 
 @pytest.fixture(autouse=True)

@@ -3,30 +3,21 @@ the same thing: each query type's FTS5 translation finds what termnews finds."""
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from bench_support import load_benchmark
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_articles"
 
 
 def _load(name: str) -> ModuleType:
-    if str(BENCH_DIR) not in sys.path:
-        sys.path.insert(0, str(BENCH_DIR))
-    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark(name)
 
 
 @pytest.fixture(scope="module")

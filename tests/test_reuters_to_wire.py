@@ -6,14 +6,13 @@ its text may not enter the repository.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from bench_support import load_benchmark
 from termnews.parsing import parse_file
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -62,12 +61,7 @@ def r2w() -> ModuleType:
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark(name)
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ during writes; and files it must never write to (corrupt, foreign, newer)."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import random
 import signal
@@ -19,6 +18,7 @@ from types import ModuleType
 
 import pytest
 
+from bench_support import load_benchmark
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
 from termnews.state.store import (
@@ -29,7 +29,6 @@ from termnews.state.store import (
     StateUnavailableError,
 )
 
-STRESS_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "state_stress.py"
 #: Set to run the concurrency test longer by hand (the benchmark script prints the figures).
 STRESS_SECONDS_ENV = "TERMNEWS_STATE_STRESS_SECONDS"
 
@@ -44,12 +43,7 @@ def run_python(code: str, *args: str) -> subprocess.Popen[str]:
 
 
 def stress_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("state_stress", STRESS_PATH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("state_stress", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("state_stress")
 
 
 def quick_check(db: Path) -> str:
