@@ -13,68 +13,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
-TERMNEWS = Path(sys.executable).with_name("termnews")
-#: Long enough for a cold start and the first sync on a slow, busy machine.
-TIMEOUT = 60.0
+from .tmux_support import NEEDS_TMUX, TERMNEWS, TIMEOUT, Tmux
 
-pytestmark = [
-    pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)"),
-    pytest.mark.skipif(not TERMNEWS.exists(), reason=f"{TERMNEWS} is not installed"),
-]
-
-
-class Tmux:
-    """One detached tmux session on a private server."""
-
-    def __init__(self, socket: Path, env: dict[str, str]) -> None:
-        self.socket = socket
-        self.env = env
-
-    def run(self, *args: str) -> str:
-        assert TMUX is not None
-        result = subprocess.run(
-            [TMUX, "-S", str(self.socket), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        )
-        return result.stdout
-
-    def alive(self) -> bool:
-        assert TMUX is not None
-        result = subprocess.run(
-            [TMUX, "-S", str(self.socket), "has-session", "-t", "termnews"],
-            env=self.env,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        return result.returncode == 0
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "termnews")
-
-    def wait_for(self, what: str, condition) -> str:  # type: ignore[no-untyped-def]
-        """Poll the screen until `condition(screen)` holds; fail with the last screen."""
-        deadline = time.monotonic() + TIMEOUT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if condition(screen):
-                return screen
-            time.sleep(0.1)
-        pytest.fail(f"no {what} after {TIMEOUT:.0f} s; the screen was:\n{screen}")
+pytestmark = NEEDS_TMUX
 
 
 @pytest.fixture
@@ -87,13 +33,7 @@ def tmux(tmp_path: Path) -> Tmux:
     env.pop("NO_COLOR", None)
     session = Tmux(tmp_path / "tmux.sock", env)
     yield session
-    subprocess.run(
-        [str(TMUX), "-S", str(session.socket), "kill-server"],
-        env=env,
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
+    session.kill_server()
 
 
 def test_a_word_typed_at_launch_finds_stories(tmux: Tmux, archive: Path) -> None:

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,15 +23,9 @@ from werkzeug import Response
 
 from cli_support import private_env
 
-TMUX = shutil.which("tmux")
-TERMNEWS = Path(sys.executable).with_name("termnews")
-#: Long enough for a cold start on a slow, busy machine; only a failure waits this long.
-TIMEOUT = 60.0
+from .tmux_support import NEEDS_TMUX, TERMNEWS, Tmux
 
-pytestmark = [
-    pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)"),
-    pytest.mark.skipif(not TERMNEWS.exists(), reason=f"{TERMNEWS} is not installed"),
-]
+pytestmark = NEEDS_TMUX
 
 #: Invented entries, oldest first; the browser lists them newest first.
 #: Short enough to show whole in the list pane of an 80-column terminal.
@@ -62,53 +53,13 @@ def rss(count: int) -> str:
     )
 
 
-class Tmux:
-    """One detached tmux session on a private server."""
-
-    def __init__(self, socket: Path, env: dict[str, str]) -> None:
-        self.socket = socket
-        self.env = env
-
-    def run(self, *args: str) -> str:
-        assert TMUX is not None
-        result = subprocess.run(
-            [TMUX, "-S", str(self.socket), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "termnews")
-
-    def wait_for(self, what: str, condition: Callable[[str], object]) -> str:
-        """Poll the screen until `condition(screen)` holds; fail with the last screen."""
-        deadline = time.monotonic() + TIMEOUT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if condition(screen):
-                return screen
-            time.sleep(0.1)
-        pytest.fail(f"no {what} after {TIMEOUT:.0f} s; the screen was:\n{screen}")
-
-
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
     env = private_env(tmp_path)
     env.pop("NO_COLOR", None)
     session = Tmux(tmp_path / "tmux.sock", env)
     yield session
-    subprocess.run(
-        [str(TMUX), "-S", str(session.socket), "kill-server"],
-        env=env,
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
+    session.kill_server()
 
 
 def marked_row(screen: str) -> tuple[int, str]:
