@@ -77,3 +77,26 @@ async def settle(pilot: Pilot) -> None:
             await pilot.pause()
             if not any(worker.is_running for worker in app.workers):
                 return
+
+
+#: How long a test lets the app run for what it awaits before failing: it bounds a failure
+#: on a slow machine, it times nothing.
+CEILING_SECONDS = 15.0
+
+
+def status_text(app: TermnewsApp) -> str:
+    """The status line of whichever screen is showing, as plain text."""
+    from termnews.tui.widgets.status import StatusLine
+
+    return str(app.screen.query_one(StatusLine).content)
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until `condition` holds; fail saying `what` was awaited."""
+    import time
+
+    deadline = time.monotonic() + CEILING_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {CEILING_SECONDS:.0f} s for {what}")
+        await pilot.pause(0.05)

@@ -15,9 +15,8 @@ from termnews.tui.screens.copies import CopiesScreen
 from termnews.tui.screens.copies_diff import CopyDiffScreen
 from termnews.tui.story import COPIES_HEADING
 from termnews.tui.widgets.results import ResultList
-from termnews.tui.widgets.status import StatusLine
 
-from .conftest import copy_archive, settle
+from .conftest import copy_archive, settle, status_text
 
 MakeApp = Callable[..., TermnewsApp]
 
@@ -35,10 +34,6 @@ def copies_app(tmp_path: Path) -> MakeApp:
         return TermnewsApp(tmp_path / "index", archive, **options)  # type: ignore[arg-type]
 
     return factory
-
-
-def status_text(app: TermnewsApp) -> str:
-    return str(app.screen.query_one(StatusLine).content)
 
 
 def row_text(results: ResultList, line: int) -> str:

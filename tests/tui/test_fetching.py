@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,11 +23,11 @@ from termnews.settings import FeedSubscription, FetchSettings, Settings, load_se
 from termnews.tui.app import TermnewsApp
 from termnews.tui.fetching import NO_FEEDS, RUNNING
 from termnews.tui.keymap import resolve_keys
-from termnews.tui.widgets.status import StatusLine
+
+from .conftest import CEILING_SECONDS, status_text, wait_until
 
 MakeApp = Callable[..., TermnewsApp]
 
-CEILING_SECONDS = 15.0
 
 ITEMS = [
     ("Lamplighters of Orvelle vote to keep the gas lamps", "<category>Heritage</category>"),
@@ -55,10 +54,6 @@ def settings_for(url: str, archive: Path, **fetch: object) -> Settings:
     return Settings(feeds=(feed,), fetch=FetchSettings(archive=archive, **fetch))  # type: ignore[arg-type]
 
 
-def status_text(app: TermnewsApp) -> str:
-    return str(app.screen.query_one(StatusLine).content)
-
-
 def announced(app: TermnewsApp) -> str | None:
     """The watcher's "N new" (not "newest first", nor the fetch's own progress)."""
     text = status_text(app).split("Fetching")[0]
@@ -68,14 +63,6 @@ def announced(app: TermnewsApp) -> str | None:
 
 def notifications(app: TermnewsApp) -> list[tuple[str, str]]:
     return [(n.title, n.message) for n in app._notifications]
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + CEILING_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {CEILING_SECONDS:.0f} s for {what}")
-        await pilot.pause(0.05)
 
 
 def fetch_over(app: TermnewsApp) -> bool:

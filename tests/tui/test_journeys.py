@@ -19,16 +19,9 @@ from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.results import ResultList
 from termnews.tui.widgets.search_bar import SearchBar
 
-from .conftest import settle
+from .conftest import settle, status_text
 
 MakeApp = Callable[..., TermnewsApp]
-
-
-def status_text(app: TermnewsApp) -> str:
-    """The status line of whichever screen is showing, as plain text."""
-    from termnews.tui.widgets.status import StatusLine
-
-    return str(app.screen.query_one(StatusLine).content)
 
 
 def notifications(app: TermnewsApp) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,12 +18,13 @@ from textual.pilot import Pilot
 
 from termnews.tui.app import TermnewsApp
 from termnews.tui.watching import is_story_file
-from termnews.tui.widgets.status import StatusLine, new_stories_content
+from termnews.tui.widgets.status import new_stories_content
+
+from .conftest import status_text, wait_until
 
 MakeApp = Callable[..., TermnewsApp]
 
 #: The longest a test waits for the watcher; it stops waiting as soon as the screen says so.
-CEILING_SECONDS = 15.0
 
 NEW_STORY = """\
 March 3, 2026
@@ -38,23 +38,10 @@ winter of repairs paid for by a bake sale and a raffle of a blue decanter.
 """
 
 
-def status_text(app: TermnewsApp) -> str:
-    return str(app.screen.query_one(StatusLine).content)
-
-
 def announced(app: TermnewsApp) -> str | None:
     """The status line's "N new", if it says one (not to be confused with "newest first")."""
     found = re.search(r"\b\d+ new\b", status_text(app))
     return found.group(0) if found else None
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds; fail saying `what` was awaited."""
-    deadline = time.monotonic() + CEILING_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {CEILING_SECONDS:.0f} s for {what}")
-        await pilot.pause(0.05)
 
 
 def nothing_but_the_watcher_runs(app: TermnewsApp) -> bool:
