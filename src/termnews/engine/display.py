@@ -11,14 +11,16 @@ snippet, the spans of its terms) are made per search from what is kept here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
 from termnews.archive import resolve_in
-from termnews.engine.generation import Generation
 from termnews.engine.highlight import Word, snippet, words
 from termnews.engine.lru import LRU
 from termnews.engine.schema import AUTHOR_SEPARATOR
 from termnews.results import Span
+
+if TYPE_CHECKING:
+    from termnews.engine.generation import Generation
 
 #: Characters of stored text the kept rows may hold in all, per generation (~4 MB for
 #: 800 stories of typical length): forty pages of results, more than typing one query
@@ -84,7 +86,8 @@ class Display:
         return len(self.body) + len(self.headline) + 200
 
 
-def _weight(row: Display) -> int:
+def row_weight(row: Display) -> int:
+    """What a kept row weighs in `Generation.rows`: the characters it holds."""
     return row.weight()
 
 
@@ -92,28 +95,18 @@ def _weight(row: Display) -> int:
 #: forty pages of results, for several terms.
 HELD_SPANS = 20_000
 
-#: Each generation's kept rows, dropped with the generation.
-_KEPT: WeakKeyDictionary[Generation, LRU[int, Display]] = WeakKeyDictionary()
-#: Each generation's kept body spans: (term, docnum) -> where the term is in the body.
-_SPANS: WeakKeyDictionary[Generation, LRU[tuple[str, int], tuple[Span, ...]]] = WeakKeyDictionary()
-
 
 def body_spans(gen: Generation) -> LRU[tuple[str, int], tuple[Span, ...]]:
     """The kept character spans of terms in stories' bodies (`()` where a term is not):
     decoding a page's posting blocks for them was the costliest part of a row left, and
     the words typed and the stories found repeat from keystroke to keystroke."""
-    kept = _SPANS.get(gen)
-    if kept is None:
-        kept = _SPANS[gen] = LRU(HELD_SPANS)
-    return kept
+    return gen.body_spans
 
 
 def displays(gen: Generation, docnums: Iterable[int]) -> dict[int, Display]:
     """The display fields of `docnums` in `gen`: kept ones as they are, the others read in
     docnum order (one forward pass over the stored-fields file) and kept."""
-    kept = _KEPT.get(gen)
-    if kept is None:
-        kept = _KEPT[gen] = LRU(HELD_CHARS, _weight)
+    kept = gen.rows
     out: dict[int, Display] = {}
     missing = []
     for docnum in docnums:

@@ -17,12 +17,16 @@ from typing import Any
 from termnews.engine import suggest
 from termnews.engine.complete import Completer
 from termnews.engine.copies import Clusters, load_clusters
+from termnews.engine.display import HELD_CHARS, HELD_SPANS, Display, row_weight
 from termnews.engine.filters import StateFilters, StateView
 from termnews.engine.lexicon import FieldTerms, Lexicon, read_apart, segments_of
+from termnews.engine.lru import LRU
 from termnews.engine.matching.matchsets import DocSets
 from termnews.engine.query.language import make_parser
 from termnews.engine.schema import DEFAULT_FIELDS
 from termnews.engine.store import archive_of
+from termnews.engine.story_columns import StoryColumns
+from termnews.results import Span
 
 #: The term lists worth reading ahead: what completion and suggestions look words up in.
 FIELDS_WARMED = tuple(dict.fromkeys((*DEFAULT_FIELDS, *suggest.FIELDS_USED)))
@@ -62,6 +66,12 @@ class Generation:
         self._segments = segments_of(self.reader)
         self._index_dir = index_dir
         self._copies: Clusters | None = None
+        # What result rows show of each story, and where terms are in bodies: a reader's
+        # stored fields never change, so they are kept for as long as the generation lives.
+        self.rows: LRU[int, Display] = LRU(HELD_CHARS, row_weight)
+        self.body_spans: LRU[tuple[str, int], tuple[Span, ...]] = LRU(HELD_SPANS)
+        self.story_columns: StoryColumns | None = None
+        """Every story's date, agency, dateline and authors, once read (`Searcher.context`)."""
 
     @property
     def copies(self) -> Clusters:

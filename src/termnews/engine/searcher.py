@@ -28,7 +28,6 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
 
@@ -67,7 +66,6 @@ from termnews.engine.related import FIELDS as RELATED_FIELDS
 from termnews.engine.related import copies_of, key_terms, related_docnums
 from termnews.engine.rows import hit_rows
 from termnews.engine.store import open_index
-from termnews.engine.story_columns import StoryColumns
 from termnews.results import Hit, Results, SortOrder, Span
 
 #: A bare last word, which may still become a field name (`b` -> `by:`) or a stop word.
@@ -125,10 +123,6 @@ def _never_ready(_name: str, _value: str) -> bool:
 def _not_yet(_field: str | None, _word: str) -> None:
     """A completer that holds every partial last word back (see `ParsedQuery.pending`)."""
     return None
-
-
-#: Each generation's story columns (`engine.story_columns`), dropped with the generation.
-_COLUMNS: WeakKeyDictionary[Generation, StoryColumns] = WeakKeyDictionary()
 
 
 def _columns_reader(gen: Generation) -> story_columns.Reader:
@@ -644,7 +638,7 @@ class Searcher:
                     as_you_type = paging is not None and paging.as_you_type
                     paging = self._resolve(gen, results.query, results.sort, 1, as_you_type)
                 docnums = story_context.as_array(np, _match_set(paging.ranked))
-                columns = _COLUMNS.get(gen)
+                columns = gen.story_columns
                 if columns is None and len(docnums) <= story_columns.DIRECT_STORIES:
                     columns = story_columns.of_stories(gen.reader, gen.docsets.dates(), docnums)
             if columns is not None:
@@ -669,7 +663,7 @@ class Searcher:
         while True:
             with self._lock:
                 gen = self._gen
-                if gen in _COLUMNS:
+                if gen.story_columns is not None:
                     return
                 reading = _columns_reader(gen)
             while not reading.done:
@@ -682,5 +676,5 @@ class Searcher:
                 time.sleep(SLICE_PAUSE_S)
             with self._lock:
                 if self._gen is gen and reading.done:
-                    _COLUMNS[gen] = reading.finish()
+                    gen.story_columns = reading.finish()
                     return
