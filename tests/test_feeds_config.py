@@ -184,6 +184,22 @@ def test_a_wrong_feeds_or_fetch_shape_is_one_problem(config: Path, text: str, wo
     assert str(config) in settings.problems[0] and words in settings.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[fetch]\n# how often\nevery = "soon"', "line 3: [fetch] every must be a number"),
+        ('[fetch]\narchive = "~/news"\nevery = 30', "line 3: [fetch] every must be text"),
+        ('[keys]\nhelp = "F1"\n\n[fetch]\narchive = 3', "line 5: [fetch] archive must be"),
+        ('[fetch]\nevery = "1h"\nevry = "1h"', "line 3: [fetch] unknown field 'evry'"),
+    ],
+)
+def test_a_fetch_mistake_names_its_line(config: Path, text: str, words: str) -> None:
+    """As a [watch] or [keys] mistake does: the person goes straight to the line."""
+    write(config, text + "\n")
+    (problem,) = load_settings().problems
+    assert problem.startswith(f"{config}, line ") and words in problem
+
+
 def test_a_broken_file_names_file_and_line_and_gives_no_feeds(config: Path) -> None:
     write(config, '[[feeds]]\nurl = "http://127.0.0.1/a.rss"\n\n[[feeds]\n')
     settings = load_settings()

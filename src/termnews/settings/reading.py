@@ -62,7 +62,7 @@ def load_settings(path: Path | None = None) -> Settings:
     searches = _read_searches(document.get(SEARCHES_TABLE, []), path, problems)
     keys = _read_keys(document.get(KEYS_TABLE, {}), path, problems)
     feeds = _read_feeds(document.get(FEEDS_TABLE, []), path, problems, _header_lines(text))
-    fetch = _read_fetch(document.get(FETCH_TABLE, {}), path, problems)
+    fetch = _read_fetch(document.get(FETCH_TABLE, {}), path, problems, text)
     watch = _read_watch(document.get(WATCH_TABLE, {}), path, problems, text)
     return Settings(
         searches=searches,
@@ -216,7 +216,7 @@ def _read_feed(entry: dict[str, Any], where: str, problems: list[str]) -> FeedSu
     return FeedSubscription(url=url, name=name, tags=tags, fulltext=fulltext)
 
 
-def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
+def _read_fetch(value: Any, path: Path, problems: list[str], text: str) -> FetchSettings:
     from termnews.errors import TermnewsError
 
     if not isinstance(value, dict):
@@ -224,7 +224,8 @@ def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
         return FetchSettings()
     for extra in [field for field in value if field not in FETCH_FIELDS]:
         hint = _did_you_mean(extra, FETCH_FIELDS)
-        problems.append(f"{path}: [fetch] unknown field {extra!r}{hint} is ignored")
+        where = _place(path, _key_line(text, FETCH_TABLE, extra))
+        problems.append(f"{where}: [fetch] unknown field {extra!r}{hint} is ignored")
     options: dict[str, Any] = {}
     archive = value.get("archive")
     if archive is not None:
@@ -233,12 +234,14 @@ def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
             # A relative archive is relative to the config file, not to wherever termnews runs.
             options["archive"] = folder if folder.is_absolute() else path.parent / folder
         else:
+            where = _place(path, _key_line(text, FETCH_TABLE, "archive"))
             problems.append(
-                f"{path}: [fetch] archive must be a folder path in quotes, not {_kind(archive)}; "
+                f"{where}: [fetch] archive must be a folder path in quotes, not {_kind(archive)}; "
                 "the default is used"
             )
     every = value.get("every")
     if every is not None:
+        where = _place(path, _key_line(text, FETCH_TABLE, "every"))
         try:
             if not isinstance(every, str):
                 raise TypeError
@@ -246,11 +249,11 @@ def _read_fetch(value: Any, path: Path, problems: list[str]) -> FetchSettings:
             options["every"] = every.strip()
         except TypeError:
             problems.append(
-                f'{path}: [fetch] every must be text in quotes such as "30m", not {_kind(every)}; '
+                f'{where}: [fetch] every must be text in quotes such as "30m", not {_kind(every)}; '
                 "it is ignored"
             )
         except TermnewsError as error:
-            problems.append(f"{path}: [fetch] {error}; it is ignored")
+            problems.append(f"{where}: [fetch] {error}; it is ignored")
     return FetchSettings(**options)
 
 
