@@ -1,4 +1,4 @@
-"""The packed field writer reads each field's lengths once, and writes what W3's would."""
+"""The packed field writer takes a term's postings at a time and writes what W3's writes."""
 
 from __future__ import annotations
 
@@ -10,53 +10,19 @@ from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.filedb.filestore import RamStorage
 
 from termnews.engine.schema import build_schema
-from termnews.engine.storage.codec import CachedLengths, PackedCodec
+from termnews.engine.storage.codec import PackedCodec
 
 WORDS = ["harbour", "ferry", "council", "vote", "snow", "plough", "Okafor", "Tillbury"]
 texts = st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join)
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join)
 stories = st.lists(st.tuples(texts, words, texts), min_size=1, max_size=30)
-
-
-class CountingLengths:
-    """A per-document reader that counts how often each field's lengths are asked for."""
-
-    def __init__(self, table: dict[str, list[int]]) -> None:
-        self.table = table
-        self.asked: dict[str, int] = {}
-
-    def doc_count_all(self) -> int:
-        return len(next(iter(self.table.values())))
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        self.asked[fieldname] = self.asked.get(fieldname, 0) + 1
-        column = self.table.get(fieldname)
-        return default if column is None else column[docnum]
-
-
-@given(
-    st.dictionaries(
-        st.sampled_from(["body", "headline"]),
-        st.lists(st.integers(0, 900), min_size=4, max_size=4),
-        min_size=1,
-    )
-)
-def test_cached_lengths_answer_as_the_reader_does_reading_each_story_once(
-    table: dict[str, list[int]],
-) -> None:
-    table = {name: column[:4] for name, column in table.items()}
-    reader = CountingLengths(table)
-    cached = CachedLengths(reader)
-    for _ in range(3):
-        for field in ("body", "headline", "caption"):
-            for docnum in range(4):
-                expected = table[field][docnum] if field in table else 0
-                assert cached.doc_field_length(docnum, field) == expected
-    assert all(count == 4 for count in reader.asked.values())
+#: Enough stories that common words fill several of W3's 128-posting blocks, and some words
+#: occur once (an inlined posting list).
+many_stories = st.tuples(stories, st.integers(5, 40)).map(lambda drawn: drawn[0] * drawn[1])
 
 
 class W3FieldsCodec(PackedCodec):
-    """Our codec with W3's own field writer, which asks for a length per posting."""
+    """Our codec with W3's own field writer, which takes one posting a call."""
 
     def field_writer(self, storage: Any, segment: Any) -> Any:
         return W3FieldWriter(self, storage, segment)
@@ -77,10 +43,27 @@ def written_files(codec: PackedCodec, docs: list[tuple[str, str, str]]) -> dict[
     }
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(stories)
-def test_the_packed_field_writer_writes_what_w3_writes(docs: list[tuple[str, str, str]]) -> None:
+def assert_same_files(docs: list[tuple[str, str, str]]) -> None:
     ours, theirs = written_files(PackedCodec(), docs), written_files(W3FieldsCodec(), docs)
     assert set(ours) == set(theirs) and {".trm", ".pst"} <= set(ours)
     for name, data in ours.items():
         assert data == theirs[name], name
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(stories)
+def test_the_packed_field_writer_writes_what_w3_writes(docs: list[tuple[str, str, str]]) -> None:
+    assert_same_files(docs)
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(many_stories)
+def test_posting_lists_of_several_blocks_are_cut_where_w3_cuts_them(
+    docs: list[tuple[str, str, str]],
+) -> None:
+    assert_same_files(docs)
+
+
+def test_a_word_in_exactly_one_block_and_one_more_posting() -> None:
+    for count in (127, 128, 129, 256, 257):
+        assert_same_files([("ferry", "harbour vote", "Okafor")] * count)

@@ -34,15 +34,17 @@ from dataclasses import dataclass
 from itertools import accumulate, chain
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from termnews.engine.storage.fused import fused, index_options_plain, word_occurrences
 from termnews.engine.whoosh_adapter import (
     BlockHeader,
     BlockLeafMatcher,
     BlockPostingsWriter,
     BlockToWrite,
+    TermAtATimeFieldWriter,
     block_limits,
 )
 
@@ -340,34 +342,8 @@ class PackedLeafMatcher(BlockLeafMatcher):
         return split_block(data, stride_of(self.format))
 
 
-class CachedLengths:
-    """A new segment's field lengths, read once per field rather than once per posting.
-
-    Whoosh's field writer asks for the length of a posting's field in its story for every
-    posting it writes (for the block's length bounds), and each answer goes through the
-    per-document reader and its column. Asking once per story and field, and answering the
-    postings from a list, is what brings our build to bare Whoosh's rate on short stories.
-    """
-
-    def __init__(self, lengths: Any) -> None:
-        self._lengths = lengths
-        self._count = lengths.doc_count_all()
-        self._fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        column = self._fields.get(fieldname)
-        if column is None:
-            read = self._lengths.doc_field_length
-            column = [read(story, fieldname, default) for story in range(self._count)]
-            self._fields[fieldname] = column
-        return column[docnum] if docnum < self._count else default
-
-
-class PackedFieldWriter(W3FieldWriter):
-    """W3's term and posting writer, given the segment's field lengths as `CachedLengths`."""
-
-    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        super().add_postings(schema, CachedLengths(lengths) if lengths else lengths, items)
+class PackedFieldWriter(TermAtATimeFieldWriter):
+    """W3's term writer, fed a term's postings at a time (see the adapter's class)."""
 
 
 class PackedCodec(W3Codec):
@@ -408,6 +384,14 @@ def _word_values(
     Each word's occurrences go into one `array("I")`: positions, or (position, start, end)
     triples with `chars`.
     """
+    plan = fused(analyzer) if isinstance(value, str) and index_options_plain(kwargs) else None
+    if plan is not None:
+        # Every token's boost is 1.0 in these chains, so a word's weight is its count.
+        stride = 3 if chars else 1
+        for word, occurrences in word_occurrences(plan, value, chars=chars):
+            count = len(occurrences) // stride
+            yield word, count, count * boost, array("I", occurrences).tobytes()
+        return
     seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
     weights: defaultdict[str, float] = defaultdict(float)
     kwargs["positions"] = True

@@ -1,0 +1,70 @@
+"""The fused analyzer gives exactly the words, positions and offsets Whoosh's chain gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.formats import tokens
+
+from termnews.engine.schema import name_analyzer, text_analyzer
+from termnews.engine.storage import fused as fused_module
+from termnews.engine.storage.fused import fused, word_occurrences
+
+PIECES = [
+    "The", "harbour", "HARBOURS", "Montréal", "MONTRÉAL", "naïve", "Œuvre", "ß", "a", "I",
+    "of", "to", "3.14", "U.S.", "e-mail", "under_score", "x*y", "wild*", "—", ",", ".",
+    "(AP)", "İstanbul", "ﬁnance", "running", "ran", "2024-01-25", "don't", "\n", "  ", "\t",
+]
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=40).map(
+    " ".join
+)
+
+
+def whoosh_occurrences(analyzer: Any, text: str, *, chars: bool) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    options = {"positions": True, "chars": chars, "boosts": True, "mode": "index"}
+    for token in tokens(text, analyzer, options):
+        occurrence = [token.pos, token.startchar, token.endchar] if chars else [token.pos]
+        found.setdefault(token.text, []).extend(occurrence)
+    return found
+
+
+@pytest.mark.parametrize("make", [text_analyzer, name_analyzer])
+@pytest.mark.parametrize("chars", [False, True])
+@settings(max_examples=150, deadline=None)
+@given(text=texts)
+def test_fused_chain_matches_whoosh(make: Any, chars: bool, text: str) -> None:
+    analyzer = make()
+    plan = fused(analyzer)
+    assert plan is not None
+    ours = dict(word_occurrences(plan, text, chars=chars))
+    assert ours == whoosh_occurrences(analyzer, text, chars=chars)
+    assert list(ours) == list(whoosh_occurrences(analyzer, text, chars=chars))  # same order
+
+
+def test_words_are_remembered_but_the_memory_stays_bounded(monkeypatch: Any) -> None:
+    monkeypatch.setattr(fused_module, "WORD_MEMORY", 3)
+    plan = fused(text_analyzer())
+    assert plan is not None
+    text = "harbour ferries council votes snowfall ploughs"
+    assert dict(word_occurrences(plan, text, chars=False)) == whoosh_occurrences(
+        text_analyzer(), text, chars=False
+    )
+    assert len(plan._memory) <= 3
+
+
+@pytest.mark.parametrize(
+    "analyzer",
+    [
+        RegexTokenizer(gaps=True) | LowercaseFilter(),
+        RegexTokenizer() | StopFilter(renumber=True),
+        RegexTokenizer() | StemFilter(lang="en"),
+        RegexTokenizer(),  # a bare tokenizer is not a chain Whoosh composes
+    ],
+)
+def test_chains_that_depend_on_more_than_the_word_are_left_to_whoosh(analyzer: Any) -> None:
+    assert fused(analyzer) is None
