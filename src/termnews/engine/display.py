@@ -17,9 +17,10 @@ from termnews.archive import resolve_in
 from termnews.engine.highlight import Word, snippet, words
 from termnews.engine.lru import LRU
 from termnews.engine.schema import AUTHOR_SEPARATOR
-from termnews.results import Span
+from termnews.results import Hit, Span
 
 if TYPE_CHECKING:
+    from termnews.engine.copies import Clusters
     from termnews.engine.generation import Generation
 
 #: Characters of stored text the kept rows may hold in all, per generation (~4 MB for
@@ -43,6 +44,7 @@ class Display:
         "headline",
         "identity",
         "path",
+        "plain",
         "published",
     )
 
@@ -60,6 +62,9 @@ class Display:
         self._headline_words: tuple[Word, ...] | None = None
         self._lead: str | None = None
         self._lead_words: tuple[Word, ...] | None = None
+        self.plain: tuple[Clusters, Hit] | None = None
+        """The story's row for a query of no words, once made, and the clusters of copies
+        it was made with (`rows.hit_rows`)."""
 
     @property
     def headline_words(self) -> tuple[Word, ...]:

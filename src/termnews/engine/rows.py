@@ -11,7 +11,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
-from termnews.engine.display import body_spans, displays
+from termnews.engine.copies import Clusters
+from termnews.engine.display import Display, body_spans, displays
 from termnews.engine.generation import Generation
 from termnews.engine.highlight import snippet, spans_of
 from termnews.engine.storage.codec import character_spans
@@ -34,11 +35,14 @@ def hit_rows(
         return []
     copies = gen.copies
     folded = folded if folded is not None else [0] * len(docnums)
-    ranges = _body_ranges(gen, docnums, terms)
+    ranges = _body_ranges(gen, docnums, terms) if terms else {}
     shown = displays(gen, docnums)  # kept per generation: see `engine.display`
     hits = []
     for docnum, score, folded_here in zip(docnums, scores, folded, strict=True):
         row = shown[docnum]
+        if not terms and not score and not folded_here:
+            hits.append(_plain_hit(row, docnum, copies))
+            continue
         if ranges.get(docnum):
             text, marks = snippet(row.body, ranges[docnum])
         else:
@@ -63,6 +67,33 @@ def hit_rows(
             )
         )
     return hits
+
+
+def _plain_hit(row: Display, docnum: int, copies: Clusters) -> Hit:
+    """The row of a story matched by no words, unscored and folding nothing: the same Hit
+    for every such query (a date range, a state filter, the empty query), so it is made
+    once and kept with the story's display fields, where building it was most of a page.
+    It is kept with the clusters it was made with: the copies it counts are theirs."""
+    if row.plain is None or row.plain[0] is not copies:
+        hit = Hit(
+            path=row.path,
+            headline=row.headline,
+            authors=row.authors,
+            agency=row.agency,
+            dateline=row.dateline,
+            published=row.published,
+            date_estimated=row.date_estimated,
+            score=0.0,
+            snippet=row.lead,
+            headline_spans=(),
+            snippet_spans=(),
+            identity=row.identity,
+            cluster=copies.cluster_id(docnum),
+            copies=copies.size(docnum) - 1,
+            folded=0,
+        )
+        row.plain = (copies, hit)
+    return row.plain[1]
 
 
 def _body_ranges(

@@ -419,6 +419,11 @@ class Searcher:
         if isinstance(q, Every) and q.field is None:
             order = docsets.everything(newest=sort is not SortOrder.OLDEST)
             return _Ranked(order, {}, len(order), allow=docsets.live)
+        if isinstance(q, DateRange) and sort is not SortOrder.RELEVANCE:
+            # A range alone is a run of the date order: its whole order is the match set
+            # (`_match_set`), and a set of it would be built for nothing.
+            order = docsets.in_date_order(q, newest=sort is SortOrder.NEWEST)
+            return _Ranked(order, {}, len(order))
         if sort is SortOrder.RELEVANCE and not docsets.is_cheap(q) and not holds_filter(q):
             found = self._gen.searcher.search(parsed.query, limit=None)
             ranked = found.top_n

@@ -207,13 +207,39 @@ class DocSets:
         """
         found = self._ranges.get(q)
         if found is None:
-            order, keys = self._date_keys()
-            first = 0 if q.start is None else bisect_left(keys, q.start)
-            last = len(keys) if q.end is None else bisect_right(keys, q.end, first)
-            found = frozenset(order[first:last])
+            first, last = self._range_bounds(q)
+            found = frozenset(self._date_keys()[0][first:last])
             self._ranges.put(q, found)
             self._range_slices.put(id(found), (found, first, last))
         return found
+
+    def in_date_order(self, q: DateRange, newest: bool) -> list[int]:
+        """A `date:` range's stories newest (or oldest) first: `by_date(published_between(q))`.
+
+        A range alone is a slice of the generation's date order, found by two bisections:
+        no set of its stories is built and nothing is sorted, where those cost most of a
+        range's answer.
+        """
+        first, last = self._range_bounds(q)
+        return self._order_slice(first, last, newest)
+
+    def _range_bounds(self, q: DateRange) -> tuple[int, int]:
+        """[first, last) of `q`'s stories in the oldest-first date order (`_date_keys`)."""
+        keys = self._date_keys()[1]
+        first = 0 if q.start is None else bisect_left(keys, q.start)
+        last = len(keys) if q.end is None else bisect_right(keys, q.end, first)
+        return first, last
+
+    def _order_slice(self, first: int, last: int, newest: bool) -> list[int]:
+        """Positions [first, last) of the oldest-first order, in the order asked for.
+
+        Both orders sort the docnums by date stably (ties by docnum), so the stories of a
+        date span are one run in each, the newest-first run mirroring the oldest-first one.
+        """
+        if not newest:
+            return self._date_keys()[0][first:last]
+        everything = len(self._date_keys()[0])
+        return self.everything(newest=True)[everything - last : everything - first]
 
     def _date_keys(self) -> tuple[list[int], list[int]]:
         """Live docnums oldest first and their dates: a range is two bisections of these,
@@ -271,8 +297,7 @@ class DocSets:
         sliced = self._range_slices.peek(id(docnums))
         if sliced is not None and sliced[0] is docnums:
             # A `date:` range's own set: its stories are a slice of the date order already.
-            order = self._date_keys()[0][sliced[1] : sliced[2]]
-            return sorted(order, key=self.dates().__getitem__, reverse=True) if newest else order
+            return self._order_slice(sliced[1], sliced[2], newest)
         if len(docnums) * 8 >= len(self.live):
             np = vector.loaded()
             if np is not None:  # a mask over the order: C speed, where a set lookup each
