@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from whoosh.query import DateRange, Every
 
 Interval = tuple[datetime | None, datetime | None]
 """[start, end): either side may be open (None)."""
@@ -43,7 +44,6 @@ def period(text: str, now: datetime) -> tuple[datetime, datetime]:
     and ends today.
     """
     value = " ".join(text.strip().strip('"').lower().split())
-    today = _day(now)
     if match := _ISO.match(value):
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
@@ -57,6 +57,7 @@ def period(text: str, now: datetime) -> tuple[datetime, datetime]:
             return start, start + relativedelta(years=1)
         except ValueError as error:
             raise DateSyntaxError(f"no such date: {text}") from error
+    today = _day(now)  # only the relative forms below read the clock
     if value == "today":
         return today, today + timedelta(days=1)
     if value == "yesterday":
@@ -128,8 +129,6 @@ def interval(expr: str, now: datetime) -> Interval:
 
 def date_query(fieldname: str, expr: str, now: datetime) -> Any:
     """A Whoosh `DateRange` over `fieldname` for a `date:` expression (half-open)."""
-    from whoosh.query import DateRange, Every
-
     start, end = interval(expr, now)
     if start is None and end is None:
         return Every()
