@@ -170,6 +170,53 @@ def test_worker_processes_build_the_same_index(
     assert seen[-1] == (7, 7)
 
 
+def index_content(index_dir: Path) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Each docnum's path, and every posting (field, word, docnum, weight, value)."""
+    from whoosh.index import open_dir
+
+    with open_dir(str(index_dir)).reader() as reader:
+        paths = [fields["path"] for _, fields in reader.iter_docs()]
+        postings = [
+            (field, word, docnum, weight, value)
+            for field, word in reader.all_terms()
+            for docnum, weight, value in _postings(reader, field, word)
+        ]
+    return paths, postings
+
+
+def _postings(reader: object, field: str, word: bytes) -> list[tuple[int, float, bytes]]:
+    matcher = reader.postings(field, word)  # type: ignore[attr-defined]
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return found
+
+
+def test_builds_in_worker_processes_are_deterministic(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(sync_module, "BATCH_SIZE", 1)
+    builds = []
+    for attempt in range(3):
+        sync(archive, tmp_path / f"index-{attempt}", procs=3)
+        builds.append(index_content(tmp_path / f"index-{attempt}"))
+    assert builds[0] == builds[1] == builds[2]
+    assert sorted(builds[0][0]) == sorted(ALL_STORIES)
+
+
+def test_batches_are_dealt_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sync_module, "BATCH_SIZE", 2)
+    files = [f"s{n}" for n in range(10)]
+    dealt = sync_module.deal_batches(files, 3)  # type: ignore[arg-type]
+    assert dealt == [
+        [["s0", "s1"], ["s6", "s7"]],
+        [["s2", "s3"], ["s8", "s9"]],
+        [["s4", "s5"]],
+    ]
+
+
 def test_nothing_is_ever_written_into_the_archive(archive: Path, index_dir: Path) -> None:
     before = snapshot(archive)
     sync(archive, index_dir)

@@ -2,10 +2,12 @@
 
 Why our own workers instead of Whoosh's `MpWriter`: its parent process must parse every
 file and pickle the documents to the workers, which leaves one core parsing while two
-others index. Here the parent only hands out file *paths*; each worker parses and indexes
-its share into its own segment (`multisegment`), and the parent commits all segments in one
-TOC write. Workers also watch their parent: if it is killed (SIGKILL), they stop instead of
-lingering forever on a queue and holding the write lock's inherited file descriptor.
+others index. Here the parent only deals out file *paths* (the same share to the same
+worker every time, so a build is deterministic); each worker parses and indexes its share
+into its own segment (`multisegment`), and the parent commits all segments, in worker
+order, in one TOC write. Workers also watch their parent: if it is killed (SIGKILL), they
+stop after their batch instead of lingering and holding the write lock's inherited file
+descriptor.
 """
 
 from __future__ import annotations
@@ -161,15 +163,15 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _worker_main(
+    worker: int,
     index_dir: str,
     archive: str,
-    jobs: Any,
+    batches: list[Sequence[ArchiveFile]],
     results: Any,
     counter: Any,
     lock_fd: int | None,
-    parent_pid: int,
 ) -> None:
-    """Index job batches into a private segment until told to stop, then hand it back."""
+    """Index this worker's batches into a private segment, then hand it back."""
     if lock_fd is not None:
         # A forked copy of the lock's descriptor would keep the index locked after a
         # SIGKILL of the parent for as long as this process lives.
@@ -189,21 +191,33 @@ def _worker_main(
             with counter.get_lock():
                 counter.value += 1
 
-        while True:
-            try:
-                batch = jobs.get(timeout=0.5)
-            except queue.Empty:
-                if os.getppid() != parent_pid:  # the parent died: give up quietly
-                    writer.cancel()
-                    return
-                continue
-            if batch is None:
-                break
+        parent = multiprocessing.parent_process()
+        for batch in batches:
+            # The parent died: give up quietly. (Not `os.getppid()`: a worker started by a
+            # forkserver is that server's child, not the build's.)
+            if parent is not None and not parent.is_alive():
+                writer.cancel()
+                return
             _index_items(writer, Path(archive), batch, outcome, tick)
         segment = close_segment(writer)
-        results.put(("ok", segment, outcome.indexed, (outcome.skipped, outcome.sketches)))
+        payload = (outcome.skipped, outcome.sketches)
+        results.put(("ok", worker, segment, outcome.indexed, payload))
     except BaseException:
-        results.put(("error", None, 0, traceback.format_exc()))
+        results.put(("error", worker, None, 0, traceback.format_exc()))
+
+
+def deal_batches(add: Sequence[ArchiveFile], procs: int) -> list[list[Sequence[ArchiveFile]]]:
+    """Each worker's batches: dealt round the workers in archive order, the same every time.
+
+    Which worker indexes which story decides the segments and so every docnum, which decide
+    how ties in ranking fall. Dealing the batches (instead of handing them to whichever
+    worker asks first) makes the same archive give the same index on every build; dealing
+    small batches in turn keeps the workers' shares alike.
+    """
+    dealt: list[list[Sequence[ArchiveFile]]] = [[] for _ in range(procs)]
+    for number, start in enumerate(range(0, len(add), BATCH_SIZE)):
+        dealt[number % procs].append(add[start : start + BATCH_SIZE])
+    return dealt
 
 
 def _index_in_workers(
@@ -217,16 +231,24 @@ def _index_in_workers(
     ctx = _context()
     if ctx.get_start_method() != "fork":
         lock_fd = None  # only a forked child inherits the descriptor it must close
-    jobs = ctx.Queue(procs * 4)
     results = ctx.Queue()
     counter = ctx.Value("l", 0)
+    shares = deal_batches(add, procs)
     workers = [
         ctx.Process(
             target=_worker_main,
-            args=(ix.storage.folder, str(archive), jobs, results, counter, lock_fd, os.getpid()),
+            args=(
+                number,
+                ix.storage.folder,
+                str(archive),
+                share,
+                results,
+                counter,
+                lock_fd,
+            ),
             daemon=True,
         )
-        for _ in range(procs)
+        for number, share in enumerate(shares)
     ]
     for worker in workers:
         worker.start()
@@ -245,22 +267,12 @@ def _index_in_workers(
             raise TermnewsError("an indexing worker process died; run the same command again")
 
     try:
-        batches = [add[i : i + BATCH_SIZE] for i in range(0, total, BATCH_SIZE)]
-        for batch in [*batches, *([None] * procs)]:
-            while True:
-                try:
-                    jobs.put(batch, timeout=0.1)
-                    break
-                except queue.Full:
-                    check_alive()
-                    report()
-            report()
         outcome = Outcome()
-        segments: list[Any] = []
+        segments: dict[int, Any] = {}
         pending = procs
         while pending:
             try:
-                status, segment, indexed, payload = results.get(timeout=0.1)
+                status, number, segment, indexed, payload = results.get(timeout=0.1)
             except queue.Empty:
                 check_alive()
                 report()
@@ -274,11 +286,12 @@ def _index_in_workers(
             outcome.skipped.update(skipped)
             outcome.sketches.update(sketches)
             if segment is not None:
-                segments.append(segment)
+                segments[number] = segment
         for worker in workers:
             worker.join()
         report(force=True)
-        return outcome, segments
+        # In worker order, not in the order they finished: docnums follow segment order.
+        return outcome, [segments[number] for number in sorted(segments)]
     finally:
         for worker in workers:
             if worker.is_alive():
