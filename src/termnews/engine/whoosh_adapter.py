@@ -23,6 +23,7 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 
 from __future__ import annotations
 
+import functools
 import struct
 from array import array
 from collections.abc import Sequence
@@ -423,7 +424,36 @@ def unlocked_writer(ix: Any, **options: Any) -> Any:
     """
     from whoosh.writing import SegmentWriter
 
-    return SegmentWriter(ix, _lk=False, **options)
+    writer = SegmentWriter(ix, _lk=False, **options)
+    writer.pool.__class__ = _checked_posting_pool()
+    return writer
+
+
+@functools.cache
+def _checked_posting_pool() -> type:
+    """Whoosh's posting pool without its per-posting type assertions (made on first use:
+    `whoosh.writing` is not imported until something writes).
+
+    `PostingPool.add` (2.7.5) asserts the types of every posting and estimates its size in
+    ten steps; our codec's formats always hand it bytes, and at a few hundred postings a
+    story that was a tenth of a build. The size estimate is Whoosh's own, folded into one
+    sum, so the pool spills its runs to disk at the same points. Relies on `add` being all
+    there is to filling the pool (`current`, `currentsize`, `limit`, `fieldnames`, `save`),
+    and on the subclass adding no state, so a writer's pool can take it as its class.
+    """
+    from whoosh.writing import PostingPool
+
+    class CheckedPostingPool(PostingPool):  # type: ignore[misc]
+        def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+            fieldname, tbytes, _, _, vbytes = item
+            self.fieldnames.add(fieldname)
+            # 150: Whoosh's fixed cost of a posting (tuple, str, text, docnum, weight, value).
+            self.currentsize += 150 + len(fieldname) + len(tbytes) * 2 + len(vbytes or "")
+            if self.currentsize > self.limit:
+                self.save()
+            self.current.append(item)
+
+    return CheckedPostingPool
 
 
 def close_segment(writer: Any) -> Any | None:
