@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import ActiveBinding, Binding, BindingType
-from textual.screen import Screen
 
 from termnews.settings import check_keys
+from termnews.tui.frames import PromptFrames
 
 #: What an action with no key at all is bound to: a key name no terminal ever sends, since
 #: Textual's keymap treats an empty key list as "keep the defaults".
@@ -38,7 +38,7 @@ class HidesUnboundKeys:
         return {key: bound for key, bound in bindings.items() if key != NO_KEY}
 
 
-class MainScreen(HidesUnboundKeys, Screen[None]):
+class MainScreen(HidesUnboundKeys, PromptFrames):
     """The browser's first screen: the search box, the list, the article pane."""
 
 

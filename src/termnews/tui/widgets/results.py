@@ -63,6 +63,8 @@ MARKS_BLANK = "   "
 
 Fetch = Callable[[Results, int, int], list[Hit]]
 MarksOf = Callable[[str], StoryState]
+#: What one screen line of the list is drawn from (`ResultList._line_key`).
+LineKey = tuple[object, ...]
 
 
 def marks_column(state: StoryState) -> str:
@@ -189,8 +191,10 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._load_scheduled = False
         self.marks_of: MarksOf = lambda identity: UNMARKED
         """The reading state of a story by identity; the app sets it."""
-        self._shown_marks: dict[int, StoryState] = {}
-        """The marks each row on screen was last drawn with (see `refresh_marks`)."""
+        self._drawn: dict[int, LineKey] = {}
+        """What each screen line was last drawn from (see `_refresh_changed_lines`)."""
+        self._sized_for: tuple[Size, Size, Size] | None = None
+        """The sizes the scrollbar was last fitted to (see `_size_updated`)."""
 
     # -- data ----------------------------------------------------------------------------
 
@@ -217,17 +221,20 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._hits.clear()
         for index, hit in enumerate(results.hits):
             self._hits[index] = hit
-        self._render_cache.clear()
-        self._shown_marks.clear()
         cursor = 0
         if keep_path is not None:
             cursor = _row_of(results.hits, keep_path, was.cluster if was is not None else "")
-        self.virtual_size = Size(self.scrollable_content_region.width, results.rows * ROW_HEIGHT)
+        self._set_virtual_height(results.rows * ROW_HEIGHT)
         self.set_reactive(ResultList.cursor, cursor)
+        scrolled_from = self.scroll_offset.y
         self.scroll_to(y=0, animate=False, immediate=True)
         if cursor:
             self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == scrolled_from:
+            # Typing on usually keeps most rows as they were, often all of them: only the
+            # lines whose text, marks or cursor changed are drawn and sent again.
+            self._refresh_changed_lines()
+        # (Scrolled, the whole list is being drawn again already.)
         self.post_message(self.Highlighted(cursor, self.hit_at(cursor)))
 
     def set_empty_message(self, message: str) -> None:
@@ -348,51 +355,99 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         self._render_cache.clear()
         self.virtual_size = Size(event.size.width, self.total * ROW_HEIGHT)
 
-    def render_line(self, y: int) -> Strip:
-        """One screen line: part `y % 3` of story `y // 3`, counted from the scroll offset."""
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual's sizing of a scroll view, skipped when nothing it looks at has changed.
+
+        Textual compares the scrollable height with the region's (which always differ once
+        the list scrolls), so every layout of the screen, one for each letter typed in the
+        search box, repainted the scrollbar: a frame of its own and a column of bytes.
+        """
+        seen = (size, self.virtual_size, container_size)
+        if seen == self._sized_for:
+            return False
+        self._sized_for = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Set the scrollable height; the rows already drawn stay valid.
+
+        The reactive `virtual_size` would repaint every line as well; a new height needs only a
+        layout, which gives the scrollbar its new size (and shows or hides it).
+        """
+        size = Size(self.scrollable_content_region.width, height)
+        if size != self.virtual_size:
+            self.set_reactive(ResultList.virtual_size, size)
+            self.refresh(repaint=False, layout=True)
+
+    def _line_key(self, y: int) -> LineKey:
+        """Everything screen line `y` is drawn from: equal keys, equal lines.
+
+        A row's part is keyed by the fields that part shows, not by the row's place or its
+        story's score, so a story that stays on screen from one keystroke to the next (the
+        usual case) keeps its lines.
+        """
         width = self.scrollable_content_region.width
-        line = self.scroll_offset.y + y
-        index, part = divmod(line, ROW_HEIGHT)
-        base = self.get_visual_style()
         if not self.total:
-            if y == 1:
-                message = Content(self._empty_message).stylize(
-                    self.get_visual_style("results--empty")
-                )
-                return Strip(
-                    message.truncate(width, ellipsis=True, pad=True).render_segments(base), width
-                )
-            return Strip.blank(width, base.rich_style)
+            return ("empty", self._empty_message if y == 1 else "", width)
+        index, part = divmod(self.scroll_offset.y + y, ROW_HEIGHT)
         if index >= self.total:
-            return Strip.blank(width, base.rich_style)
-        selected = index == self.cursor
-        focused = self.has_focus
+            return ("blank", width)
         hit = self.hit_at(index)
         state = self.marks_of(hit.identity) if hit is not None else UNMARKED
-        if len(self._shown_marks) >= HIT_CACHE_SIZE:
-            self._shown_marks.clear()  # rows scrolled past; a forgotten one is only redrawn
-        self._shown_marks[index] = state
-        key = (index, part, selected, focused, width, state)
+        shown: tuple[object, ...] | None = None
+        if hit is not None:
+            if part == 0:
+                shown = (hit.headline, hit.headline_spans)
+            elif part == 1:
+                shown = (hit.published, hit.date_estimated, hit.authors, hit.dateline, hit.folded)
+            else:
+                shown = (hit.snippet, hit.snippet_spans)
+        return (shown, part, index == self.cursor, self.has_focus, width, state)
+
+    def render_line(self, y: int) -> Strip:
+        """One screen line: part `y % 3` of story `y // 3`, counted from the scroll offset."""
+        key = self._line_key(y)
+        self._drawn[y] = key
         cached = self._render_cache.get(key)
         if cached is not None:
             return cached
+        width = self.scrollable_content_region.width
+        base = self.get_visual_style()
+        if key[0] == "empty":
+            if y != 1:
+                return Strip.blank(width, base.rich_style)
+            message = Content(self._empty_message).stylize(self.get_visual_style("results--empty"))
+            return Strip(
+                message.truncate(width, ellipsis=True, pad=True).render_segments(base), width
+            )
+        if key[0] == "blank":
+            return Strip.blank(width, base.rich_style)
+        shown, part, selected, focused, _width, state = key
+        hit = self.hit_at((self.scroll_offset.y + y) // ROW_HEIGHT)
         strip = self._render_row_line(hit, state, part, selected, focused, width)
-        if hit is not None:  # a placeholder is drawn again when its row arrives
+        if shown is not None:  # a placeholder is drawn again when its row arrives
             self._render_cache[key] = strip
         return strip
 
+    def _refresh_changed_lines(self) -> None:
+        """Repaint the lines on screen that would not be drawn as they were last drawn."""
+        top = self.scroll_offset.y
+        first = -1  # the first line of a run of changed lines
+        height = self.scrollable_content_region.height
+        for y in range(height + 1):
+            changed = y < height and self._drawn.get(y) != self._line_key(y)
+            if changed and first < 0:
+                first = y
+            elif not changed and first >= 0:
+                self.refresh_lines(top + first, y - first)
+                first = -1
+
     def refresh_marks(self) -> None:
         """Repaint the rows on screen whose reading state is not what they show."""
-        if not self.total:
-            return
-        top = round(self.scroll_offset.y) // ROW_HEIGHT
-        bottom = (round(self.scroll_offset.y) + self.scrollable_content_region.height) // ROW_HEIGHT
-        for index in range(top, min(self.total, bottom + 1)):
-            hit = self._hits.get(index)
-            if hit is None:
-                continue
-            if self._shown_marks.get(index) != self.marks_of(hit.identity):
-                self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+        if self.total:
+            self._refresh_changed_lines()
 
     def _render_row_line(
         self,

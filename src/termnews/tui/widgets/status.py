@@ -115,6 +115,7 @@ class StatusLine(Static):
         self._marks = Content("")
         self._new = Content("")
         self._activity = Content("")
+        self._shown = Content("")
 
     def set_main(self, content: Content) -> None:
         """The results summary or progress (left part)."""
@@ -151,4 +152,9 @@ class StatusLine(Static):
             content = content + Content("  ·  ") + self._extra
         if self._activity:
             content = content + Content("  ·  ") + self._activity
-        self.update(content)
+        if content.is_same(self._shown):
+            return  # the same line: nothing to draw or send
+        self._shown = content
+        # One row whatever it says (the stylesheet gives the line its height and the screen's
+        # width), so a new text needs no layout of the screen, only this line drawn again.
+        self.update(content, layout=False)

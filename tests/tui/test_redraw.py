@@ -1,0 +1,121 @@
+"""What the browser draws again when new results arrive: only what changed.
+
+A keystroke usually keeps most of the rows on screen (often all of them), so the list draws
+again only the lines whose story, marks or cursor changed; a layout of the screen (the search
+box grows with each letter) leaves the list's scrollbar alone. These tests count the lines
+the widgets render, not time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from textual.scrollbar import ScrollBar
+
+from termnews.tui.app import TermnewsApp
+from termnews.tui.frames import FrameTimer
+from termnews.tui.screens.article import ArticleScreen
+from termnews.tui.widgets.results import ROW_HEIGHT, ResultList
+
+from .conftest import settle
+
+
+def record_lines(widget: ResultList) -> list[int]:
+    """The screen lines `widget` renders from now on, in order."""
+    drawn: list[int] = []
+    render_line = widget.render_line
+
+    def recording(y: int):  # type: ignore[no-untyped-def]
+        drawn.append(y)
+        return render_line(y)
+
+    widget.render_line = recording  # type: ignore[method-assign]
+    return drawn
+
+
+async def test_the_same_results_again_draw_no_line_of_the_list(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        results = app.results
+        assert results is not None and app.searcher is not None and results.hits
+        drawn = record_lines(app.result_list)
+        # Another query with the very same stories, as typing one more letter often gives.
+        app.result_list.show(replace(results, query="x"), app.searcher.hits)
+        await settle(pilot)
+        assert drawn == []
+
+
+async def test_a_changed_snippet_draws_only_its_line(make_app: Callable[..., TermnewsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        results = app.results
+        assert results is not None and app.searcher is not None and len(results.hits) > 2
+        hits = list(results.hits)
+        hits[1] = replace(hits[1], snippet="Changed: " + hits[1].snippet, snippet_spans=())
+        drawn = record_lines(app.result_list)
+        app.result_list.show(replace(results, hits=tuple(hits)), app.searcher.hits)
+        await settle(pilot)
+        assert drawn == [1 * ROW_HEIGHT + 2]  # row 1's third line, its snippet
+        assert "Changed: " in app.result_list.render_line(ROW_HEIGHT + 2).text
+
+
+async def test_moving_the_cursor_with_new_results_draws_both_rows(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        results = app.results
+        assert results is not None and app.searcher is not None and len(results.hits) > 2
+        app.result_list.cursor = 2
+        await settle(pilot)
+        drawn = record_lines(app.result_list)
+        app.result_list.show(results, app.searcher.hits)  # the cursor goes back to the top
+        await settle(pilot)
+        assert sorted(drawn) == [0, 1, 2, 6, 7, 8]
+
+
+async def test_a_layout_leaves_the_list_scrollbar_alone(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    # 14 rows: the test archive's stories do not fit, so the list has a scrollbar.
+    async with app.run_test(size=(80, 14)) as pilot:
+        await settle(pilot)
+        bar = app.result_list.vertical_scrollbar
+        assert app.result_list.show_vertical_scrollbar
+        rendered: list[int] = []
+        render = ScrollBar.render
+
+        def recording(self: ScrollBar):  # type: ignore[no-untyped-def]
+            rendered.append(id(self))
+            return render(self)
+
+        ScrollBar.render = recording  # type: ignore[method-assign]
+        try:
+            app.search_bar.refresh(layout=True)  # what each letter typed does
+            await settle(pilot)
+        finally:
+            ScrollBar.render = render  # type: ignore[method-assign]
+        assert id(bar) not in rendered
+
+
+async def test_the_screens_paint_through_the_frame_timer(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    """Textual's own update timer is never made: every frame goes through `FrameTimer`
+    (if Textual stopped asking `_update_timer` for it, this would fail)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        for screen in app.screen_stack:
+            assert isinstance(screen._frame_timer, FrameTimer)
+            assert screen._Screen__update_timer is None  # type: ignore[attr-defined]
