@@ -9,7 +9,9 @@ second) for a paint that had nothing else to wait for, a third of a keystroke's 
 `FrameTimer` keeps the limit on the rate, and nothing else: a frame comes at once when the
 last one is at least a frame's time ago, else when that time is up. `PromptFrames` gives a
 screen this timer in place of Textual's (`Screen._update_timer`, private: Textual is pinned,
-and a test checks that the screen paints through this timer).
+and a test checks that the screen paints through this timer). Only the main screen has it:
+on the article screen Textual's later frame gathers what arrives in pieces (the story, its
+marks) into one, which sends fewer bytes, and no keystroke there waits on a search.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ class FrameTimer(Timer):
     async def _run(self) -> None:
         interval = self._interval
         await self._active.wait()
-        last = get_time() - interval
+        # A new screen's first frame waits a frame's time, as Textual's does: what it shows
+        # first (a story arriving from its worker) then goes out in the same frame.
+        last = get_time()
         while True:
             wait = last + interval - get_time()
             if wait > 0:

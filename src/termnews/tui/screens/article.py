@@ -13,16 +13,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Footer
 
-from termnews.tui.frames import PromptFrames
 from termnews.tui.keymap import HidesUnboundKeys
 from termnews.tui.story import Story
 from termnews.tui.widgets.article_view import ArticleView
 from termnews.tui.widgets.status import StatusLine, match_counter
 
 
-class ArticleScreen(HidesUnboundKeys, PromptFrames):
+class ArticleScreen(HidesUnboundKeys, Screen[None]):
     """One story filling the terminal, with the status line and the footer keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
