@@ -116,3 +116,26 @@ async def test_the_main_screen_paints_through_the_frame_timer(
         await settle(pilot)
         assert isinstance(app.screen._frame_timer, FrameTimer)  # type: ignore[attr-defined]
         assert app.screen._Screen__update_timer is None  # type: ignore[attr-defined]
+
+
+async def test_a_query_longer_than_the_box_scrolls_to_its_end(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    """The box's width grows without a layout of the screen: it still scrolls with the
+    cursor, so the letters being typed are the ones shown."""
+    app = make_app()
+    async with app.run_test(size=(40, 24)) as pilot:
+        await settle(pilot)
+        words = "harbour seawall ferry schedule budget library quota strike"
+        await pilot.press(*(" " if c == " " else c for c in words))
+        await settle(pilot)
+        box = app.search_bar
+        assert box.value == words
+        assert box.scroll_offset.x > 0
+        shown = "".join(box.render_line(0).text)
+        assert "quota strike" in shown and "harbour" not in shown
+        for _ in words:
+            await pilot.press("left")
+        await settle(pilot)
+        shown = "".join(box.render_line(0).text)
+        assert "harbour" in shown and "strike" not in shown

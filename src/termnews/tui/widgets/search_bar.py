@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 PLACEHOLDER = 'Search: words, "a phrase", by:ruiz, in:ottawa, date:2024 — empty lists all'
@@ -20,6 +22,12 @@ PLACEHOLDER = 'Search: words, "a phrase", by:ruiz, in:ottawa, date:2024 — empt
 
 class SearchBar(Input):
     """The query box at the top of the browser."""
+
+    #: The box's scrollable width grows with each letter typed. Textual lays the whole screen
+    #: out again for that, in the frame that echoes the letter; but the box's own size is
+    #: fixed by the stylesheet (one row, the screen's width), and its scrolling reads this
+    #: value directly, so a repaint of the box is all a new width needs.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "to_results", "Results", id="to_results"),
