@@ -6,18 +6,22 @@ steps, so they live here, between the two front ends and the parts they join:
 1. `fetch_feeds`: every feed fetched into the fetch archive (`fetch_archive`), the ledger
    and the full-text extractor opened and closed around the run;
 2. `tag_stories`: each written story gets its feed's `tags` and its entry's own categories
-   as reading-state tags, so `tag:NAME` finds it;
+   as reading-state tags, so `tag:NAME` finds it (`plan_tags` reads the stories,
+   `apply_tags` writes the state);
 3. `sync_archive`: the archive's index brought up to date.
 
-The front ends decide what to show (a progress bar, a status line) and which index to sync:
-the browser syncs its own under its lock when it shows the fetch archive. Nothing here
-imports a front end (see the import-linter contracts in pyproject.toml).
+The front ends decide what to show (a progress bar, a status line) and which index to sync.
+The browser runs these steps in a process of its own (`termnews.fetch_child`), which sends
+back the tag plan for the browser to apply to its own reading state, and syncs the
+browser's own index only while the browser holds its lock. Nothing here imports a front end
+(see the import-linter contracts in pyproject.toml).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -94,22 +98,28 @@ def story_tags(feed_tags: Iterable[str], categories: Iterable[str]) -> tuple[str
     return tuple(dict.fromkeys(tags))
 
 
-def tag_stories(
-    feeds: Iterable[Subscription], archive: Path, summary: RunSummary, state: StateStore
-) -> int:
-    """Put each written story's tags (`story_tags`) on it in `state`; returns how many got one.
+@dataclass
+class TagPlan:
+    """The tags to put on a run's stories: per tag, the story identities that get it."""
 
-    A story file that no longer parses is skipped. Raises `TermnewsError` (a read-only or
-    busy reading state) for the caller to report.
+    by_tag: dict[str, list[str]] = field(default_factory=dict)
+    headlines: dict[str, str] = field(default_factory=dict)
+    """Each tagged story's headline, kept with its marks (see `StateStore.add_tag`)."""
+    tagged: int = 0
+
+
+def plan_tags(feeds: Iterable[Subscription], archive: Path, summary: RunSummary) -> TagPlan:
+    """Which tags (`story_tags`) each written story gets; a file that no longer parses gets none.
+
+    Reading the stories is the costly part, and needs no reading state: the browser's fetch
+    process does it and sends the plan back, and the browser puts the tags on its own state.
     """
     from termnews.errors import TermnewsError
     from termnews.identity import story_identity
     from termnews.parsing import parse_file
 
     tags_of = {feed.url: feed.tags for feed in feeds}
-    by_tag: dict[str, list[str]] = {}
-    headlines: dict[str, str] = {}
-    tagged = 0
+    plan = TagPlan()
     for story in summary.written:
         tags = story_tags(tags_of.get(story.feed_url, ()), story.categories)
         if not tags:
@@ -119,13 +129,32 @@ def tag_stories(
         except (TermnewsError, OSError):
             continue
         identity = story_identity(article)
-        headlines[identity] = article.headline or ""
-        tagged += 1
+        plan.headlines[identity] = article.headline or ""
+        plan.tagged += 1
         for tag in tags:
-            by_tag.setdefault(tag, []).append(identity)
-    for tag, identities in by_tag.items():
-        state.add_tag(identities, tag, headlines)
-    return tagged
+            plan.by_tag.setdefault(tag, []).append(identity)
+    return plan
+
+
+def apply_tags(plan: TagPlan, state: StateStore) -> int:
+    """Put `plan`'s tags on its stories in `state`; returns how many stories got one.
+
+    Raises `TermnewsError` (a read-only or busy reading state) for the caller to report.
+    """
+    for tag, identities in plan.by_tag.items():
+        state.add_tag(identities, tag, plan.headlines)
+    return plan.tagged
+
+
+def tag_stories(
+    feeds: Iterable[Subscription], archive: Path, summary: RunSummary, state: StateStore
+) -> int:
+    """Put each written story's tags (`story_tags`) on it in `state`; returns how many got one.
+
+    A story file that no longer parses is skipped. Raises `TermnewsError` (a read-only or
+    busy reading state) for the caller to report.
+    """
+    return apply_tags(plan_tags(feeds, archive, summary), state)
 
 
 def sync_archive(archive: Path, index_dir: Path | None = None) -> SyncReport:

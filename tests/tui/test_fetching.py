@@ -258,6 +258,32 @@ async def test_the_timer_fetches_on_its_own(
         assert ("Fetch", "1 feed · 2 new · 0 failed") in notifications(app)
 
 
+async def test_the_timer_runs_without_feeds_and_fetches_the_first_one_added(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """Each tick reads the config file again, as `F` does: no restart after `feeds add`."""
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text('[fetch]\nevery = "1m"\n', encoding="utf-8")
+    assert load_settings(config).fetch.every_seconds == 60
+    # The file refuses less than a minute; the setting itself takes any interval.
+    settings = Settings(path=config, fetch=FetchSettings(every_seconds=1))
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app._fetch_timer is not None
+        config.write_text(
+            f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\nname = "Orvelle Crier"\n'
+            f'fulltext = "never"\n\n[fetch]\nevery = "1m"\narchive = "{archive}"\n',
+            encoding="utf-8",
+        )
+        await wait_until(pilot, lambda: announced(app) == "2 new", "a fetch on the timer")
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        assert ("Fetch", "1 feed · 2 new · 0 failed") in notifications(app)
+
+
 async def test_no_timer_without_every(make_app: MakeApp, archive: Path) -> None:
     settings = settings_for("http://127.0.0.1:9/feed.xml", archive)
     app = make_app(settings=settings)
@@ -325,24 +351,93 @@ async def test_a_burst_big_enough_for_worker_processes_is_announced(
         assert not notifications(app)
 
 
-@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="thread priorities are Linux's")
-def test_a_fetch_thread_gives_way_and_leaves_other_threads_alone() -> None:
-    from termnews.tui.fetching import NICE, _yield_to_the_keys
+def held_feeds(
+    httpserver: HTTPServer, count: int, release: threading.Event
+) -> tuple[tuple[FeedSubscription, ...], list[str]]:
+    """`count` feeds whose answers (404s) wait for `release`; the paths asked, in order."""
+    asked: list[str] = []
 
-    seen: dict[str, int] = {}
+    def held(request: Request) -> Response:
+        asked.append(request.path)
+        release.wait(CEILING_SECONDS)
+        return Response("gone", status=404)
 
-    def fetch_thread() -> None:
-        own = threading.get_native_id()
-        seen["before"] = os.getpriority(os.PRIO_PROCESS, own)
-        _yield_to_the_keys()
-        seen["after"] = os.getpriority(os.PRIO_PROCESS, own)
+    for n in range(count):
+        httpserver.expect_request(f"/feed/{n}").respond_with_handler(held)
+    feeds = tuple(
+        FeedSubscription(httpserver.url_for(f"/feed/{n}"), fulltext="never") for n in range(count)
+    )
+    return feeds, asked
 
-    thread = threading.Thread(target=fetch_thread)
-    thread.start()
-    thread.join()
-    assert seen["after"] == min(19, seen["before"] + NICE)
-    mine = threading.get_native_id()
-    assert os.getpriority(os.PRIO_PROCESS, mine) == seen["before"]
+
+def gone(pid: int) -> bool:
+    """No process `pid` any more (an ended child is reaped by the browser)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def group_members(group: int) -> list[int]:
+    """The processes of process group `group` (Linux's /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            members.append(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are POSIX's")
+async def test_the_fetch_runs_in_a_process_of_its_own_at_a_lower_priority(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    """Its Python work never takes turns with the keystrokes for the interpreter."""
+    from termnews.tui.fetching import NICE
+
+    release = threading.Event()
+    feeds, asked = held_feeds(httpserver, 1, release)
+    app = make_app(settings=Settings(feeds=feeds, fetch=FetchSettings(archive=archive)))
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            app.start_fetch(asked=True)
+            await wait_until(pilot, lambda: bool(asked), "the feed's request")
+            child = app._fetch_child
+            assert child is not None and child.pid != os.getpid()
+            assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, mine + NICE)
+            assert os.getpriority(os.PRIO_PROCESS, 0) == mine
+            assert not [t for t in threading.enumerate() if t.name.startswith("termnews-fetch")]
+            release.set()
+            await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+            assert notifications(app)[-1][0] == "1 feed · 0 new · 1 failed"
+            assert gone(child.pid)
+    finally:
+        release.set()
+
+
+async def test_a_fetch_process_that_fails_is_a_sentence(
+    make_app: MakeApp, archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feeds' ledger cannot be opened: its folder is a file.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TERMNEWS_DATA_DIR", str(blocked))
+    app = make_app(settings=settings_for("http://127.0.0.1:9/feed.xml", archive))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.start_fetch(asked=True)
+        await wait_until(pilot, lambda: fetch_over(app), "the fetch to end")
+        await pilot.pause()
+        title, message = notifications(app)[-1]
+        assert title == "The fetch failed"
+        assert message and "Traceback" not in message
+        assert "Fetching" not in status_text(app)
 
 
 async def test_quitting_stops_a_fetch_before_the_feeds_not_yet_begun(
@@ -351,29 +446,113 @@ async def test_quitting_stops_a_fetch_before_the_feeds_not_yet_begun(
     from termnews.tui.fetching import FEED_THREADS
 
     release = threading.Event()
-    asked: list[str] = []
-
-    def held(request: Request) -> Response:
-        asked.append(request.path)
-        release.wait(CEILING_SECONDS)
-        return Response("gone", status=404)
-
-    total = FEED_THREADS + 2
-    for n in range(total):
-        httpserver.expect_request(f"/feed/{n}").respond_with_handler(held)
-    feeds = tuple(
-        FeedSubscription(httpserver.url_for(f"/feed/{n}"), fulltext="never") for n in range(total)
-    )
+    feeds, asked = held_feeds(httpserver, FEED_THREADS + 2, release)
     app = make_app(settings=Settings(feeds=feeds, fetch=FetchSettings(archive=archive)))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        app.focus_now(app.result_list)
-        await pilot.press("F")
-        await wait_until(pilot, lambda: bool(asked), "the first request")
-        app.stop_fetching()  # what quitting does first
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            app.focus_now(app.result_list)
+            await pilot.press("F")
+            await wait_until(pilot, lambda: bool(asked), "the first request")
+            child = app._fetch_child
+            assert child is not None
+            app.stop_fetching()  # what quitting does first
+            await wait_until(pilot, child.stopping.is_set, "the fetch's process to hear it")
+            release.set()
+            await wait_until(pilot, lambda: fetch_over(app), "the fetch to stop")
+            # Only the feeds already begun were asked for; no summary of a fetch cut short.
+            assert len(asked) == FEED_THREADS
+            assert not [t for t, _ in notifications(app) if "feeds" in t]
+            assert "Fetching" not in status_text(app)
+            assert gone(child.pid)
+    finally:
         release.set()
-        await wait_until(pilot, lambda: fetch_over(app), "the fetch to stop")
-        # Only the feeds already begun were asked for; no summary of a fetch cut short.
-        assert len(asked) == FEED_THREADS
-        assert not [t for t, _ in notifications(app) if "feeds" in t]
-        assert "Fetching" not in status_text(app)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes from /proc")
+async def test_a_stopped_fetch_that_does_not_end_is_killed_with_the_processes_it_started(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed under way may wait a minute on its server: the browser does not wait for it.
+
+    The feed's first page is extracted, which starts the extractor's process (kept for the
+    next page); the second page is held. Stopped, the fetch's process cannot end by itself,
+    and is killed with the extractor once the grace is over.
+    """
+    from termnews import fetch_child
+
+    monkeypatch.setattr(fetch_child, "STOP_GRACE_S", 0.5)
+    release = threading.Event()
+    asked: list[str] = []
+    paragraphs = "".join(
+        f"<p>The lamplighters of Orvelle walked the quay at dusk, paragraph {i}, lighting "
+        "each of the forty gas lamps by hand as their guild has done for a century.</p>"
+        for i in range(6)
+    )
+
+    def page(request: Request) -> Response:
+        asked.append(request.path)
+        if request.path == "/page/2":
+            release.wait(CEILING_SECONDS)
+        return Response(
+            f"<html><body><article><h1>Lamps</h1>{paragraphs}</article></body></html>",
+            content_type="text/html; charset=utf-8",
+        )
+
+    httpserver.expect_request("/page/1").respond_with_handler(page)
+    httpserver.expect_request("/page/2").respond_with_handler(page)
+    items = "".join(
+        f"<item><title>Lamps {n}</title><link>{httpserver.url_for(f'/page/{n}')}</link>"
+        f"<guid>lamps-{n}</guid><description>Lamps lit.</description></item>"
+        for n in (1, 2)
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Orvelle Crier</title>'
+        f"{items}</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = FeedSubscription(httpserver.url_for("/feed.xml"), fulltext="always")
+    app = make_app(settings=Settings(feeds=(feed,), fetch=FetchSettings(archive=archive)))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            app.start_fetch(asked=True)
+            await wait_until(pilot, lambda: "/page/2" in asked, "the first page extracted")
+            child = app._fetch_child
+            assert child is not None
+            started = [pid for pid in group_members(child.pid) if pid != child.pid]
+            assert started, "the extractor's process"
+            app.stop_fetching()
+            await wait_until(pilot, lambda: fetch_over(app), "the fetch to be killed")
+            assert not release.is_set()  # the held page never came: it was not waited for
+            assert "Fetching" not in status_text(app)
+            assert not [t for t, _ in notifications(app) if "feed" in t]
+            await wait_until(pilot, lambda: not group_members(child.pid), "no process left")
+    finally:
+        release.set()
+
+
+async def test_quitting_leaves_no_fetch_process_behind(
+    make_app: MakeApp, archive: Path, httpserver: HTTPServer
+) -> None:
+    import time
+
+    release = threading.Event()
+    feeds, asked = held_feeds(httpserver, 1, release)
+    app = make_app(settings=Settings(feeds=feeds, fetch=FetchSettings(archive=archive)))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            app.focus_now(app.result_list)
+            await pilot.press("F")
+            await wait_until(pilot, lambda: bool(asked), "the feed's request")
+            child = app._fetch_child
+            assert child is not None
+            await pilot.press("ctrl+q")
+        deadline = time.monotonic() + CEILING_SECONDS
+        while not gone(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gone(child.pid)
+        assert not release.is_set()
+    finally:
+        release.set()

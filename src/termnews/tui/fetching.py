@@ -1,25 +1,28 @@
 """Fetching the feeds from inside the browser: the `F` key, and the `[fetch] every` timer.
 
 A mixin of `TermnewsApp` (see `tui.mixin`); its action is the bindings' `fetch_feeds`. One
-thread worker at a time runs what `termnews fetch` runs (`termnews.newsin`): the subscribed
-feeds fetched into the fetch archive, their stories tagged, the archive's index synced. The
-UI hears of it through messages only: progress for the status line ("Fetching 3/12 feeds ·
-41 new"), then one summary as a notification ("12 feeds · 41 new · 1 failed").
+fetch at a time runs what `termnews fetch` runs (`termnews.newsin`) in a process of its own, at
+a lower priority (`termnews.fetch_child`): the subscribed feeds fetched into the fetch archive,
+the archive's index synced. Run in the browser's threads instead, the fetch's Python work took
+turns with the keystrokes for the interpreter lock. A thread worker here reads the child's
+lines, puts the feeds' tags on the stories in the browser's reading state, and tells the UI
+through messages only: progress for the status line ("Fetching 3/12 feeds · 41 new"), then one
+summary as a notification ("12 feeds · 41 new · 1 failed"). Quitting stops the child, and kills
+it with everything it started when it does not end soon (`FetchChild.stop`).
 
 The stories themselves arrive the way any new story does (`tui.watching`): when the browser
-shows the fetch archive, the sync here runs under the index's write lock and announces
-"N new", and nothing on screen moves until ctrl+r. When it shows another archive, the
-stories still go to the fetch archive (termnews writes only into the archive it made), and
-the summary says where.
+shows the fetch archive, the child syncs its index while the browser holds the index's write
+lock, the browser announces "N new", and nothing on screen moves until ctrl+r. When it shows
+another archive, the stories still go to the fetch archive (termnews writes only into the
+archive it made), and the summary says where.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.content import Content
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from termnews.engine.searcher import Searcher
-    from termnews.feeds.run import FeedOutcome, RunSummary
+    from termnews.fetch_child import FetchChild, FetchRequest
     from termnews.settings import FeedSubscription, Settings
     from termnews.state.store import StateStore
     from termnews.tui.widgets.status import StatusLine
@@ -43,9 +46,9 @@ NO_FEEDS = "No feeds to fetch. Subscribe with `termnews feeds add URL`, then pre
 RUNNING = "A fetch is already running."
 #: How much lower than the browser a fetch runs (nice values go from -20 to 19).
 NICE = 10
-#: Feeds fetched at once from the browser. Each feed's thread parses and writes in Python,
-#: taking turns with the browser for the interpreter; fewer than `termnews fetch` uses
-#: leave the keys more turns, and the person is not waiting on the fetch.
+#: Feeds fetched at once from the browser. The fetch's process takes the CPU the browser
+#: leaves; fewer feeds than `termnews fetch` takes leave the machine's cores to the keys too,
+#: and the person is not waiting on the fetch.
 FEED_THREADS = 3
 
 
@@ -100,18 +103,29 @@ class FetchActions(AppMixin):
     _fetch_stop: threading.Event
     _fetching: bool
     _fetch_timer: Timer | None
+    _fetch_child: FetchChild | None = None
+    """The fetch's process while one runs (set and cleared by the worker's thread)."""
 
     def start_fetch_timer(self) -> None:
-        """Fetch every `[fetch] every` while the browser is open (nothing when it is unset)."""
+        """Fetch every `[fetch] every` while the browser is open (nothing when it is unset).
+
+        The timer runs even when no feed is subscribed yet: each of its fetches reads the
+        config file again (`start_fetch`), so the first feed added while the browser is open
+        is fetched on time, and a tick without feeds does nothing.
+        """
         every = self.settings.fetch.every_seconds
-        if every and self.settings.feeds:
+        if every:
             self._fetch_timer = self.set_interval(every, self._fetch_on_timer)
 
     def stop_fetching(self) -> None:
-        """Let a running fetch end early (quitting): feeds not begun are not fetched."""
+        """Stop a running fetch (quitting): feeds not begun are not fetched, nothing more is
+        written or indexed, and a process that does not end soon is killed."""
         self._fetch_stop.set()
         if self._fetch_timer is not None:
             self._fetch_timer.stop()
+        child = self._fetch_child
+        if child is not None:
+            child.stop()
 
     def action_fetch_feeds(self) -> None:
         """`F`: fetch the subscribed feeds now; their stories are announced as "N new"."""
@@ -144,10 +158,10 @@ class FetchActions(AppMixin):
         """The settings as the config file says now, for its [[feeds]] and [fetch].
 
         A person who adds a feed (`termnews feeds add URL`) while the browser is open should
-        not need to restart it for `F` to fetch it. The file is read again (a millisecond);
-        settings that were not read from a file, and a file that is now broken, give what
-        the browser started with. Nothing else is taken from it: its keys and searches are
-        the ones the browser started with, and its problems were said at start.
+        not need to restart it for `F` (or the timer) to fetch it. The file is read again (a
+        millisecond); settings that were not read from a file, and a file that is now broken,
+        give what the browser started with. Nothing else is taken from it: its keys and
+        searches are the ones the browser started with, and its problems were said at start.
         """
         path = self.settings.path
         if path is None:
@@ -170,94 +184,122 @@ class FetchActions(AppMixin):
 
     @work(thread=True, group="fetch", exit_on_error=False)
     def _fetch(self, run: _Run) -> None:
-        """Fetch, tag and sync off the UI thread; every outcome comes back as a message.
+        """Run the fetch's process and follow it; every outcome comes back as a message.
 
-        The work runs in a thread of its own, at a lower priority (`_yield_to_the_keys`):
-        the worker's thread is one of Textual's pool, which later searches reuse, so it must
-        keep its priority. Whatever goes wrong ends as a `FetchFinished` naming it: a fetch
-        runs unattended on the timer, and its failure must be a sentence, never a traceback
-        or a stuck "Fetching…".
+        Whatever goes wrong ends as a `FetchFinished` naming it: a fetch runs unattended on
+        the timer, and its failure must be a sentence, never a traceback or a stuck
+        "Fetching…".
         """
-        finished: list[FetchFinished] = []
-
-        def fetch() -> None:
-            try:
-                _yield_to_the_keys()
-                finished.append(self._fetch_and_index(run))
-            except Exception as error:  # the one place a fetch's surprise becomes words
-                from termnews.errors import TermnewsError
-
-                reason = str(error) if isinstance(error, TermnewsError) else repr(error)
-                finished.append(FetchFinished("The fetch failed", 0, (reason,), asked=run.asked))
-
-        thread = threading.Thread(target=fetch, name="termnews-fetch", daemon=True)
-        thread.start()
-        thread.join()
-        self.post_message(finished[0])
-
-    def _fetch_and_index(self, run: _Run) -> FetchFinished:
-        from termnews.errors import TermnewsError
-        from termnews.newsin import fetch_archive, fetch_feeds, summary_line, tag_stories
-        from termnews.tui.processes import prepare_child_processes
-
-        prepare_child_processes()  # the extractor and the index writers are processes
-        archive = fetch_archive(run.settings)
-        total = len(run.feeds)
-        counts = {"done": 0, "new": 0}
-
-        def progress(outcome: FeedOutcome) -> None:
-            counts["done"] += 1
-            counts["new"] += outcome.new
-            self.post_message(FetchProgress(counts["done"], total, counts["new"]))
-
-        summary, no_fulltext = fetch_feeds(
-            run.feeds, archive, progress=progress, stop=run.stop, threads=FEED_THREADS
-        )
-        problems: list[str] = []
-        if no_fulltext:
-            problems.append(f"No full text this time: {no_fulltext}")
         try:
-            tag_stories(run.feeds, archive, summary, self.state)
-        except TermnewsError as error:
-            problems.append(f"The feeds' tags were not saved: {error}")
+            finished = self._fetch_in_child(run)
+        except Exception as error:  # the one place a fetch's surprise becomes words
+            from termnews.errors import TermnewsError
+
+            reason = str(error) if isinstance(error, TermnewsError) else repr(error)
+            finished = FetchFinished("The fetch failed", 0, (reason,), asked=run.asked)
+        self.post_message(finished)
+
+    def _fetch_in_child(self, run: _Run) -> FetchFinished:
+        from termnews.fetch_child import FetchChild
+        from termnews.newsin import fetch_archive
+
+        archive = fetch_archive(run.settings)
         ours = run.archive is not None and run.archive.resolve() == archive
-        if not run.stop.is_set() and summary.written:
-            problems.extend(self._index(archive, run.index_dir if ours else None))
+        request, problems = self._request(run, archive, ours)
+        child = FetchChild(request)
+        self._fetch_child = child
+        if run.stop.is_set():  # quitting began while the process started
+            child.stop()
+        locked = False
+        last: dict[str, Any] | None = None
+        try:
+            for message in child.messages():
+                kind = message.get("type")
+                if kind == "progress":
+                    self.post_message(
+                        FetchProgress(message["done"], message["total"], message["new"])
+                    )
+                elif kind == "lock" and not locked:
+                    # The child syncs the index on screen: not while the watcher does.
+                    self.index_write_lock.acquire()
+                    locked = True
+                    child.send("go")
+                elif kind in ("finished", "failed"):
+                    last = message
+            child.close()
+            if last is not None and last["type"] == "finished":
+                problems.extend(self._tag(last))
+                if ours and last["synced"] is not None:
+                    # Still under the lock: a watcher's sync after this one finds nothing
+                    # and its searcher no newer index, so the stories are announced once.
+                    self._announce(last["synced"])
+        finally:
+            try:
+                child.close()
+            finally:
+                if locked:
+                    self.index_write_lock.release()
+                self._fetch_child = None
+        if last is None:
+            stopped = run.stop.is_set()
+            reason = "" if stopped else child.failure()
+            return FetchFinished("The fetch failed", 0, (reason,), asked=run.asked, stopped=stopped)
+        if last["type"] == "failed":
+            return FetchFinished(
+                "The fetch failed", 0, (last["reason"],), asked=run.asked, stopped=last["stopped"]
+            )
         return FetchFinished(
-            summary_line(summary),
-            summary.new,
-            _failures(summary),
-            tuple(problems),
+            last["line"],
+            last["new"],
+            _failures(last["failed"]),
+            tuple(problems + last["problems"]),
             elsewhere=None if ours else archive,
             asked=run.asked,
-            stopped=run.stop.is_set(),
+            stopped=last["stopped"],
         )
 
-    def _index(self, archive: Path, index_dir: Path | None) -> list[str]:
-        """Sync the fetch archive's index; announce the new stories when it is the one shown.
+    def _request(self, run: _Run, archive: Path, ours: bool) -> tuple[FetchRequest, list[str]]:
+        """What the child is to do, and a problem known before it starts.
 
-        The browser's own index is synced under its write lock, like the watcher's syncs, and
-        the stories are announced the way the watcher announces them. Another archive's
-        index is synced unless it is this browser's own index ($TERMNEWS_INDEX_DIR names
-        one index for every archive): syncing another archive into it would replace it.
+        The browser's own index is synced by the child while the browser holds its write
+        lock (`lock`). Another archive's index is synced unless it is this browser's own
+        index ($TERMNEWS_INDEX_DIR names one index for every archive): syncing another
+        archive into it would replace it.
         """
         from termnews import config
-        from termnews.newsin import sync_archive
+        from termnews.fetch_child import Feed, FetchRequest
 
-        if index_dir is None:
-            other = config.resolve_index_dir(archive, None)
-            if other.absolute() == self.index_dir.absolute():
-                return [f"Not indexed here: run `termnews index {archive}` to search them"]
-            sync_archive(archive, other)
-            return []
-        with self.index_write_lock:
-            report = sync_archive(archive, index_dir)
+        problems: list[str] = []
+        index_dir: Path | None = run.index_dir
+        if not ours:
+            index_dir = config.resolve_index_dir(archive, None)
+            if index_dir.absolute() == self.index_dir.absolute():
+                problems.append(f"Not indexed here: run `termnews index {archive}` to search them")
+                index_dir = None
+        feeds = tuple(Feed(f.url, f.name, tuple(f.tags), f.fulltext) for f in run.feeds)
+        request = FetchRequest(feeds, archive, index_dir, ours, FEED_THREADS, NICE)
+        return request, problems
+
+    def _tag(self, finished: dict[str, Any]) -> list[str]:
+        """Put the feeds' tags and the entries' categories on the stories, in our state."""
+        from termnews.errors import TermnewsError
+        from termnews.newsin import TagPlan, apply_tags
+
+        plan = TagPlan(finished["tags"], finished["headlines"], finished["tagged"])
+        try:
+            apply_tags(plan, self.state)
+        except TermnewsError as error:
+            return [f"The feeds' tags were not saved: {error}"]
+        return []
+
+    def _announce(self, synced: dict[str, int]) -> None:
+        """The child synced the index on screen: read it again, say "N new" as the watcher
+        would; nothing on screen moves."""
         searcher = self.searcher
         if searcher is not None:
             searcher.refresh()
-        if report.changed_anything:
-            self.post_message(ArchiveChanged(report.new + report.changed, report.removed))
-        return []
+        if synced["changed"]:
+            self.post_message(ArchiveChanged(synced["fresh"], synced["removed"]))
 
     def on_fetch_progress(self, message: FetchProgress) -> None:
         if self.closing or not self._fetching:
@@ -288,25 +330,9 @@ class FetchActions(AppMixin):
         )
 
 
-def _yield_to_the_keys() -> None:
-    """Lower this thread's priority, so the fetch gives way to the person typing.
-
-    On Linux a thread has its own nice value, and the threads and processes it starts (the
-    feeds' threads, the extractor, the index writers) inherit it: the fetch then takes the
-    CPU the browser leaves, and keystrokes keep their speed on a machine with few cores.
-    Elsewhere, or where it is not allowed, the fetch keeps its priority.
-    """
-    import os
-
-    with contextlib.suppress(AttributeError, OSError):
-        thread = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + NICE)
-
-
-def _failures(summary: RunSummary) -> tuple[str, ...]:
+def _failures(failed: list[list[str]]) -> tuple[str, ...]:
     """`Harbour Gazette: HTTP 404`, one per failed feed (the first few, then a count)."""
-    failed = [o for o in summary.outcomes if o.status == "failed"]
-    shown = tuple(f"{o.name}: {o.error}" for o in failed[:FAILURES_SHOWN])
+    shown = tuple(f"{name}: {error}" for name, error in failed[:FAILURES_SHOWN])
     if len(failed) > FAILURES_SHOWN:
         shown += (f"and {len(failed) - FAILURES_SHOWN} more failed",)
     return shown
