@@ -381,14 +381,14 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
             self.set_reactive(ResultList.virtual_size, size)
             self.refresh(repaint=False, layout=True)
 
-    def _line_key(self, y: int) -> LineKey:
+    def _line_key(self, y: int, width: int) -> LineKey:
         """Everything screen line `y` is drawn from: equal keys, equal lines.
 
         A row's part is keyed by the fields that part shows, not by the row's place or its
         story's score, so a story that stays on screen from one keystroke to the next (the
-        usual case) keeps its lines.
+        usual case) keeps its lines. `width` is the list's (`scrollable_content_region`, which
+        costs more than the rest of the key to work out, so callers work it out once).
         """
-        width = self.scrollable_content_region.width
         if not self.total:
             return ("empty", self._empty_message if y == 1 else "", width)
         index, part = divmod(self.scroll_offset.y + y, ROW_HEIGHT)
@@ -408,12 +408,12 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """One screen line: part `y % 3` of story `y // 3`, counted from the scroll offset."""
-        key = self._line_key(y)
+        width = self.scrollable_content_region.width
+        key = self._line_key(y, width)
         self._drawn[y] = key
         cached = self._render_cache.get(key)
         if cached is not None:
             return cached
-        width = self.scrollable_content_region.width
         base = self.get_visual_style()
         if key[0] == "empty":
             if y != 1:
@@ -435,9 +435,9 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Repaint the lines on screen that would not be drawn as they were last drawn."""
         top = self.scroll_offset.y
         first = -1  # the first line of a run of changed lines
-        height = self.scrollable_content_region.height
+        width, height = self.scrollable_content_region.size
         for y in range(height + 1):
-            changed = y < height and self._drawn.get(y) != self._line_key(y)
+            changed = y < height and self._drawn.get(y) != self._line_key(y, width)
             if changed and first < 0:
                 first = y
             elif not changed and first >= 0:
