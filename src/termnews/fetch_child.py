@@ -40,7 +40,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 #: How long a stopped child may take to end by itself before it is killed with its group.
 STOP_GRACE_S = 3.0
@@ -218,35 +218,54 @@ def _child_env() -> dict[str, str]:
 
 
 class _Out:
-    """JSON lines on stdout, from any thread; a browser that is gone stops the run."""
+    """JSON lines on stdout, from any thread; a browser that is gone stops the run.
 
-    def __init__(self, stream: IO[bytes], stop: threading.Event) -> None:
-        self._stream = stream
+    Written to the descriptor, past `sys.stdout`'s buffer, whose lock a daemon thread could
+    be holding when the interpreter exits (it aborts then).
+    """
+
+    def __init__(self, fd: int, stop: threading.Event) -> None:
+        self._fd = fd
         self._stop = stop
         self._lock = threading.Lock()
 
     def __call__(self, message: dict[str, Any]) -> None:
-        line = json.dumps(message).encode("ascii") + b"\n"
+        line = memoryview(json.dumps(message).encode("ascii") + b"\n")
         with self._lock:
             try:
-                self._stream.write(line)
-                self._stream.flush()
-            except (OSError, ValueError):
+                while line:
+                    line = line[os.write(self._fd, line) :]
+            except OSError:
                 self._stop.set()
 
 
-def _listen(stream: IO[bytes], stop: threading.Event, go: threading.Event, emit: _Out) -> None:
+def _lines(fd: int) -> Iterator[bytes]:
+    """The lines read from `fd`, unbuffered by Python.
+
+    Not `sys.stdin`: a daemon thread blocked in a read of it holds its buffer's lock, and the
+    interpreter aborts at exit when it finds that lock taken.
+    """
+    pending = b""
+    while chunk := os.read(fd, 65536):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        yield from lines
+    if pending:
+        yield pending
+
+
+def _listen(lines: Iterator[bytes], stop: threading.Event, go: threading.Event, emit: _Out) -> None:
     """Hear `go` and `stop` from the browser; its stdin closing means it is gone: stop."""
-    for line in stream:
-        word = line.strip()
-        if word == b"go":
-            go.set()
-        elif word == b"stop":
-            stop.set()
-            go.set()  # a sync waiting for the lock gives up
-            emit({"type": "stopping"})
+    with contextlib.suppress(OSError):
+        for line in lines:
+            word = line.strip()
+            if word == b"go":
+                go.set()
+            elif word == b"stop":
+                break
     stop.set()
-    go.set()
+    go.set()  # a sync waiting for the lock gives up
+    emit({"type": "stopping"})
 
 
 def run(
@@ -306,8 +325,8 @@ def run(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The child: one request on stdin, JSON lines on stdout, then exit."""
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    first = stdin.readline()
+    lines = _lines(sys.stdin.fileno())
+    first = next(lines, b"")
     if not first.strip():
         return 2  # the browser went before it asked anything
     request = FetchRequest.from_json(first)
@@ -316,9 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(OSError):
         os.nice(request.nice)
     stop, go = threading.Event(), threading.Event()
-    emit = _Out(stdout, stop)
+    emit = _Out(sys.stdout.fileno(), stop)
     threading.Thread(
-        target=_listen, args=(stdin, stop, go, emit), name="termnews-fetch-listen", daemon=True
+        target=_listen, args=(lines, stop, go, emit), name="termnews-fetch-listen", daemon=True
     ).start()
     try:
         finished = run(request, emit, stop, go)
