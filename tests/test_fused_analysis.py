@@ -15,13 +15,39 @@ from termnews.engine.storage import fused as fused_module
 from termnews.engine.storage.fused import fused, word_occurrences
 
 PIECES = [
-    "The", "harbour", "HARBOURS", "Montréal", "MONTRÉAL", "naïve", "Œuvre", "ß", "a", "I",
-    "of", "to", "3.14", "U.S.", "e-mail", "under_score", "x*y", "wild*", "—", ",", ".",
-    "(AP)", "İstanbul", "ﬁnance", "running", "ran", "2024-01-25", "don't", "\n", "  ", "\t",
+    "The",
+    "harbour",
+    "HARBOURS",
+    "Montréal",
+    "MONTRÉAL",
+    "naïve",
+    "Œuvre",
+    "ß",
+    "a",
+    "I",
+    "of",
+    "to",
+    "3.14",
+    "U.S.",
+    "e-mail",
+    "under_score",
+    "x*y",
+    "wild*",
+    "—",
+    ",",
+    ".",
+    "(AP)",
+    "İstanbul",
+    "ﬁnance",
+    "running",
+    "ran",
+    "2024-01-25",
+    "don't",
+    "\n",
+    "  ",
+    "\t",
 ]
-texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=40).map(
-    " ".join
-)
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=40).map(" ".join)
 
 
 def whoosh_occurrences(analyzer: Any, text: str, *, chars: bool) -> dict[str, list[int]]:

@@ -29,6 +29,7 @@ from termnews.engine.sync.writer import WRITER_OPTIONS
 from termnews.engine.whoosh_adapter import (
     AUDITED_WHOOSH_VERSION,
     BlockLimits,
+    add_document,
     block_limits,
     close_segment,
     commit_with_segments,
@@ -375,3 +376,35 @@ def test_the_writers_posting_pool_sizes_postings_as_whoosh_does(postings: list[A
         assert ours.current == theirs.current and ours.fieldnames == theirs.fieldnames
     finally:
         writer.cancel()
+
+
+def segment_files(storage: Any) -> dict[str, bytes]:
+    return {
+        name[name.index(".") :]: storage.open_file(name).read()
+        for name in storage.list()
+        if not name.endswith((".toc", ".seg"))
+    }
+
+
+def test_add_document_writes_the_segment_whooshs_add_document_writes() -> None:
+    from termnews.engine.schema import document
+    from termnews.parsing import parse_file
+
+    samples = Path(__file__).resolve().parents[1] / "sample_articles"
+    docs = []
+    for number, path in enumerate(sorted(samples.glob("*.txt"))):
+        doc = document(path.name, parse_file(path), 1_700_000_000_000_000_000 + number, number)
+        docs.append(doc)
+    docs.append({**docs[0], "path": "accents.txt", "body": "Montréal İstanbul U.S. ﬁnance x*y"})
+    written = []
+    for add in (lambda w, d: w.add_document(**d), add_document):
+        storage = RamStorage()
+        ix = storage.create_index(build_schema())
+        writer = unlocked_writer(ix, **WRITER_OPTIONS)
+        for doc in docs:
+            add(writer, doc)
+        writer.commit(merge=False)
+        written.append(segment_files(storage))
+    assert set(written[0]) == set(written[1]) and {".trm", ".pst"} <= set(written[0])
+    for name, data in written[0].items():
+        assert data == written[1][name], name

@@ -11,6 +11,7 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `BlockPostingsWriter`, `BlockLeafMatcher`: W3's posting writer and reader with the block
   body left to a subclass (`engine.storage.codec`), one call per block, none per posting.
 - `TermAtATimeFieldWriter`: W3's field writer fed a whole term's postings at once.
+- `add_document`: a story's postings handed to the writer's pool a field at a time.
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
@@ -453,7 +454,99 @@ def _checked_posting_pool() -> type:
                 self.save()
             self.current.append(item)
 
+        def add_many(
+            self, fieldname: str, postings: list[tuple[str, bytes, int, float, bytes]]
+        ) -> None:
+            """One field's postings of one story, sized as `add` sizes each."""
+            self.fieldnames.add(fieldname)
+            self.currentsize += (150 + len(fieldname)) * len(postings) + sum(
+                len(tbytes) * 2 + len(vbytes) for _, tbytes, _, _, vbytes in postings
+            )
+            self.current.extend(postings)
+            if self.currentsize > self.limit:
+                self.save()
+
     return CheckedPostingPool
+
+
+class BulkWordValues(Protocol):
+    """A field format that can give a field's postings as one list (see `add_document`)."""
+
+    def bulk_word_values(
+        self, value: Any, analyzer: Any
+    ) -> list[tuple[bytes, int, float, bytes]] | None:
+        """(word as UTF-8, frequency, weight, value) per word, or None to leave it to
+        Whoosh's `word_values`."""
+        ...
+
+
+def add_document(writer: Any, fields: dict[str, Any]) -> None:
+    """`writer.add_document(**fields)`, with a field's postings added as one list when its
+    format offers `bulk_word_values`.
+
+    Whoosh's `SegmentWriter.add_document` passes every posting through two generators (the
+    format's and the field's `index`), a loop and the pool's `add`: four Python steps per
+    posting, a few hundred postings a story. This is that method (2.7.5) step for step, with
+    those steps made one list per field; the segment it writes is the same
+    (`tests/test_whoosh_adapter.py` compares them byte for byte). Relies on SegmentWriter's
+    `_check_state`, `_doc_boost`, `_field_boost`, `_check_fields`, `perdocwriter`, `pool`
+    (made by `unlocked_writer`), `docnum` and `_added`.
+    """
+    writer._check_state()
+    perdocwriter = writer.perdocwriter
+    schema = writer.schema
+    docnum = writer.docnum
+    pool = writer.pool
+    docboost = writer._doc_boost(fields)
+    fieldnames = sorted(name for name in fields if not name.startswith("_"))
+    writer._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                fieldboost = writer._field_boost(fields, fieldname, docboost)
+                bulk = getattr(field.format, "bulk_word_values", None)
+                words = bulk(value, field.analyzer) if bulk is not None else None
+                if words is not None and hasattr(pool, "add_many"):
+                    pool.add_many(
+                        fieldname,
+                        [
+                            (fieldname, tbytes, docnum, weight * fieldboost, vbytes)
+                            for tbytes, _, weight, vbytes in words
+                        ],
+                    )
+                    if field.scorable:
+                        length = sum(freq for _, freq, _, _ in words)
+                else:
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        pool.add((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            if field.separate_spelling():
+                spellfield = field.spelling_fieldname(fieldname)
+                for word in field.spellable_words(value):
+                    pool.add((spellfield, word.encode("utf-8"), 0, 1, None))
+            vformat = field.vector
+            if vformat:
+                vitems = vformat.word_values(value, field.analyzer, mode="index")
+                vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+                perdocwriter.add_vector_items(fieldname, field, vitems)
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 def close_segment(writer: Any) -> Any | None:

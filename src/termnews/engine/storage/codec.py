@@ -408,6 +408,22 @@ def _word_values(
         yield word, len(packed) // stride, weights[word] * boost, packed.tobytes()
 
 
+def _bulk_word_values(
+    value: Any, analyzer: Any, boost: float, *, chars: bool
+) -> list[tuple[bytes, int, float, bytes]] | None:
+    """What `_word_values` yields, as one list with each word in UTF-8 (as Whoosh's field
+    encodes it), for the adapter's `add_document`; None when the chain is not fused."""
+    plan = fused(analyzer) if isinstance(value, str) else None
+    if plan is None:
+        return None
+    stride = 3 if chars else 1
+    return [
+        (word.encode("utf-8"), count, count * boost, array("I", occurrences).tobytes())
+        for word, occurrences in word_occurrences(plan, value, chars=chars)
+        for count in (len(occurrences) // stride,)
+    ]
+
+
 class PackedPositions(Positions):
     """Positions as one `array("I")`: decoding is a copy, not an unpickle."""
 
@@ -415,6 +431,9 @@ class PackedPositions(Positions):
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         return _word_values(value, analyzer, kwargs, self.field_boost, chars=False)
+
+    def bulk_word_values(self, value: Any, analyzer: Any) -> Any:
+        return _bulk_word_values(value, analyzer, self.field_boost, chars=False)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", poslist).tobytes()
@@ -441,6 +460,9 @@ class PackedCharacters(Characters):
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         return _word_values(value, analyzer, kwargs, self.field_boost, chars=True)
+
+    def bulk_word_values(self, value: Any, analyzer: Any) -> Any:
+        return _bulk_word_values(value, analyzer, self.field_boost, chars=True)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", chain.from_iterable(poslist)).tobytes()

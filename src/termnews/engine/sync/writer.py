@@ -33,7 +33,12 @@ from termnews.engine.copies import copies_enabled
 from termnews.engine.copies.sketch import sketch
 from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
-from termnews.engine.whoosh_adapter import close_segment, commit_with_segments, unlocked_writer
+from termnews.engine.whoosh_adapter import (
+    add_document,
+    close_segment,
+    commit_with_segments,
+    unlocked_writer,
+)
 from termnews.errors import TermnewsError
 
 #: No compound files (a compound segment copies its stored fields into memory on open), and
@@ -94,7 +99,7 @@ def _index_items(
                 skip_reason(error),
             )
         else:
-            writer.add_document(**doc)
+            add_document(writer, doc)
             outcome.indexed += 1
             if sketching:  # here, while the body is at hand and the build still parallel
                 outcome.sketches[item.rel] = (doc["sig"], sketch(doc["body"]))
