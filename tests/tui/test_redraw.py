@@ -139,3 +139,35 @@ async def test_a_query_longer_than_the_box_scrolls_to_its_end(
         await settle(pilot)
         shown = "".join(box.render_line(0).text)
         assert "harbour" in shown and "strike" not in shown
+
+
+async def test_the_scrollbar_follows_the_number_of_results(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    """Fitted without a layout, the scrollbar still shows, sizes and hides with the results."""
+    app = make_app()
+    async with app.run_test(size=(80, 14)) as pilot:
+        await settle(pilot)
+        results = app.results
+        assert results is not None and app.searcher is not None and len(results.hits) > 4
+        rows = app.result_list
+        bar = rows.vertical_scrollbar
+        assert rows.show_vertical_scrollbar and bar.window_virtual_size == results.rows * 3
+        one = replace(results, total=1, hits=results.hits[:1], folded_total=-1)
+        rows.show(one, app.searcher.hits)
+        await settle(pilot)
+        assert not rows.show_vertical_scrollbar  # one story fits: no scrollbar
+        assert rows.virtual_size.height == 3
+        four = replace(results, total=4, hits=results.hits[:4], folded_total=-1)
+        rows.show(four, app.searcher.hits)
+        await settle(pilot)
+        assert rows.show_vertical_scrollbar and bar.window_virtual_size == 12
+        assert bar.window_size == rows.scrollable_content_region.height
+        rows.show(results, app.searcher.hits)
+        await settle(pilot)
+        assert rows.show_vertical_scrollbar and bar.window_virtual_size == results.rows * 3
+        # Drawn as a list that was never anything else would be.
+        fresh = make_app()
+        async with fresh.run_test(size=(80, 14)) as fresh_pilot:
+            await settle(fresh_pilot)
+            assert fresh.export_screenshot() == app.export_screenshot()

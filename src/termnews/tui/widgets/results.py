@@ -361,10 +361,10 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Textual's sizing of a scroll view, skipped when nothing it looks at has changed.
 
         Textual compares the scrollable height with the region's (which always differ once
-        the list scrolls), so every layout of the screen, one for each letter typed in the
-        search box, repainted the scrollbar: a frame of its own and a column of bytes.
+        the list scrolls), so every layout of the screen repainted the scrollbar: a frame of
+        its own and a column of bytes.
         """
-        seen = (size, self.virtual_size, container_size)
+        seen = (size, container_size, self.virtual_size)
         if seen == self._sized_for:
             return False
         self._sized_for = seen
@@ -373,13 +373,20 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     def _set_virtual_height(self, height: int) -> None:
         """Set the scrollable height; the rows already drawn stay valid.
 
-        The reactive `virtual_size` would repaint every line as well; a new height needs only a
-        layout, which gives the scrollbar its new size (and shows or hides it).
+        The reactive `virtual_size` would repaint every line and lay the screen out again,
+        after which Textual fits the scrollbar, whose repaint then waits for a frame of its
+        own. Fitted here, the scrollbar is painted in the frame that paints the rows, and the
+        screen is laid out again only if the scrollbar appears or goes.
         """
         size = Size(self.scrollable_content_region.width, height)
-        if size != self.virtual_size:
-            self.set_reactive(ResultList.virtual_size, size)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(ResultList.virtual_size, size)
+        if self._sized_for is None:  # never laid out yet: Textual fits it then
             self.refresh(repaint=False, layout=True)
+            return
+        self._scroll_update(size)  # what `_size_updated` does once sized
+        self._sized_for = (*self._sized_for[:2], size)
 
     def _line_key(self, y: int, width: int) -> LineKey:
         """Everything screen line `y` is drawn from: equal keys, equal lines.
