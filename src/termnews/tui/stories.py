@@ -81,8 +81,21 @@ class StoryActions(AppMixin):
                 return  # the screen opened for this story was closed before its row came
             self.open_result(index, focus=focus)
         elif self.wide and self.on_main_screen:
-            # Side by side, the article pane previews the highlighted story.
-            self.open_result(message.index, focus=False)
+            # Side by side, the article pane previews the highlighted story: once the row is
+            # painted, so that reading the story (a worker, but the same interpreter) never
+            # delays the frame with a keystroke's results or the cursor's move.
+            self.call_after_refresh(self._preview, message.index)
+
+    def _preview(self, index: int) -> None:
+        """Preview story `index` in the side pane, if the cursor is still on it."""
+        if (
+            self.closing
+            or not (self.wide and self.on_main_screen)
+            or self.result_list.cursor != index
+            or self._row_wanted is not None
+        ):
+            return  # moved on, narrowed, or covered: what is wanted now is shown instead
+        self.open_result(index, focus=False)
 
     def open_result(self, index: int, *, focus: bool) -> None:
         """Show story `index`: in the side pane when wide, on its own screen when narrow.
