@@ -84,7 +84,7 @@ class TimelineStrip(Horizontal):
         timeline, message = self.timeline, self.message
         self.set_class(bool(message), "-message")
         if message:
-            self.query_one("#timeline-message", Label).update(message)
+            self._set_label("#timeline-message", message)
             self.add_class("-shown")
             return
         if timeline is None or not timeline.counts:
@@ -96,14 +96,21 @@ class TimelineStrip(Horizontal):
         if last == first:
             last = ""  # one bucket: its date once
         bucket = f"· {BUCKET_WORDS[timeline.bucket]}"
-        self.query_one("#timeline-first", Label).update(first)
-        self.query_one("#timeline-last", Label).update(last)
-        self.query_one("#timeline-bucket", Label).update(bucket)
+        self._set_label("#timeline-first", first)
+        self._set_label("#timeline-last", last)
+        self._set_label("#timeline-bucket", bucket)
         self._labels_width = len(first) + len(last) + len(bucket) + 3  # a space after each
         bars = self.query_one("#timeline-bars", Sparkline)
         bars.data = [float(count) for count in timeline.counts]
         self.add_class("-shown")
         self._fit()
+
+    def _set_label(self, selector: str, text: str) -> None:
+        """Put `text` in a label unless it says it already: a label's new text lays the
+        screen out again (its width is its text's), and typing on often keeps the dates."""
+        label = self.query_one(selector, Label)
+        if label.content != text:
+            label.update(text)
 
     def on_resize(self) -> None:
         self._fit()
@@ -113,6 +120,7 @@ class TimelineStrip(Horizontal):
         if self.timeline is None or self.message:
             return
         room = max(4, self.size.width - self._labels_width - 2)  # the strip's own padding
-        self.query_one("#timeline-bars", Sparkline).styles.width = min(
-            len(self.timeline.counts), room
-        )
+        bars = self.query_one("#timeline-bars", Sparkline)
+        width = min(len(self.timeline.counts), room)
+        if bars.styles.width is None or bars.styles.width.value != width:
+            bars.styles.width = width  # a new width lays the screen out again
