@@ -38,6 +38,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.formatting import folded_marker, row_meta
@@ -193,6 +194,8 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """The reading state of a story by identity; the app sets it."""
         self._drawn: dict[int, LineKey] = {}
         """What each screen line was last drawn from (see `_refresh_changed_lines`)."""
+        self._styles: dict[tuple[str, bool, bool], VisualStyle] = {}
+        self._prefixes: dict[tuple[bool, str, bool], Content] = {}
         self._sized_for: tuple[Size, Size, Size] | None = None
         """The sizes the scrollbar was last fitted to (see `_size_updated`)."""
 
@@ -350,6 +353,8 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         """Theme or focus styles changed: the cached strips carry old colours."""
         super().notify_style_update()
         self._render_cache.clear()
+        self._styles.clear()
+        self._prefixes.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
         self._render_cache.clear()
@@ -456,6 +461,34 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
         if self.total:
             self._refresh_changed_lines()
 
+    def _style(self, name: str = "", partial: bool = True) -> VisualStyle:
+        """`get_visual_style` of a component class ("": the list's own), remembered.
+
+        Textual works out the pseudo-classes behind a style on every call, which was a fifth
+        of drawing a line; the list's styles change only with the theme or the stylesheet
+        (`notify_style_update` forgets them) and with the focus (part of the key).
+        """
+        key = (name, partial, self.has_focus)
+        style = self._styles.get(key)
+        if style is None:
+            style = (
+                self.get_visual_style(name, partial=partial) if name else self.get_visual_style()
+            )
+            self._styles[key] = style
+        return style
+
+    def _prefix(self, selected: bool, marks: str) -> Content:
+        """The gutter and the marks column before a line's text (a handful, remembered)."""
+        key = (selected, marks, self.has_focus)
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            gutter = Content(GUTTER_CURSOR if selected else GUTTER_BLANK)
+            prefix = gutter.stylize(self._style("results--gutter")) + Content(marks).stylize(
+                self._style("results--marks")
+            )
+            self._prefixes[key] = prefix
+        return prefix
+
     def _render_row_line(
         self,
         hit: Hit | None,
@@ -467,55 +500,46 @@ class ResultList(RedirectStrayKeys, ScrollView, can_focus=True):
     ) -> Strip:
         """Build one of the three lines of a row as Content, then as a Strip."""
         if selected:
-            row_class = "results--cursor" if focused else "results--cursor-blurred"
-            base = self.get_visual_style(row_class)
+            base = self._style("results--cursor" if focused else "results--cursor-blurred", False)
         else:
-            base = self.get_visual_style()
-        match_style = self.get_visual_style("results--match", partial=True)
+            base = self._style()
+        match_style = self._style("results--match")
         if hit is None:
             text = Content(PLACEHOLDER if part == 0 else "").stylize(
-                self.get_visual_style("results--loading", partial=True)
+                self._style("results--loading")
             )
         elif part == 0:
             headline_class = "results--headline-read" if state.read else "results--headline"
             text = _with_spans(
                 hit.headline or "(no headline)",
-                self.get_visual_style(headline_class, partial=True),
+                self._style(headline_class),
                 match_style,
                 hit.headline_spans,
             )
         elif part == 1:
             meta = row_meta(hit.published, hit.date_estimated, hit.authors, hit.dateline)
-            text = Content(meta).stylize(self.get_visual_style("results--meta", partial=True))
+            text = Content(meta).stylize(self._style("results--meta"))
             if state.tags:
                 tags = Content(tags_text(state))
-                text += Content(" · ") + tags.stylize(
-                    self.get_visual_style("results--tags", partial=True)
-                )
+                text += Content(" · ") + tags.stylize(self._style("results--tags"))
             if hit.folded:
                 room = max(0, width - len(GUTTER_BLANK) - len(MARKS_BLANK))
                 text = _with_marker(
                     text,
-                    Content(folded_marker(hit.folded)).stylize(
-                        self.get_visual_style("results--copies", partial=True)
-                    ),
+                    Content(folded_marker(hit.folded)).stylize(self._style("results--copies")),
                     room,
                 )
         else:
             text = _with_spans(
                 hit.snippet,
-                self.get_visual_style("results--snippet", partial=True),
+                self._style("results--snippet"),
                 match_style,
                 hit.snippet_spans,
             )
-        gutter = Content(GUTTER_CURSOR if selected else GUTTER_BLANK).stylize(
-            self.get_visual_style("results--gutter", partial=True)
-        )
-        marks = Content(marks_column(state) if hit is not None and part == 0 else MARKS_BLANK)
-        marks = marks.stylize(self.get_visual_style("results--marks", partial=True))
+        marks = marks_column(state) if hit is not None and part == 0 else MARKS_BLANK
         room = max(0, width - len(GUTTER_BLANK) - len(MARKS_BLANK))
         body = text.truncate(room, ellipsis=True, pad=True)
-        return Strip((gutter + marks + body).render_segments(base), width)
+        return Strip((self._prefix(selected, marks) + body).render_segments(base), width)
 
     # -- cursor ----------------------------------------------------------------------------
 
