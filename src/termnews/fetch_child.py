@@ -111,7 +111,7 @@ class FetchChild:
     def __init__(self, request: FetchRequest) -> None:
         # A file, not a pipe: nobody reads it until the child has ended, and a full pipe
         # would stop a child that writes much there.
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `failure`)
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `close`)
         # Every descriptor is given: under Textual `sys.stderr` has none (see `tui.processes`),
         # and the child must never write on the terminal the browser draws on.
         self._process = subprocess.Popen(
@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     request = FetchRequest.from_json(first)
     # Before any thread starts: on Linux a nice value is a thread's own, and the threads and
     # processes started later (feeds, extractor, index writers) inherit it.
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(AttributeError, OSError):  # not on Windows; not allowed
         os.nice(request.nice)
     stop, go = threading.Event(), threading.Event()
     emit = _Out(sys.stdout.fileno(), stop)
