@@ -6,7 +6,7 @@ counts bytes in quiet windows, with what the UI benchmark needs on top:
 
 * `first_frame_s`: launch to the first byte of the first frame, found by a marker string
   that only the drawn screen contains (`--marker`); `ready_s` is launch to `--ready` (the
-  results summary), i.e. when the list is filled.
+  status line's count of stories), i.e. when the list is filled.
 * per-step bytes for a fixed key script (`--keys name=bytes,...`), each counted in a window
   that ends when output has been quiet for `--quiet` seconds (idle traffic included);
 * `idle_bytes_per_s` over `--idle` seconds with nothing pressed;
@@ -43,7 +43,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--keys", default=DEFAULT_KEYS)
     parser.add_argument("--marker", default="Search:", help="text only the first frame has")
-    parser.add_argument("--ready", default="results", help="text that means the list is full")
+    parser.add_argument("--ready", default="stories", help="text that means the list is full")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--idle", type=float, default=3.0)
     parser.add_argument("--quiet", type=float, default=0.4)
