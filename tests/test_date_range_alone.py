@@ -16,19 +16,18 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from termnews.engine.copies import Clusters
+from folding_support import every_row, install
 from termnews.engine.query import language
 from termnews.engine.query.form import DateRange
 from termnews.engine.query.language import make_parser, parse
 from termnews.engine.rows import hit_rows
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
-from termnews.results import Hit, Results, SortOrder
+from termnews.results import SortOrder
 from termnews.state.store import Snapshot
 
 NOW = datetime(2024, 2, 14, 12, 0)
@@ -77,22 +76,6 @@ def searcher(
 def days(searcher: Searcher) -> list[str]:
     everything = searcher.search("", limit=STORIES * 2, all_copies=True)
     return sorted({(hit.published or "")[:10] for hit in everything.hits})
-
-
-def install(searcher: Searcher, labels: list[int]) -> None:
-    """Make the stories with equal labels copies of each other, for the next searches."""
-    gen = searcher._gen
-    count = gen.reader.doc_count_all()
-    cluster_of = np.array([labels[d % len(labels)] for d in range(count)], dtype=np.int64)
-    ids = [f"c{n}" for n in range(int(cluster_of.max()) + 1)]
-    gen._copies = Clusters(cluster_of, ids, np.ones(count, dtype=bool))
-
-
-def every_row(searcher: Searcher, results: Results, page: int) -> list[Hit]:
-    rows: list[Hit] = []
-    for start in range(0, results.rows, page):
-        rows += searcher.hits(results, start, start + page)
-    return rows
 
 
 @pytest.fixture(scope="module")

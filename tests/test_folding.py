@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from folding_support import every_row, install
 from termnews.engine import folding
 from termnews.engine.copies import Clusters
 from termnews.engine.searcher import Searcher
 from termnews.engine.sync import sync
-from termnews.results import Hit, Results, SortOrder
+from termnews.results import Hit, SortOrder
 
 STORIES = 70
 #: Queries over the generated corpus's own words: one word, two, OR, NOT, the empty query.
@@ -44,22 +45,6 @@ def searcher(tmp_path_factory: pytest.TempPathFactory, gen: ModuleType) -> Itera
     sync(root / "archive", root / "index")
     with Searcher(root / "index") as opened:
         yield opened
-
-
-def install(searcher: Searcher, labels: list[int]) -> None:
-    """Make the stories with equal labels copies of each other, for the next searches."""
-    gen = searcher._gen
-    count = gen.reader.doc_count_all()
-    cluster_of = np.array([labels[d % len(labels)] for d in range(count)], dtype=np.int64)
-    ids = [f"c{n}" for n in range(int(cluster_of.max()) + 1)]
-    gen._copies = Clusters(cluster_of, ids, np.ones(count, dtype=bool))
-
-
-def every_row(searcher: Searcher, results: Results, page: int) -> list[Hit]:
-    rows: list[Hit] = []
-    for start in range(0, results.rows, page):
-        rows += searcher.hits(results, start, start + page)
-    return rows
 
 
 def first_of_each_cluster(hits: list[Hit]) -> list[Hit]:

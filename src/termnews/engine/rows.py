@@ -47,26 +47,41 @@ def hit_rows(
             text, marks = snippet(row.body, ranges[docnum])
         else:
             text, marks = row.lead, spans_of(row.lead_words, terms)
+        headline_spans = tuple(spans_of(row.headline_words, terms))
         hits.append(
-            Hit(
-                path=row.path,
-                headline=row.headline,
-                authors=row.authors,
-                agency=row.agency,
-                dateline=row.dateline,
-                published=row.published,
-                date_estimated=row.date_estimated,
-                score=score,
-                snippet=text,
-                headline_spans=tuple(spans_of(row.headline_words, terms)),
-                snippet_spans=tuple(marks),
-                identity=row.identity,
-                cluster=copies.cluster_id(docnum),
-                copies=copies.size(docnum) - 1,
-                folded=folded_here,
-            )
+            _hit(row, docnum, copies, score, text, headline_spans, tuple(marks), folded_here)
         )
     return hits
+
+
+def _hit(
+    row: Display,
+    docnum: int,
+    copies: Clusters,
+    score: float,
+    snippet: str,
+    headline_spans: tuple[Any, ...],
+    snippet_spans: tuple[Any, ...],
+    folded: int,
+) -> Hit:
+    """One result row, from the story's kept display fields and what this query adds."""
+    return Hit(
+        path=row.path,
+        headline=row.headline,
+        authors=row.authors,
+        agency=row.agency,
+        dateline=row.dateline,
+        published=row.published,
+        date_estimated=row.date_estimated,
+        score=score,
+        snippet=snippet,
+        headline_spans=headline_spans,
+        snippet_spans=snippet_spans,
+        identity=row.identity,
+        cluster=copies.cluster_id(docnum),
+        copies=copies.size(docnum) - 1,
+        folded=folded,
+    )
 
 
 def _plain_hit(row: Display, docnum: int, copies: Clusters) -> Hit:
@@ -75,23 +90,7 @@ def _plain_hit(row: Display, docnum: int, copies: Clusters) -> Hit:
     once and kept with the story's display fields, where building it was most of a page.
     It is kept with the clusters it was made with: the copies it counts are theirs."""
     if row.plain is None or row.plain[0] is not copies:
-        hit = Hit(
-            path=row.path,
-            headline=row.headline,
-            authors=row.authors,
-            agency=row.agency,
-            dateline=row.dateline,
-            published=row.published,
-            date_estimated=row.date_estimated,
-            score=0.0,
-            snippet=row.lead,
-            headline_spans=(),
-            snippet_spans=(),
-            identity=row.identity,
-            cluster=copies.cluster_id(docnum),
-            copies=copies.size(docnum) - 1,
-            folded=0,
-        )
+        hit = _hit(row, docnum, copies, 0.0, row.lead, (), (), 0)
         row.plain = (copies, hit)
     return row.plain[1]
 
