@@ -35,8 +35,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PTY_SCRIPT = HERE / "pty_ui_bytes.py"
 #: What the status line shows once the list is filled ("412 stories · 380 after folding
-#: copies"): the first frame's search box and notices never say it.
-READY = "stories"
+#: copies", or "6 results" when nothing is folded): the first frame never says either.
+READY = "stories|results"
 if str(HERE) not in sys.path:  # run as a script, or imported by bench.py
     sys.path.insert(0, str(HERE))
 

@@ -6,7 +6,8 @@ counts bytes in quiet windows, with what the UI benchmark needs on top:
 
 * `first_frame_s`: launch to the first byte of the first frame, found by a marker string
   that only the drawn screen contains (`--marker`); `ready_s` is launch to `--ready` (the
-  status line's count of stories), i.e. when the list is filled.
+  status line's count: `N stories` when copies are folded, `N results` when none are),
+  i.e. when the list is filled.
 * per-step bytes for a fixed key script (`--keys name=bytes,...`), each counted in a window
   that ends when output has been quiet for `--quiet` seconds (idle traffic included);
 * `idle_bytes_per_s` over `--idle` seconds with nothing pressed;
@@ -43,7 +44,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--keys", default=DEFAULT_KEYS)
     parser.add_argument("--marker", default="Search:", help="text only the first frame has")
-    parser.add_argument("--ready", default="stories", help="text that means the list is full")
+    parser.add_argument(
+        "--ready", default="stories|results", help="text that means the list is full (a|b: either)"
+    )
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--idle", type=float, default=3.0)
     parser.add_argument("--quiet", type=float, default=0.4)
@@ -93,7 +96,8 @@ class Terminal:
         return chunk
 
     def wait_for(self, marker: bytes, timeout: float) -> float | None:
-        """Seconds since launch when `marker` first appeared on screen, or None.
+        """Seconds since launch when `marker` (or one of its `|`-separated alternatives)
+        first appeared on screen, or None.
 
         The text is matched with escape sequences taken out: a styled letter inside the
         marker (the cursor sitting on the first letter of a focused input's placeholder)
@@ -102,8 +106,10 @@ class Terminal:
         deadline = time.monotonic() + timeout
         chunk: bytes | None = b"?"  # look at what is already buffered first
         while time.monotonic() < deadline:
-            if chunk and marker in _ESCAPES.sub(b"", self.buffer):
-                return time.monotonic() - self.started
+            if chunk:
+                shown = _ESCAPES.sub(b"", self.buffer)
+                if any(alternative in shown for alternative in marker.split(b"|")):
+                    return time.monotonic() - self.started
             chunk = self._read(0.01)
             if chunk is None:
                 return None
