@@ -10,8 +10,10 @@ dividend templates; T=0.3 starts folding unrelated stories, T=0.7 loses correcte
 20 bands of 3 rows make a pair at T=0.5 a candidate 93% of the time, at 0.6 99.6%.
 
 Speed matters (this runs once per story in every build), so a shingle is never built as a
-string: each word is hashed once (CRC-32 of its UTF-8), and the hash of a run of k words is
-a fixed linear mix of its words' hashes, computed for the whole body at once with numpy.
+string: each word is hashed once (a polynomial hash of its UTF-8, mixed), and the hash of a
+run of k words is a fixed linear mix of its words' hashes, computed for the whole body at
+once with numpy. For an ASCII body the words' hashes too come from whole-array steps over
+its bytes, with no Python step per word.
 A shingle set is then a sorted array of 64-bit hashes, which the exact check intersects.
 """
 
@@ -22,7 +24,6 @@ import hashlib
 import importlib.metadata
 import re
 import unicodedata
-import zlib
 
 import numpy as np
 
@@ -43,7 +44,7 @@ SEED = 20_251_202
 #: Names the recipe (normalisation, shingles, hashes, permutations, bands, threshold):
 #: persisted copies data made with another recipe is recomputed.
 RECIPE = (
-    f"1 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
+    f"2 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
     f"datasketch {importlib.metadata.version('datasketch').split('.')[0]}"
 )
 
@@ -81,17 +82,68 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a + np.uint32(1), b
 
 
-class _WordHashes(dict[str | bytes, int]):
-    """word -> CRC-32 of its UTF-8, filled on first sight: words repeat, hashing them not.
+#: The word hash: sum(byte[i] * _P**i) mod 2**64 over the word's UTF-8, then `_finish`.
+_P = 0x100000001B3
+_P_INVERSE = pow(_P, -1, 1 << 64)
+_MIX64 = 0x9E3779B97F4A7C15
 
-    A word comes as text, or as the ASCII bytes `_tokens` cuts an ASCII body into; both
-    spellings of one word hash alike, and never meet as keys (`b"a" != "a"`)."""
 
-    def __missing__(self, word: str | bytes) -> int:
+def _finish(hashes: np.ndarray) -> np.ndarray:
+    """Spread a polynomial hash's bits (its low bits depend only on a word's first bytes)."""
+    hashes ^= hashes >> np.uint64(29)
+    hashes *= np.uint64(_MIX64)
+    hashes ^= hashes >> np.uint64(32)
+    return hashes
+
+
+def word_hash(word: bytes) -> int:
+    """One word's hash, as `_ascii_word_hashes` computes it for every word of a body."""
+    total, power = 0, 1
+    for byte in word:
+        total = (total + byte * power) & 0xFFFFFFFFFFFFFFFF
+        power = (power * _P) & 0xFFFFFFFFFFFFFFFF
+    return int(_finish(np.array([total], dtype=np.uint64))[0])
+
+
+@functools.cache
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_P**i and _P**-i mod 2**64 for i < size (numpy's integer products wrap mod 2**64)."""
+    ones = np.ones(1, dtype=np.uint64)
+    up = np.cumprod(np.concatenate([ones, np.full(size - 1, _P, dtype=np.uint64)]))
+    down = np.cumprod(np.concatenate([ones, np.full(size - 1, _P_INVERSE, dtype=np.uint64)]))
+    return up, down
+
+
+def _ascii_word_hashes(cut: bytes) -> np.ndarray:
+    """The hash of every word of `cut` (word characters, everything else a space), in order.
+
+    A word's polynomial hash is a difference of prefix sums of byte * _P**i, brought back
+    to its own start by _P**-start: a few whole-array steps for the whole body.
+    """
+    size = len(cut)
+    buf = np.frombuffer(cut, dtype=np.uint8)
+    in_word = buf != 32
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1]) + 1
+    if size and in_word[0]:
+        edges = np.concatenate([[0], edges])
+    if size and in_word[-1]:
+        edges = np.concatenate([edges, [size]])
+    if not edges.size:
+        return np.empty(0, dtype=np.uint64)
+    starts, ends = edges[0::2], edges[1::2]
+    up, down = _powers(1 << max(10, size.bit_length()))
+    prefix = np.zeros(size + 1, dtype=np.uint64)
+    np.cumsum(buf * up[:size], out=prefix[1:])
+    return _finish((prefix[ends] - prefix[starts]) * down[starts])
+
+
+class _WordHashes(dict[str, int]):
+    """word -> its hash, filled on first sight, for the words of bodies that are not ASCII."""
+
+    def __missing__(self, word: str) -> int:
         if len(self) >= 500_000:  # bounded: a worker lives for one build, a browser longer
             self.clear()
-        data = word if isinstance(word, bytes) else word.encode("utf-8")
-        value = self[word] = zlib.crc32(data)
+        value = self[word] = word_hash(word.encode("utf-8"))
         return value
 
 
@@ -116,9 +168,18 @@ _TYPOGRAPHIC = (
 )
 
 
-def _tokens(body: str) -> list[str] | list[bytes]:
-    """`words(body)`, as ASCII bytes when the body is ASCII once its typographic
-    punctuation is a space (most wire copy is).
+def _word_hashes_of(body: str) -> np.ndarray:
+    """The hash of each of `words(body)`, in order."""
+    found = _tokens(body)
+    if isinstance(found, bytes):
+        return _ascii_word_hashes(found)
+    return np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
+
+
+def _tokens(body: str) -> list[str] | bytes:
+    """`words(body)`; or, when the body is ASCII once its typographic punctuation is a
+    space (most wire copy is), the body with every word character lower-cased and every
+    other character a space, whose space-separated runs are those words.
 
     The same words in the same order: NFKC changes no ASCII text, casefolding ASCII is
     lower-casing, and `\\w` in ASCII is letters, digits and `_`. One `bytes.translate` and
@@ -130,7 +191,7 @@ def _tokens(body: str) -> list[str] | list[bytes]:
                 body = body.replace(mark, " ")
         if not body.isascii():
             return words(body)
-    return body.encode("ascii").translate(_ASCII_WORDS).split()
+    return body.encode("ascii").translate(_ASCII_WORDS)
 
 
 def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
@@ -139,12 +200,11 @@ def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
     A body of k words or fewer is one shingle; a body without words has none (and is never
     anyone's copy).
     """
-    found = _tokens(body)
-    if not found:
+    hashed = _word_hashes_of(body)
+    if not hashed.size:
         return np.empty(0, dtype=np.uint64)
-    hashed = np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
-    width = min(k, len(found))
-    count = len(found) - width + 1
+    width = min(k, hashed.size)
+    count = hashed.size - width + 1
     # sum(word[i + j] * MIX[j]) for every start i, as `width` whole-array steps (wrapping
     # mod 2**64), which is several times cheaper than a reduction over a sliding window.
     mixed = hashed[:count] * _SHINGLE_MIX[0]
@@ -200,7 +260,9 @@ def signature(shingle_set: np.ndarray, num_perm: int = BANDS * ROWS) -> np.ndarr
     """
     a, b = _permutations(num_perm)
     mixed = _fmix32(hash_values(shingle_set))
-    return (mixed[:, None] * a + b).min(axis=0).astype(np.uint64)
+    products = np.multiply.outer(mixed, a)  # (shingles, permutations), wrapping mod 2**32
+    products += b
+    return products.min(axis=0).astype(np.uint64)
 
 
 def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
