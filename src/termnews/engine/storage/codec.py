@@ -384,13 +384,12 @@ def _word_values(
     Each word's occurrences go into one `array("I")`: positions, or (position, start, end)
     triples with `chars`.
     """
-    plan = fused(analyzer) if isinstance(value, str) and index_options_plain(kwargs) else None
-    if plan is not None:
-        # Every token's boost is 1.0 in these chains, so a word's weight is its count.
-        stride = 3 if chars else 1
-        for word, occurrences in word_occurrences(plan, value, chars=chars):
-            count = len(occurrences) // stride
-            yield word, count, count * boost, array("I", occurrences).tobytes()
+    plain = index_options_plain(kwargs)
+    bulk = _bulk_word_values(value, analyzer, boost, chars=chars) if plain else None
+    if bulk is not None:
+        # Whoosh's own writer (bare-Whoosh builds, tests) takes words as text.
+        for tbytes, count, weight, packed in bulk:
+            yield tbytes.decode("utf-8"), count, weight, packed
         return
     seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
     weights: defaultdict[str, float] = defaultdict(float)
@@ -416,6 +415,7 @@ def _bulk_word_values(
     plan = fused(analyzer) if isinstance(value, str) else None
     if plan is None:
         return None
+    # Every token's boost is 1.0 in these chains, so a word's weight is its count.
     stride = 3 if chars else 1
     return [
         (word.encode("utf-8"), count, count * boost, array("I", occurrences).tobytes())
