@@ -125,7 +125,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
     for the posting's field length through the per-document reader. For a build of short
     stories that was a fifth of its time. Here a term's postings are gathered with one pass,
     cut into W3's blocks and handed to the posting writer a block at a time; the files are
-    the ones W3 writes (`tests/test_whoosh_adapter.py` compares them byte for byte).
+    the ones W3 writes (`tests/test_codec_writer.py` compares them byte for byte).
 
     Relies on W3FieldWriter (2.7.5) keeping its posting writer in `_postwriter` once
     `start_term` is called, and on W3PostingsWriter writing a full buffer with
