@@ -12,7 +12,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from termnews.fetch_child import Feed, FetchChild, FetchRequest
+from termnews.fetch_child import FetchChild, FetchRequest
+from termnews.settings.model import FeedSubscription
 
 #: Bounds a failure on a slow machine; it times nothing.
 CEILING_SECONDS = 15.0
@@ -27,7 +28,7 @@ def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_request_round_trips(tmp_path: Path) -> None:
     request = FetchRequest(
-        (Feed("http://127.0.0.1/a.xml", None, ("coast", "port"), "never"),),
+        (FeedSubscription("http://127.0.0.1/a.xml", None, ("coast", "port"), "never"),),
         tmp_path / "news",
         tmp_path / "index",
         lock=True,
@@ -47,7 +48,7 @@ def test_the_child_fetches_and_reports_in_lines(tmp_path: Path, httpserver: HTTP
         "</channel></rss>",
         content_type="application/rss+xml",
     )
-    feed = Feed(httpserver.url_for("/feed.xml"), "Orvelle Crier", ("coast",), "never")
+    feed = FeedSubscription(httpserver.url_for("/feed.xml"), "Orvelle Crier", ("coast",), "never")
     archive = tmp_path / "news"
     archive.mkdir()
     child = FetchChild(FetchRequest((feed,), archive, tmp_path / "index", False, 1, 0))
@@ -76,7 +77,7 @@ def test_the_end_of_its_input_stops_it(tmp_path: Path, httpserver: HTTPServer) -
     feeds = []
     for n in range(4):
         httpserver.expect_request(f"/feed/{n}").respond_with_handler(held)
-        feeds.append(Feed(httpserver.url_for(f"/feed/{n}"), None, (), "never"))
+        feeds.append(FeedSubscription(httpserver.url_for(f"/feed/{n}"), None, (), "never"))
     request = FetchRequest(tuple(feeds), tmp_path / "news", None, False, 1, 0)
     child = FetchChild(request)
     try:

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from termnews.settings.model import FeedSubscription
+
 #: How long a stopped child may take to end by itself before it is killed with its group.
 STOP_GRACE_S = 3.0
 #: How much of the child's stderr is kept, to say why it ended without a summary.
@@ -49,20 +51,10 @@ STDERR_TAIL = 2000
 
 
 @dataclass(frozen=True)
-class Feed:
-    """One `[[feeds]]` entry as the child gets it (`newsin.Subscription`)."""
-
-    url: str
-    name: str | None
-    tags: tuple[str, ...]
-    fulltext: str
-
-
-@dataclass(frozen=True)
 class FetchRequest:
     """What the child is to do: fetch `feeds` into `archive`, then sync `index_dir`."""
 
-    feeds: tuple[Feed, ...]
+    feeds: tuple[FeedSubscription, ...]
     archive: Path
     index_dir: Path | None
     """The index to sync when stories were written; None: sync none."""
@@ -91,7 +83,7 @@ class FetchRequest:
         data = json.loads(line)
         return cls(
             feeds=tuple(
-                Feed(url, name, tuple(tags), fulltext)
+                FeedSubscription(url, name, tuple(tags), fulltext)
                 for url, name, tags, fulltext in data["feeds"]
             ),
             archive=Path(data["archive"]),

@@ -267,7 +267,7 @@ class FetchActions(AppMixin):
         archive into it would replace it.
         """
         from termnews import config
-        from termnews.fetch_child import Feed, FetchRequest
+        from termnews.fetch_child import FetchRequest
 
         problems: list[str] = []
         index_dir: Path | None = run.index_dir
@@ -276,8 +276,7 @@ class FetchActions(AppMixin):
             if index_dir.absolute() == self.index_dir.absolute():
                 problems.append(f"Not indexed here: run `termnews index {archive}` to search them")
                 index_dir = None
-        feeds = tuple(Feed(f.url, f.name, tuple(f.tags), f.fulltext) for f in run.feeds)
-        request = FetchRequest(feeds, archive, index_dir, ours, FEED_THREADS, NICE)
+        request = FetchRequest(tuple(run.feeds), archive, index_dir, ours, FEED_THREADS, NICE)
         return request, problems
 
     def _tag(self, finished: dict[str, Any]) -> list[str]:
