@@ -226,7 +226,6 @@ class FetchActions(AppMixin):
                     child.send("go")
                 elif kind in ("finished", "failed"):
                     last = message
-            child.close()
             if last is not None and last["type"] == "finished":
                 problems.extend(self._tag(last))
                 if ours and last["synced"] is not None:
