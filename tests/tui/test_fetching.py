@@ -49,6 +49,13 @@ def rss() -> str:
     )
 
 
+def serve_rss(httpserver: HTTPServer) -> None:
+    """The two-story feed at /feed.xml."""
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(), content_type="application/rss+xml"
+    )
+
+
 def settings_for(url: str, archive: Path, **fetch: object) -> Settings:
     feed = FeedSubscription(url, name="Orvelle Crier", tags=("coast",), fulltext="never")
     return Settings(feeds=(feed,), fetch=FetchSettings(archive=archive, **fetch))  # type: ignore[arg-type]
@@ -81,9 +88,7 @@ async def ready(pilot: Pilot) -> None:
 async def test_f_fetches_into_the_archive_shown_and_announces_the_stories(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer, watch: bool
 ) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(), content_type="application/rss+xml"
-    )
+    serve_rss(httpserver)
     settings = settings_for(httpserver.url_for("/feed.xml"), archive)
     app = make_app(settings=settings, watch=watch)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -164,9 +169,7 @@ async def test_a_summary_gets_its_page_extracted_in_a_process_started_by_the_bro
 async def test_another_archive_is_left_alone_and_the_summary_says_where(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(), content_type="application/rss+xml"
-    )
+    serve_rss(httpserver)
     fetched = tmp_path / "fetched-news"
     app = make_app(settings=settings_for(httpserver.url_for("/feed.xml"), fetched), watch=True)
     files_before = sorted(archive.rglob("*"))
@@ -187,9 +190,7 @@ async def test_another_archive_is_left_alone_and_the_summary_says_where(
 async def test_no_feeds_says_how_to_add_one_and_f_then_fetches_the_one_added(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(), content_type="application/rss+xml"
-    )
+    serve_rss(httpserver)
     config = tmp_path / "config.toml"
     config.write_text("", encoding="utf-8")
     app = make_app(settings=load_settings(config))
@@ -245,9 +246,7 @@ async def test_a_second_f_says_one_is_running_and_a_failure_is_a_sentence(
 async def test_the_timer_fetches_on_its_own(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer
 ) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(), content_type="application/rss+xml"
-    )
+    serve_rss(httpserver)
     # The config file refuses less than a minute; the setting itself takes any interval.
     settings = settings_for(httpserver.url_for("/feed.xml"), archive, every_seconds=1)
     app = make_app(settings=settings)
@@ -262,9 +261,7 @@ async def test_the_timer_runs_without_feeds_and_fetches_the_first_one_added(
     make_app: MakeApp, archive: Path, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     """Each tick reads the config file again, as `F` does: no restart after `feeds add`."""
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(), content_type="application/rss+xml"
-    )
+    serve_rss(httpserver)
     config = tmp_path / "config.toml"
     config.write_text('[fetch]\nevery = "1m"\n', encoding="utf-8")
     assert load_settings(config).fetch.every_seconds == 60
