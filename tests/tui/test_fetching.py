@@ -50,7 +50,7 @@ def rss() -> str:
 
 
 def serve_rss(httpserver: HTTPServer) -> None:
-    """The two-story feed at /feed.xml."""
+    """`rss()` served at /feed.xml."""
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss(), content_type="application/rss+xml"
     )
