@@ -34,9 +34,10 @@ from termnews.engine.whoosh_adapter import (
     close_segment,
     commit_with_segments,
     field_length_bytes,
-    field_term_frequencies,
+    field_term_records,
     latest_generation,
     posting_extent,
+    posting_place,
     unlocked_writer,
 )
 
@@ -216,7 +217,7 @@ def test_field_length_bytes_leaves_other_readers_to_the_caller() -> None:
     assert field_length_bytes(NotASegment(), "body") is None
 
 
-# -- the terms file: field_term_frequencies --------------------------------------------------
+# -- the terms file: field_term_records, posting_place ----------------------------------------
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -225,7 +226,7 @@ def test_field_length_bytes_leaves_other_readers_to_the_caller() -> None:
     commits=st.integers(1, 3),
     deleted=st.sets(st.integers(0, 29), max_size=5),
 )
-def test_field_term_frequencies_equal_whooshs_term_iteration(
+def test_field_term_records_equal_whooshs_term_iteration(
     stories: list[tuple[str, str]], commits: int, deleted: set[int]
 ) -> None:
     ix = RamStorage().create_index(build_schema())
@@ -238,7 +239,7 @@ def test_field_term_frequencies_equal_whooshs_term_iteration(
     with ix.searcher() as searcher:
         for leaf, _base in searcher.reader().leaf_readers():
             for field in ("body", "headline", "path", "caption"):
-                got = field_term_frequencies(leaf, field)
+                got = field_term_records(leaf, field)
                 assert got is not None, "the one-read path no longer applies to W3 segments"
                 want = []
                 if field in leaf.indexed_field_names():
@@ -246,14 +247,24 @@ def test_field_term_frequencies_equal_whooshs_term_iteration(
                         (text.decode("utf-8"), info.doc_frequency())
                         for text, info in leaf.iter_field(field)
                     ]
-                assert got == want
+                assert list(zip(got.terms, got.frequencies, strict=True)) == want
+                for term, place, size in zip(got.terms, got.places, got.sizes, strict=True):
+                    info = leaf.term_info(field, term)
+                    extent = posting_place(leaf, place, size)
+                    if info.is_inlined():
+                        assert extent is None, term
+                        continue
+                    # Where Whoosh's own matcher for the term reads its blocks.
+                    matcher = leaf.postings(field, term)
+                    matcher = getattr(matcher, "child", matcher)
+                    assert extent == posting_extent(matcher), term
 
 
-def test_field_term_frequencies_leaves_other_readers_to_the_caller() -> None:
+def test_field_term_records_leave_other_readers_to_the_caller() -> None:
     class NotASegment:
         pass
 
-    assert field_term_frequencies(NotASegment(), "body") is None
+    assert field_term_records(NotASegment(), "body") is None
 
 
 # -- writing and committing: unlocked_writer, close_segment, commit_with_segments ----------

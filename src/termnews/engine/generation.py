@@ -55,10 +55,10 @@ class Generation:
         self.searcher = ix.searcher()
         self.reader = self.searcher.reader()
         self.filters = StateFilters(self.reader, lambda: self.docsets.live, state)
-        self.docsets = DocSets(self.searcher, self.filters)
+        self.lexicon = Lexicon(self.reader)
+        self.docsets = DocSets(self.searcher, self.filters, self.lexicon.records)
         self.parser = make_parser(self.searcher.schema)
         self.archive: Path | None = archive_of(index_dir)
-        self.lexicon = Lexicon(self.reader)
         self.completer = Completer(self.lexicon, self.reader.doc_count_all())
         self.suggester = suggest.Suggester(self.lexicon, self.reader, self.docsets.term)
         self.warmed = False

@@ -4,7 +4,9 @@ Whoosh hands out a field's terms one generator step and one `TermInfo` object at
 merged across segments in Python, which at tens of microseconds a term is far too slow to
 do per keystroke. Here each segment's terms are read in one go
 (`whoosh_adapter.field_term_frequencies`), once per index generation; afterwards a prefix
-is two binary searches and a document frequency one.
+is two binary searches and a document frequency one. Where each term's record lies in each
+segment's terms file is kept too (`FieldTerms.records`), so that the posting lists of a
+partial word's completions are found without Whoosh's hash lookups.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from termnews.engine.schema import name_analyzer
-from termnews.engine.whoosh_adapter import field_term_frequencies
+from termnews.engine.whoosh_adapter import TermRecords, field_term_records
 
 #: Past every character: `prefix + _LAST` bounds the terms that begin with `prefix`.
 _LAST = "\U0010ffff"
@@ -29,12 +31,45 @@ def fold(word: str) -> str:
     return tokens[0] if tokens else ""
 
 
+#: Per segment, each term's record place and size in its terms file (-1: not in it).
+SegmentPlaces = tuple[array, array]
+
+
 class FieldTerms:
     """One field's terms in order, with each one's document frequency (deletions included)."""
 
-    def __init__(self, frequencies: dict[str, int]) -> None:
+    def __init__(
+        self, frequencies: dict[str, int], places: list[SegmentPlaces] | None = None
+    ) -> None:
+        """`places`: where each term's record is in each segment (`records`), if known."""
         self.terms: list[str] = sorted(frequencies)
         self.frequencies = array("l", (frequencies[t] for t in self.terms))
+        self._places = places
+
+    @classmethod
+    def of_segments(cls, segments: list[TermRecords]) -> FieldTerms:
+        """The field's terms over every segment, with where each segment keeps each one."""
+        frequencies: dict[str, int] = {}
+        for found in segments:
+            for term, frequency in zip(found.terms, found.frequencies, strict=True):
+                frequencies[term] = frequencies.get(term, 0) + frequency
+        made = cls(frequencies)
+        made._places = _aligned(made.terms, segments)
+        return made
+
+    def records(self, term: str) -> list[tuple[int, int, int]] | None:
+        """(segment number, record place, record size) of each segment holding `term`, in
+        segment order; None when the places were not read (another codec's segments)."""
+        if self._places is None:
+            return None
+        i = bisect_left(self.terms, term)
+        if i == len(self.terms) or self.terms[i] != term:
+            return []
+        return [
+            (number, places[i], sizes[i])
+            for number, (places, sizes) in enumerate(self._places)
+            if places[i] >= 0
+        ]
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -71,8 +106,14 @@ class Lexicon:
     def terms(self, field: str) -> FieldTerms:
         found = self._fields.get(field)
         if found is None:
-            found = self._fields[field] = FieldTerms(_read_field(_leaves(self._reader), field))
+            found = self._fields[field] = _read_field(_leaves(self._reader), field)
         return found
+
+    def records(self, field: str, term: str) -> list[tuple[int, int, int]] | None:
+        """`FieldTerms.records` if the field's terms are read already (never reads them:
+        a field's list is read ahead, apart, and a keystroke must not wait for it)."""
+        found = self._fields.get(field)
+        return None if found is None else found.records(term)
 
     def loaded(self, field: str) -> bool:
         return field in self._fields
@@ -101,7 +142,7 @@ def read_apart(
 
     readers = [SegmentReader(storage, schema, segment) for segment in segments]
     try:
-        return {field: FieldTerms(_read_field(readers, field)) for field in fields}
+        return {field: _read_field(readers, field) for field in fields}
     finally:
         for reader in readers:
             reader.close()
@@ -111,13 +152,39 @@ def _leaves(reader: Any) -> list[Any]:
     return [reader] if reader.is_atomic() else [leaf for leaf, _base in reader.leaf_readers()]
 
 
-def _read_field(leaves: list[Any], field: str) -> dict[str, int]:
+def _read_field(leaves: list[Any], field: str) -> FieldTerms:
+    segments = []
+    for leaf in leaves:
+        found = field_term_records(leaf, field)
+        if found is None:  # not a W3 terms file: the slow way, and no places
+            return FieldTerms(_frequencies(leaves, field))
+        segments.append(found)
+    return FieldTerms.of_segments(segments)
+
+
+def _aligned(terms: list[str], segments: list[TermRecords]) -> list[SegmentPlaces]:
+    """Each segment's record places and sizes, at the index of each term in `terms`."""
+    if len(segments) == 1 and len(segments[0].terms) == len(terms):
+        # One segment: its terms are `terms`, in the same order (UTF-8 bytes sort as
+        # their code points do).
+        return [(segments[0].places, segments[0].sizes)]
+    index = {term: i for i, term in enumerate(terms)}
+    aligned = []
+    for found in segments:
+        places = array("q", [-1]) * len(terms)
+        sizes = array("q", [0]) * len(terms)
+        for term, place, size in zip(found.terms, found.places, found.sizes, strict=True):
+            i = index[term]
+            places[i] = place
+            sizes[i] = size
+        aligned.append((places, sizes))
+    return aligned
+
+
+def _frequencies(leaves: list[Any], field: str) -> dict[str, int]:
     frequencies: dict[str, int] = {}
     for leaf in leaves:
-        found = field_term_frequencies(leaf, field)
-        if found is None:  # not a W3 terms file: the slow way
-            found = _iterate_segment(leaf, field)
-        for term, frequency in found:
+        for term, frequency in _iterate_segment(leaf, field):
             frequencies[term] = frequencies.get(term, 0) + frequency
     return frequencies
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +29,19 @@ from termnews.engine.lru import LRU
 from termnews.engine.storage.codec import (
     BlockValues,
     ListValues,
+    PackedCodec,
     PackedLeafMatcher,
     read_list,
     split_block,
     stride_of,
     walk_blocks,
 )
-from termnews.engine.whoosh_adapter import field_length_bytes, posting_extent
+from termnews.engine.whoosh_adapter import (
+    PostingExtent,
+    field_length_bytes,
+    posting_extent,
+    posting_place,
+)
 
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the searcher ranks with.
 B = 0.75
@@ -95,14 +101,23 @@ class ScoredPostings:
 
 #: What the cache holds for a term: its docnums and block places, weighted or scored.
 Postings = TermPostings | ScoredPostings
+#: (field, term) -> (segment number, record place, record size) of each segment holding
+#: the term, or None when not known (`lexicon.Lexicon.records`).
+TermRecordsLookup = Callable[[str, str], list[tuple[int, int, int]] | None]
 
 
 class PostingCache:
     """Decoded, scored postings per (field, term) for one reader generation, in a bounded LRU."""
 
-    def __init__(self, searcher: Any, budget: int = CACHE_POSTINGS) -> None:
+    def __init__(
+        self, searcher: Any, budget: int = CACHE_POSTINGS, records: TermRecordsLookup | None = None
+    ) -> None:
+        """`records` finds a term's posting lists from its records in the terms files, when
+        those are known, instead of through Whoosh's hash lookups (five or so a segment)."""
         self._searcher = searcher
         self._reader = searcher.reader()
+        self._records = records
+        self._leaves: list[tuple[Any, int]] | None = None
         self._cache: LRU[tuple[str, str], Postings] = LRU(budget, len)
         self._norms: dict[str, list[float]] = {}
         self._norm_arrays: dict[str, Any] = {}
@@ -233,14 +248,16 @@ class PostingCache:
         weights = array("d")
         refs: list[BlockRef] | None = []
         start = 0
-        for _leaf, matcher, base, _size in _matchers(self._reader, field, text):
+        stride = stride_of(self._reader.schema[field].format)
+        for base, where in self._sources(field, text):
             local, local_weights = array("I"), array("f")
-            if type(matcher) is PackedLeafMatcher:
-                plist = read_list(_whole_list_bytes(matcher), positions is not None)
+            if isinstance(where, PostingExtent):
+                postfile, first, end = where
+                plist = read_list(
+                    memoryview(postfile.get(first, end - first)), positions is not None
+                )
                 local.frombytes(plist.ids)
                 local_weights.frombytes(plist.weights)
-                postfile, first, _end = posting_extent(matcher)
-                stride = stride_of(matcher.format)
                 for at, size, count in plist.places:
                     if refs is not None:
                         refs.append(
@@ -250,7 +267,7 @@ class PostingCache:
                 if positions is not None:
                     positions.extend(plist.positions)
             else:
-                block = _whole_list(matcher, base, start, None)
+                block = _whole_list(where, base, start, None)
                 local, local_weights, refs = block.ids, block.weights, None
                 start += len(local)
                 if positions is not None:
@@ -258,6 +275,27 @@ class PostingCache:
                     positions.append(("I", counts.tobytes(), posns.tobytes()))
             _append_segment(ids, weights, local, local_weights, base)
         return TermPostings(ids, weights, refs=refs)
+
+    def _sources(self, field: str, text: str) -> Iterator[tuple[int, PostingExtent | Any]]:
+        """(base docnum, where its list is) for each segment holding the term: the place of
+        a packed list, or else Whoosh's matcher for it."""
+        found = self._records(field, text) if self._records is not None else None
+        if found is None:
+            for _leaf, matcher, base, _size in _matchers(self._reader, field, text):
+                yield (
+                    base,
+                    (posting_extent(matcher) if type(matcher) is PackedLeafMatcher else matcher),
+                )
+            return
+        if self._leaves is None:
+            self._leaves = list(self._reader.leaf_readers())
+        for number, place, size in found:
+            leaf, base = self._leaves[number]
+            where = posting_place(leaf, place, size) if type(leaf.codec()) is PackedCodec else None
+            if where is None:  # inlined, or not our codec: Whoosh reads it
+                matcher = leaf.postings(field, text)
+                where = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+            yield base, where
 
     def _norm(self, field: str) -> list[float]:
         """`K1 * (1 - B + B * length / average)` per docnum: BM25's length term, per field."""
