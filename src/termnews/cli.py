@@ -35,7 +35,12 @@ class UsageError(Exception):
     """A mistake in how the command was called: reported on stderr with exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` a command's name, that command alone.
+
+    A command's own options, help and usage read the same either way; `only` spares the
+    browser importing the eleven other command modules before its first frame.
+    """
     parser = argparse.ArgumentParser(
         prog="termnews",
         description="Search and read a local archive of news stories from the terminal.",
@@ -43,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"termnews {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMANDS.values():
-        importlib.import_module(f"termnews.commands.{module_name}").register(subparsers)
+    for name, module_name in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"termnews.commands.{module_name}").register(subparsers)
     return parser
 
 
@@ -60,7 +66,8 @@ def _with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    # `termnews --help` (or a mistyped command) needs every command; a named one, itself.
+    parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     args = parser.parse_args(args_list)
     module = importlib.import_module(f"termnews.commands.{COMMANDS[args.command]}")
     try:

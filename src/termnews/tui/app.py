@@ -193,7 +193,15 @@ class TermnewsApp(
         changes while open (see `tui.watching`); `poll` makes that look at the files every
         so often instead of being told by the system, which network mounts need.
         """
+        if theme:
+            # Before `App.__init__`, which builds the stylesheet from the theme's variables:
+            # setting `self.theme` any later parses and applies every rule a second time, a
+            # quarter of the start-up's styling, before the first frame is painted.
+            self.set_reactive(App.theme, theme)
         super().__init__()
+        if theme:
+            # What `App._watch_theme` would have done besides re-styling, for the theme's CSS.
+            self.set_class(True, f"-theme-{theme}", update=False)
         self._owns_state = state is None
         self.state = state if state is not None else StateStore(":memory:")
         self.marks = MarkView()
@@ -208,7 +216,6 @@ class TermnewsApp(
         self.show_timing = show_timing
         self.debounce = debounce
         self.animation_level = "none"
-        self._start_theme = theme
         self.query_text = query
         self.sort = SortOrder.RELEVANCE
         self.all_copies = False
@@ -271,8 +278,6 @@ class TermnewsApp(
         return config_problems(self.settings, self.keys)
 
     def on_mount(self) -> None:
-        if self._start_theme:
-            self.theme = self._start_theme
         if self.keys.keymap:
             self.set_keymap(self.keys.keymap)
         report_start_problems(self, self.config_problems(), self.state)

@@ -1,0 +1,71 @@
+"""What the browser does before its first frame: as little as the first frame needs.
+
+The first frame's time is measured by `benchmarks/bench_ui.py`; these tests keep the work
+that was taken off that path from coming back: styling the screen twice for a theme given
+at start, and loading command modules or engine code the first frame does not use.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from textual.css.stylesheet import Stylesheet
+
+from termnews.tui.app import TermnewsApp
+
+
+async def test_a_theme_given_at_start_styles_the_screen_once(
+    make_app: Callable[..., TermnewsApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reparsed: list[Stylesheet] = []
+    original = Stylesheet.reparse
+
+    def counting_reparse(self: Stylesheet) -> None:
+        reparsed.append(self)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counting_reparse)
+    app = make_app(theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "ansi-dark"
+        assert app.current_theme.name == "ansi-dark"
+        assert {"-theme-ansi-dark", "-dark-mode"} <= app.classes
+        assert app.native_ansi_color  # ANSI colours go to the terminal as they are
+        assert (
+            app.stylesheet._variables["background"]
+            == app.current_theme.to_color_system().generate()["background"]
+        )
+        assert reparsed == []
+
+
+def loaded_after(code: str) -> set[str]:
+    """The `termnews` modules a fresh interpreter has loaded after running `code`."""
+    script = f"{code}\nimport sys\nprint(' '.join(m for m in sys.modules if 'termnews' in m))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(result.stdout.split())
+
+
+def test_a_named_command_loads_no_other_command_module() -> None:
+    loaded = loaded_after("import termnews.cli as cli\ncli.build_parser('browse')")
+    commands = {name for name in loaded if name.startswith("termnews.commands.")}
+    assert commands == {"termnews.commands.browse"}
+
+
+def test_a_command_alone_has_the_same_options_as_in_the_whole_command_line() -> None:
+    from termnews.cli import build_parser
+
+    def browse_help(parser: object) -> str:
+        subparsers = next(
+            action
+            for action in parser._subparsers._group_actions  # type: ignore[attr-defined]
+            if action.dest == "command"
+        )
+        return str(subparsers.choices["browse"].format_help())
+
+    assert browse_help(build_parser("browse")) == browse_help(build_parser())
