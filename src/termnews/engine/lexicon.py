@@ -6,7 +6,7 @@ do per keystroke. Here each segment's terms are read in one go
 (`whoosh_adapter.field_term_frequencies`), once per index generation; afterwards a prefix
 is two binary searches and a document frequency one. Where each term's record lies in each
 segment's terms file is kept too (`FieldTerms.records`), so that the posting lists of a
-partial word's completions are found without Whoosh's hash lookups.
+partial word's completions are read without Whoosh's hash lookups.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def fold(word: str) -> str:
     return tokens[0] if tokens else ""
 
 
-#: Per segment, each term's record place and size in its terms file (-1: not in it).
+#: Per segment, where each term's posting list starts and ends in its postings file (-1:
+#: not in that segment; -2: inlined in the terms file, for Whoosh to read).
 SegmentPlaces = tuple[array, array]
 
 
@@ -41,14 +42,14 @@ class FieldTerms:
     def __init__(
         self, frequencies: dict[str, int], places: list[SegmentPlaces] | None = None
     ) -> None:
-        """`places`: where each term's record is in each segment (`records`), if known."""
+        """`places`: where each term's postings are in each segment (`records`), if known."""
         self.terms: list[str] = sorted(frequencies)
         self.frequencies = array("l", (frequencies[t] for t in self.terms))
         self._places = places
 
     @classmethod
     def of_segments(cls, segments: list[TermRecords]) -> FieldTerms:
-        """The field's terms over every segment, with where each segment keeps each one."""
+        """The field's terms over every segment, with where each segment keeps their postings."""
         frequencies: dict[str, int] = {}
         for found in segments:
             for term, frequency in zip(found.terms, found.frequencies, strict=True):
@@ -58,17 +59,18 @@ class FieldTerms:
         return made
 
     def records(self, term: str) -> list[tuple[int, int, int]] | None:
-        """(segment number, record place, record size) of each segment holding `term`, in
-        segment order; None when the places were not read (another codec's segments)."""
+        """(segment number, start, end) of the posting list of `term` in each segment
+        holding it, in segment order (start -2: inlined); None when the places were not
+        read (another codec's segments)."""
         if self._places is None:
             return None
         i = bisect_left(self.terms, term)
         if i == len(self.terms) or self.terms[i] != term:
             return []
         return [
-            (number, places[i], sizes[i])
-            for number, (places, sizes) in enumerate(self._places)
-            if places[i] >= 0
+            (number, starts[i], ends[i])
+            for number, (starts, ends) in enumerate(self._places)
+            if starts[i] != -1
         ]
 
     def __len__(self) -> int:
@@ -163,21 +165,26 @@ def _read_field(leaves: list[Any], field: str) -> FieldTerms:
 
 
 def _aligned(terms: list[str], segments: list[TermRecords]) -> list[SegmentPlaces]:
-    """Each segment's record places and sizes, at the index of each term in `terms`."""
-    if len(segments) == 1 and len(segments[0].terms) == len(terms):
-        # One segment: its terms are `terms`, in the same order (UTF-8 bytes sort as
-        # their code points do).
-        return [(segments[0].places, segments[0].sizes)]
-    index = {term: i for i, term in enumerate(terms)}
+    """Each segment's posting extents, at the index of each term in `terms` (see
+    `SegmentPlaces`)."""
     aligned = []
+    index: dict[str, int] | None = None
     for found in segments:
-        places = array("q", [-1]) * len(terms)
-        sizes = array("q", [0]) * len(terms)
-        for term, place, size in zip(found.terms, found.places, found.sizes, strict=True):
+        starts = array("q", (-2 if start < 0 else start for start in found.starts))
+        if len(found.terms) == len(terms):
+            # The segment holds every term: its terms are `terms`, in the same order (UTF-8
+            # bytes sort as their code points do).
+            aligned.append((starts, found.ends))
+            continue
+        if index is None:
+            index = {term: i for i, term in enumerate(terms)}
+        placed = array("q", [-1]) * len(terms)
+        ends = array("q", [-1]) * len(terms)
+        for term, start, end in zip(found.terms, starts, found.ends, strict=True):
             i = index[term]
-            places[i] = place
-            sizes[i] = size
-        aligned.append((places, sizes))
+            placed[i] = start
+            ends[i] = end
+        aligned.append((placed, ends))
     return aligned
 
 

@@ -15,8 +15,8 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
-- `field_term_records`, `posting_place`: a field's terms, their frequencies and where each
-  one's record is, from one read of the terms file; and a posting list found from its record.
+- `field_term_records`, `postings_file`: a field's terms, their frequencies and where each
+  one's posting list is, from one read of the terms file.
 - `unlocked_writer`, `commit_with_segments`, `close_segment`: a commit that takes segments
   written by our worker processes, under our own lock.
 - `latest_generation`: the newest table-of-contents generation in a folder.
@@ -377,31 +377,37 @@ _EXTENT = struct.Struct("!qi")
 
 @dataclass(frozen=True, slots=True)
 class TermRecords:
-    """A text field's terms in one segment, in term order, and where each one's record is."""
+    """A text field's terms in one segment, in term order, and where each one's postings are."""
 
     terms: list[str]
     frequencies: list[int]
     """Each term's document frequency in the segment, deleted documents included."""
-    places: array
-    """Where each record's value (its W3TermInfo) starts in the terms file."""
-    sizes: array
-    """Each record's value size in bytes."""
+    starts: array
+    """Where each term's posting list starts in the postings file (its first block, after
+    W3's magic); -1 when the record holds the postings inline, for Whoosh to read."""
+    ends: array
+    """Where each term's posting list ends."""
 
 
 def field_term_records(leaf: Any, field: str) -> TermRecords | None:
-    """Every term of a text `field` in one segment, its frequency and where its record is
-    (see `TermRecords`); None when the segment's terms are not a W3 terms file (the caller
-    then iterates `leaf.iter_field`).
+    """Every term of a text `field` in one segment, its frequency and where its postings
+    are (see `TermRecords`); None when the segment's terms are not a W3 terms file (the
+    caller then iterates `leaf.iter_field`).
 
     Whoosh hands out a field's terms one generator step and one TermInfo object at a time,
     far too slow to repeat for completion or spelling suggestion; here the field's stretch
-    of the terms file is read with one call and unpacked in a tight loop. The places let
-    `posting_place` find a term's posting list later without Whoosh's hash lookups (a few
-    seeks and reads each, several per term and segment). Relies on SegmentReader (2.7.5)
-    keeping its W3TermsReader in `_terms`, which keeps the field numbers in `_fieldmap`, the
-    postings file in `_postfile` and the OrderedHashReader in `_tindex` (whose
-    `closest_key_pos`, `endofdata` and `dbfile` are public), and on the record layout above.
+    of the terms file is read with one call and unpacked in a tight loop. The extents let a
+    term's posting list be read later with one call (`postings_file`), without Whoosh's
+    hash lookups (a few seeks and reads each, several per term and segment). Relies on
+    SegmentReader (2.7.5) keeping its W3TermsReader in `_terms`, which keeps the field
+    numbers in `_fieldmap`, the postings file in `_postfile` and the OrderedHashReader in
+    `_tindex` (whose `closest_key_pos`, `endofdata` and `dbfile` are public), on the record
+    layout above, and on W3's posting list starting with its magic. (W3's writer in 2.7.5
+    cannot inline postings: with an inline limit over 1 it calls a TermInfo method that
+    does not exist; an index written by another Whoosh release might hold some.)
     """
+    from whoosh.codec.whoosh3 import W3TermInfo
+
     terms_reader = getattr(leaf, "_terms", None)
     fieldmap = getattr(terms_reader, "_fieldmap", None)
     table = getattr(terms_reader, "_tindex", None)
@@ -417,9 +423,12 @@ def field_term_records(leaf: Any, field: str) -> TermRecords | None:
     stop = table.closest_key_pos(_FIELD_NUMBER.pack(number + 1)) if number < 0xFFFF else None
     stop = table.endofdata if stop is None else stop
     data = bytes(table.dbfile.get(start, stop - start))
-    terms, frequencies, places, sizes = found.terms, found.frequencies, found.places, found.sizes
+    terms, frequencies, starts, ends = found.terms, found.frequencies, found.starts, found.ends
     unpack_lengths = _RECORD_LENGTHS.unpack_from
     unpack_frequency = _DOC_FREQUENCY.unpack_from
+    unpack_extent = _EXTENT.unpack_from
+    extent_at = W3TermInfo._struct.size
+    magic = len(WHOOSH3_HEADER_MAGIC)
     offset, end, head = 0, len(data), _RECORD_LENGTHS.size
     while offset < end:
         key_length, value_length = unpack_lengths(data, offset)
@@ -427,27 +436,21 @@ def field_term_records(leaf: Any, field: str) -> TermRecords | None:
         value_start = key_start + key_length
         terms.append(data[key_start + _FIELD_NUMBER.size : value_start].decode("utf-8"))
         frequencies.append(unpack_frequency(data, value_start + _DOC_FREQUENCY_AT)[0])
-        places.append(start + value_start)
-        sizes.append(value_length)
+        if data[value_start]:  # inlined
+            starts.append(-1)
+            ends.append(-1)
+        else:
+            list_offset, list_length = unpack_extent(data, value_start + extent_at)
+            starts.append(list_offset + magic)
+            ends.append(list_offset + list_length)
         offset = value_start + value_length
     return found
 
 
-def posting_place(leaf: Any, place: int, size: int) -> PostingExtent | None:
-    """Where the posting list of the term whose record `field_term_records` found at
-    `place` lies in the segment's postings file; None when the record holds its postings
-    inline, for Whoosh to read. (W3's writer in 2.7.5 cannot inline postings: with an
-    inline limit over 1 it calls a TermInfo method that does not exist; an index written
-    by another Whoosh release might hold some.)"""
-    from whoosh.codec.whoosh3 import W3TermInfo
-
-    terms_reader = leaf._terms
-    value = terms_reader._tindex.dbfile.get(place, size)
-    if value[0]:
-        return None
-    offset, length = _EXTENT.unpack_from(value, W3TermInfo._struct.size)
-    magic = len(WHOOSH3_HEADER_MAGIC)
-    return PostingExtent(terms_reader._postfile, offset + magic, offset + length)
+def postings_file(leaf: Any) -> Any:
+    """The segment's postings file, which `TermRecords` extents point into (a StructFile:
+    `get(offset, size)` reads bytes)."""
+    return leaf._terms._postfile
 
 
 # -- writing and committing ----------------------------------------------------------------

@@ -40,7 +40,7 @@ from termnews.engine.whoosh_adapter import (
     PostingExtent,
     field_length_bytes,
     posting_extent,
-    posting_place,
+    postings_file,
 )
 
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), which the searcher ranks with.
@@ -101,8 +101,8 @@ class ScoredPostings:
 
 #: What the cache holds for a term: its docnums and block places, weighted or scored.
 Postings = TermPostings | ScoredPostings
-#: (field, term) -> (segment number, record place, record size) of each segment holding
-#: the term, or None when not known (`lexicon.Lexicon.records`).
+#: (field, term) -> (segment number, start, end) of the term's posting list in each segment
+#: holding it, or None when not known (`lexicon.Lexicon.records`).
 TermRecordsLookup = Callable[[str, str], list[tuple[int, int, int]] | None]
 
 
@@ -112,8 +112,8 @@ class PostingCache:
     def __init__(
         self, searcher: Any, budget: int = CACHE_POSTINGS, records: TermRecordsLookup | None = None
     ) -> None:
-        """`records` finds a term's posting lists from its records in the terms files, when
-        those are known, instead of through Whoosh's hash lookups (five or so a segment)."""
+        """`records` says where a term's posting lists are, when the term lists know,
+        instead of Whoosh's hash lookups (five or so a segment)."""
         self._searcher = searcher
         self._reader = searcher.reader()
         self._records = records
@@ -289,13 +289,13 @@ class PostingCache:
             return
         if self._leaves is None:
             self._leaves = list(self._reader.leaf_readers())
-        for number, place, size in found:
+        for number, start, end in found:
             leaf, base = self._leaves[number]
-            where = posting_place(leaf, place, size) if type(leaf.codec()) is PackedCodec else None
-            if where is None:  # inlined, or not our codec: Whoosh reads it
-                matcher = leaf.postings(field, text)
-                where = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-            yield base, where
+            if start >= 0 and type(leaf.codec()) is PackedCodec:
+                yield base, PostingExtent(postings_file(leaf), start, end)
+                continue
+            matcher = leaf.postings(field, text)  # inlined, or not our codec: Whoosh reads it
+            yield base, (matcher.child if isinstance(matcher, FilterMatcher) else matcher)
 
     def _norm(self, field: str) -> list[float]:
         """`K1 * (1 - B + B * length / average)` per docnum: BM25's length term, per field."""
