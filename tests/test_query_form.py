@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from termnews.engine import ranking
+from termnews.engine import ranking, vector
 from termnews.engine.matching.matchsets import DocSets
 from termnews.engine.query import language
 from termnews.engine.query.form import (
@@ -247,6 +247,27 @@ def test_the_form_matches_what_whoosh_matches(
     q = data.draw(whoosh_queries(vocabulary))
 
     assert set(searcher._gen.docsets.matches(translate(q))) == whoosh_matches(searcher, q)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_a_union_of_words_marked_with_numpy_is_the_union_of_their_sets(
+    searcher: Searcher, vocabulary: Vocabulary, data: st.DataObject
+) -> None:
+    """A partial word's completions are an OR of words, merged from their posting arrays."""
+    words = st.one_of(
+        st.sampled_from(vocabulary["body"]).map(lambda w: Term("body", w)),
+        st.sampled_from(vocabulary["headline"]).map(lambda w: Term("headline", w)),
+        st.just(Term("body", "nosuchwordanywhere")),
+    )
+    terms = tuple(data.draw(st.lists(words, min_size=2, max_size=8)))
+    vector.load()
+    docsets = DocSets(searcher._gen.searcher)  # nothing cached yet
+    marked = docsets.matches(Or(terms))
+    assert type(marked) is vector.ArraySet
+    assert marked.array.tolist() == sorted(marked)
+    assert set(marked) == set().union(*(searcher._gen.docsets.term(t.field, t.text) for t in terms))
+    assert not marked & docsets.deleted
 
 
 def whoosh_matches(searcher: Searcher, q: Any) -> set[int]:

@@ -79,7 +79,7 @@ def start(copies: Any, matches: Collection[int]) -> Fold:
     if not matches:
         return Fold(0, 0)
     np = vector.load()
-    docnums = np.fromiter(matches, dtype=np.int64, count=len(matches))
+    docnums = vector.as_array(np, matches)
     return Fold(count_distinct(np, copies, docnums), len(matches))
 
 

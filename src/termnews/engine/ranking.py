@@ -195,7 +195,7 @@ def _top_vectorised(
             acc[ids] += scores
         else:
             acc[ids] += scores * leaf.boost
-    docnums = np.fromiter(matches, dtype=np.int64, count=len(matches))
+    docnums = vector.as_array(np, matches)
     found = acc[docnums]
     if want < len(docnums):
         # The want-th best score, then everything at or above it (ties included).

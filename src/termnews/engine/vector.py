@@ -30,3 +30,28 @@ def load() -> Any:
 
         _numpy = numpy
     return _numpy
+
+
+class ArraySet(frozenset):  # type: ignore[type-arg]
+    """A set of docnums that also holds them as a sorted numpy int64 array.
+
+    A match set built with numpy (the union of a partial word's completions) keeps the
+    array it was made from, so that ranking and folding, which want an array, take it
+    instead of converting the set back one member at a time. Set operations on it give
+    plain frozensets, without the array.
+    """
+
+    __slots__ = ("array",)
+    array: Any
+
+    def __new__(cls, members: Any) -> ArraySet:
+        made = super().__new__(cls, members.tolist())
+        made.array = members
+        return made
+
+
+def as_array(np: Any, docnums: Any) -> Any:
+    """`docnums` (a collection of ints) as a numpy int64 array, in no particular order."""
+    if type(docnums) is ArraySet:
+        return docnums.array
+    return np.fromiter(docnums, dtype=np.int64, count=len(docnums))

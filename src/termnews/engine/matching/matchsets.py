@@ -77,6 +77,7 @@ class DocSets:
         self._complements: dict[Filter, tuple[Any, frozenset[int]]] = {}
         self._live: frozenset[int] | None = None
         self._deleted: frozenset[int] | None = None
+        self._deleted_array: Any = None
         self._dates: list[int] | None = None
         self._orders: dict[bool, list[int]] = {}
         self._order_arrays: dict[bool, Any] = {}
@@ -108,6 +109,25 @@ class DocSets:
             self._terms.put(key, found)
         return found
 
+    def _union_of_terms(self, np: Any, terms: tuple[Node, ...]) -> vector.ArraySet:
+        """The stories holding any of `terms`, marked from their posting arrays.
+
+        A partial word stands for dozens of completions, most of them met only on this
+        keystroke: a set of each one's docnums, merged, cost more than the rest of the
+        search; flags set from the arrays cost a vector operation a term.
+        """
+        found = np.zeros(self._reader.doc_count_all(), dtype=bool)
+        for term in terms:
+            assert isinstance(term, Term)
+            found[np.frombuffer(self.postings.get(term.field, term.text).ids, dtype=np.int32)] = (
+                True
+            )
+        if self.deleted:
+            if self._deleted_array is None:
+                self._deleted_array = np.fromiter(sorted(self.deleted), dtype=np.int64)
+            found[self._deleted_array] = False
+        return vector.ArraySet(np.flatnonzero(found))
+
     @staticmethod
     def is_cheap(q: Node) -> bool:
         """True unless `q` holds a part only Whoosh can match (`Opaque`).
@@ -135,6 +155,9 @@ class DocSets:
             case Term(field, text):
                 return self.term(field, text)
             case Or(children):
+                np = vector.loaded()
+                if np is not None and len(children) > 1 and all(type(c) is Term for c in children):
+                    return self._union_of_terms(np, children)
                 out: set[int] = set()
                 for child in children:
                     out |= self._matches(child)
