@@ -356,36 +356,6 @@ def test_latest_generation_follows_commits_and_survives_a_damaged_toc(tmp_path: 
     assert latest_generation(storage, INDEX_NAME) == 2
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["body", "headline", "authors"]),
-            st.binary(min_size=1, max_size=20),
-            st.integers(0, 10_000),
-            st.floats(0.5, 8),
-            st.one_of(st.none(), st.binary(max_size=40)),
-        ),
-        max_size=50,
-    )
-)
-def test_the_writers_posting_pool_sizes_postings_as_whoosh_does(postings: list[Any]) -> None:
-    from whoosh.writing import PostingPool
-
-    storage = RamStorage()
-    ix = storage.create_index(build_schema())
-    writer = unlocked_writer(ix)
-    try:
-        ours = writer.pool
-        theirs = PostingPool(storage, None, limitmb=128)
-        for posting in postings:
-            ours.add(posting)
-            theirs.add(posting)
-        assert ours.currentsize == theirs.currentsize
-        assert ours.current == theirs.current and ours.fieldnames == theirs.fieldnames
-    finally:
-        writer.cancel()
-
-
 def segment_files(storage: Any) -> dict[str, bytes]:
     return {
         name[name.index(".") :]: storage.open_file(name).read()

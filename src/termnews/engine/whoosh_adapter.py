@@ -11,20 +11,20 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `BlockPostingsWriter`, `BlockLeafMatcher`: W3's posting writer and reader with the block
   body left to a subclass (`engine.storage.codec`), one call per block, none per posting.
 - `TermAtATimeFieldWriter`: W3's field writer fed a whole term's postings at once.
-- `add_document`: a story's postings handed to the writer's pool a field at a time.
+- `add_document`: a story's words handed to the writer's pool a field at a time.
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
 - `field_term_records`, `postings_file`: a field's terms, their frequencies and where each
   one's posting list is, from one read of the terms file.
-- `unlocked_writer`, `commit_with_segments`, `close_segment`: a commit that takes segments
+- `unlocked_writer`, `commit_with_segments`, `close_segment`: a writer gathering its
+  postings term by term (`engine.storage.termpool`), and a commit that takes segments
   written by our worker processes, under our own lock.
 - `latest_generation`: the newest table-of-contents generation in a folder.
 """
 
 from __future__ import annotations
 
-import functools
 import struct
 from array import array
 from collections.abc import Sequence
@@ -38,6 +38,8 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
+
+from termnews.engine.storage.termpool import TermPool
 
 #: The whoosh-reloaded release this module was audited against (`whoosh.versionstring()`).
 AUDITED_WHOOSH_VERSION = "2.7.5"
@@ -63,6 +65,9 @@ class BlockToWrite:
     max_length: int
     last: bool
     """The term's last block: W3 marks it with a negative block length."""
+    occurrences: tuple[array, array] | None = None
+    """When `values` is empty for speed: every value of the block at once, as the packed
+    formats make them: (occurrence count per posting, every occurrence's ints flat)."""
 
 
 class BlockPostingsWriter(W3PostingsWriter):
@@ -74,6 +79,9 @@ class BlockPostingsWriter(W3PostingsWriter):
     block, adds the block to the term info, and resets the buffer (`_new_block`). Everything
     else (term info, inlining of short lists, the terms file) stays W3's.
     """
+
+    #: Set by `TermAtATimeFieldWriter` with the buffered block's values in packed form.
+    occurrences: tuple[array, array] | None = None
 
     def encode_block(self, block: BlockToWrite) -> bytes:
         """The block's bytes, from its length field on, as the matcher will read them."""
@@ -92,17 +100,19 @@ class BlockPostingsWriter(W3PostingsWriter):
             self._minlength,
             self._maxlength,
             last,
+            self.occurrences,
         )
         self._postfile.write(self.encode_block(block))
         self._blockcount += 1
+        self.occurrences = None
         self._new_block()
 
 
 def _fill_block(
     writer: W3PostingsWriter,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes],
+    ids: Sequence[int],
+    weights: Sequence[float],
+    values: Sequence[bytes],
     lengths: list[int] | None,
 ) -> None:
     """Set W3's block buffer (2.7.5: `_ids`, `_weights`, `_values`, `_maxweight`,
@@ -143,6 +153,31 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         ]
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        term_lists = getattr(items, "term_lists", None)
+        if term_lists is None:
+            self._add_posting_tuples(schema, lengths, items)
+            return
+        field: str | None = None
+        field_lengths: Sequence[int] | None = None
+        for term in term_lists():
+            if term.fieldname != field:
+                if field is not None:
+                    self.finish_field()
+                field = term.fieldname
+                self.start_field(field, schema[field])
+                field_lengths = self.field_lengths(lengths, field)
+            if not term.ids:  # spelling-only words (Whoosh's docnum -1) make no posting
+                continue
+            if term.occurrences is not None and isinstance(self._postwriter, BlockPostingsWriter):
+                self._write_occurrences(term, field_lengths)
+            else:
+                values = term.value_list()
+                self._write_term(term.btext, term.ids, term.weights, values, field_lengths)
+        if field is not None:
+            self.finish_field()
+
+    def _add_posting_tuples(self, schema: Any, lengths: Any, items: Any) -> None:
+        """The postings one tuple at a time, sorted as Whoosh's pool sorts them."""
         last_key: tuple[str, bytes] | None = None
         field: str | None = None
         field_lengths: Sequence[int] | None = None
@@ -173,6 +208,40 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             self._write_term(last_key[1], ids, weights, values, field_lengths)
         if field is not None:
             self.finish_field()
+
+    def _write_occurrences(self, term: Any, field_lengths: Sequence[int] | None) -> None:
+        """`_write_term` for a term whose values come packed (see `BlockToWrite`): each
+        block's slice of them goes to the posting writer, which encodes it as a whole."""
+        self.start_term(term.btext)
+        writer = self._postwriter
+        limit = writer._blocklimit
+        ids, weights = term.ids, term.weights
+        counts, flat = term.occurrences
+        lengths = [field_lengths[docnum] for docnum in ids] if field_lengths else None
+        count = len(ids)
+        if count <= limit:  # most terms: one block, nothing to cut
+            _fill_block(writer, ids, weights, (), lengths)
+            writer.occurrences = (counts, flat)
+        else:
+            stride = term.stride
+            last_start = ((count - 1) // limit) * limit
+            at = 0
+            for start in range(0, count, limit):
+                end = start + limit
+                block_counts = counts[start:end]
+                size = sum(block_counts) * stride
+                _fill_block(
+                    writer,
+                    ids[start:end],
+                    weights[start:end],
+                    (),
+                    lengths[start:end] if lengths else None,
+                )
+                writer.occurrences = (block_counts, flat[at : at + size])
+                at += size
+                if start != last_start:
+                    writer._write_block()
+        self.finish_term()
 
     def _write_term(
         self,
@@ -457,87 +526,55 @@ def postings_file(leaf: Any) -> Any:
 
 
 def unlocked_writer(ix: Any, **options: Any) -> Any:
-    """A `SegmentWriter` on `ix` that does not take Whoosh's write lock.
+    """A `SegmentWriter` on `ix` that does not take Whoosh's write lock, gathering its
+    postings in a `TermPool` (`engine.storage.termpool`) instead of Whoosh's posting pool.
 
     A sync holds that same lock (`engine.store.WriteLock`) from start to end, across the
     schema reset, the deletes and the commit, so the writer must not try to take it again;
     and our worker processes write their segments while the parent holds it. Relies on
-    SegmentWriter (2.7.5) taking the lock only when its `_lk` argument is true.
+    SegmentWriter (2.7.5) taking the lock only when its `_lk` argument is true, keeping its
+    spill folder in `_tempstorage`, and using its `pool` only through `add` (segments merged
+    in), `iter_postings` (handed to the field writer's `add_postings`) and `cleanup`.
     """
     from whoosh.writing import SegmentWriter
 
     writer = SegmentWriter(ix, _lk=False, **options)
-    writer.pool.__class__ = _checked_posting_pool()
+    writer.pool = TermPool(writer._tempstorage, limitmb=options.get("limitmb", 128))
     return writer
 
 
-@functools.cache
-def _checked_posting_pool() -> type:
-    """Whoosh's posting pool without its per-posting type assertions (made on first use:
-    `whoosh.writing` is not imported until something writes).
+class OccurrenceFormat(Protocol):
+    """A field format that gives a field's words with their occurrences (see `add_document`)."""
 
-    `PostingPool.add` (2.7.5) asserts the types of every posting and estimates its size in
-    ten steps; our codec's formats always hand it bytes, and at a few hundred postings a
-    story that was a tenth of a build. The size estimate is Whoosh's own, folded into one
-    sum, so the pool spills its runs to disk at the same points. Relies on `add` being all
-    there is to filling the pool (`current`, `currentsize`, `limit`, `fieldnames`, `save`),
-    and on the subclass adding no state, so a writer's pool can take it as its class.
-    """
-    from whoosh.writing import PostingPool
+    stride: int
+    """Ints per occurrence: 1 (a position) or 3 (position, start, end)."""
+    field_boost: float
 
-    class CheckedPostingPool(PostingPool):  # type: ignore[misc]
-        def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-            fieldname, tbytes, _, _, vbytes = item
-            self.fieldnames.add(fieldname)
-            # 150: Whoosh's fixed cost of a posting (tuple, str, text, docnum, weight, value).
-            self.currentsize += 150 + len(fieldname) + len(tbytes) * 2 + len(vbytes or "")
-            if self.currentsize > self.limit:
-                self.save()
-            self.current.append(item)
-
-        def add_many(
-            self, fieldname: str, postings: list[tuple[str, bytes, int, float, bytes]]
-        ) -> None:
-            """One field's postings of one story, sized as `add` sizes each."""
-            self.fieldnames.add(fieldname)
-            self.currentsize += (150 + len(fieldname)) * len(postings) + sum(
-                len(tbytes) * 2 + len(vbytes) for _, tbytes, _, _, vbytes in postings
-            )
-            self.current.extend(postings)
-            if self.currentsize > self.limit:
-                self.save()
-
-    return CheckedPostingPool
-
-
-class BulkWordValues(Protocol):
-    """A field format that can give a field's postings as one list (see `add_document`)."""
-
-    def bulk_word_values(
-        self, value: Any, analyzer: Any
-    ) -> list[tuple[bytes, int, float, bytes]] | None:
-        """(word as UTF-8, frequency, weight, value) per word, or None to leave it to
-        Whoosh's `word_values`."""
+    def occurrences(self, value: Any, analyzer: Any) -> dict[str, list[int]] | None:
+        """Word -> its occurrences flat, each word's weight being its count × `field_boost`;
+        or None to leave the value to Whoosh's `word_values`."""
         ...
 
 
 def add_document(writer: Any, fields: dict[str, Any]) -> None:
-    """`writer.add_document(**fields)`, with a field's postings added as one list when its
-    format offers `bulk_word_values`.
+    """`writer.add_document(**fields)`, with a field's words handed to the `TermPool` all at
+    once when its format offers `occurrences` (see `OccurrenceFormat`).
 
     Whoosh's `SegmentWriter.add_document` passes every posting through two generators (the
-    format's and the field's `index`), a loop and the pool's `add`: four Python steps per
-    posting, a few hundred postings a story. This is that method (2.7.5) step for step, with
-    those steps made one list per field; the segment it writes is the same
-    (`tests/test_whoosh_adapter.py` compares them byte for byte). Relies on SegmentWriter's
-    `_check_state`, `_doc_boost`, `_field_boost`, `_check_fields`, `perdocwriter`, `pool`
-    (made by `unlocked_writer`), `docnum` and `_added`.
+    format's and the field's `index`), a loop, a tuple and the pool's `add`: a few Python
+    steps per posting, a few hundred postings a story. This is that method (2.7.5) step for
+    step, with a field's postings going into the pool's per-term arrays in one call; the
+    segment it writes is the same (`tests/test_whoosh_adapter.py` compares them byte for
+    byte). Relies on SegmentWriter's `_check_state`, `_doc_boost`, `_field_boost`,
+    `_check_fields`, `perdocwriter`, `pool` (made by `unlocked_writer`), `docnum` and
+    `_added`.
     """
     writer._check_state()
     perdocwriter = writer.perdocwriter
     schema = writer.schema
     docnum = writer.docnum
     pool = writer.pool
+    add_occurrences = getattr(pool, "add_occurrences", None)
     docboost = writer._doc_boost(fields)
     fieldnames = sorted(name for name in fields if not name.startswith("_"))
     writer._check_fields(schema, fieldnames)
@@ -551,18 +588,21 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
             length = 0
             if field.indexed:
                 fieldboost = writer._field_boost(fields, fieldname, docboost)
-                bulk = getattr(field.format, "bulk_word_values", None)
-                words = bulk(value, field.analyzer) if bulk is not None else None
-                if words is not None and hasattr(pool, "add_many"):
-                    pool.add_many(
-                        fieldname,
-                        [
-                            (fieldname, tbytes, docnum, weight * fieldboost, vbytes)
-                            for tbytes, _, weight, vbytes in words
-                        ],
+                format_ = field.format
+                occurrences = getattr(format_, "occurrences", None)
+                # Whoosh weighs a posting (count × format boost) × field boost: with a field
+                # boost other than 1 the pool's count × format boost would round otherwise.
+                found = (
+                    occurrences(value, field.analyzer)
+                    if occurrences is not None and add_occurrences is not None and fieldboost == 1
+                    else None
+                )
+                if found is not None:
+                    total = add_occurrences(
+                        fieldname, docnum, found, format_.stride, format_.field_boost
                     )
                     if field.scorable:
-                        length = sum(freq for _, freq, _, _ in words)
+                        length = total
                 else:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if field.scorable:

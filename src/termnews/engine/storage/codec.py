@@ -38,7 +38,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from termnews.engine.storage.fused import fused, index_options_plain, word_occurrences
+from termnews.engine.storage.fused import fused, index_options_plain
 from termnews.engine.whoosh_adapter import (
     BlockHeader,
     BlockLeafMatcher,
@@ -276,7 +276,11 @@ class PackedPostingsWriter(BlockPostingsWriter):
             flags |= UNIT_WEIGHTS
         else:
             core += weights.tobytes()
-        raw, packed, more = _encode_values(block.values, stride_of(block.format))
+        if block.occurrences is not None:
+            counts, flat = block.occurrences
+            raw, packed, more = _encode_occurrences(counts, flat, stride_of(block.format))
+        else:
+            raw, packed, more = _encode_values(block.values, stride_of(block.format))
         length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
         header = _BLOCK.pack(
             -length if block.last else length,
@@ -307,6 +311,12 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
     flat = array("I")
     flat.frombytes(b"".join(values))
     counts = array("I", [len(v) // (4 * stride) for v in values])
+    return _encode_occurrences(counts, flat, stride)
+
+
+def _encode_occurrences(counts: array, flat: array, stride: int) -> tuple[bytes, bytes, int]:
+    """`_encode_values` for values given packed: each posting's occurrence count, and every
+    occurrence's `stride` ints flat (what the values joined would be)."""
     posns = flat[0::stride] if stride > 1 else flat
     flags = POSITIONS
     if max(posns, default=0) < 65536 and max(counts) < 65536:
@@ -407,19 +417,28 @@ def _word_values(
         yield word, len(packed) // stride, weights[word] * boost, packed.tobytes()
 
 
+def _occurrences(value: Any, analyzer: Any, *, chars: bool) -> dict[str, list[int]] | None:
+    """Word -> its occurrences flat (positions, or position, start, end triples with
+    `chars`), for the adapter's `add_document`; None when the chain is not fused. Every
+    token's boost is 1.0 in these chains, so a word's weight is its count × the format's."""
+    plan = fused(analyzer) if isinstance(value, str) else None
+    if plan is None:
+        return None
+    return plan.positions_and_chars(value) if chars else plan.positions(value)
+
+
 def _bulk_word_values(
     value: Any, analyzer: Any, boost: float, *, chars: bool
 ) -> list[tuple[bytes, int, float, bytes]] | None:
     """What `_word_values` yields, as one list with each word in UTF-8 (as Whoosh's field
-    encodes it), for the adapter's `add_document`; None when the chain is not fused."""
-    plan = fused(analyzer) if isinstance(value, str) else None
-    if plan is None:
+    encodes it); None when the chain is not fused."""
+    found = _occurrences(value, analyzer, chars=chars)
+    if found is None:
         return None
-    # Every token's boost is 1.0 in these chains, so a word's weight is its count.
     stride = 3 if chars else 1
     return [
         (word.encode("utf-8"), count, count * boost, array("I", occurrences).tobytes())
-        for word, occurrences in word_occurrences(plan, value, chars=chars)
+        for word, occurrences in found.items()
         for count in (len(occurrences) // stride,)
     ]
 
@@ -432,8 +451,8 @@ class PackedPositions(Positions):
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         return _word_values(value, analyzer, kwargs, self.field_boost, chars=False)
 
-    def bulk_word_values(self, value: Any, analyzer: Any) -> Any:
-        return _bulk_word_values(value, analyzer, self.field_boost, chars=False)
+    def occurrences(self, value: Any, analyzer: Any) -> dict[str, list[int]] | None:
+        return _occurrences(value, analyzer, chars=False)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", poslist).tobytes()
@@ -461,8 +480,8 @@ class PackedCharacters(Characters):
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         return _word_values(value, analyzer, kwargs, self.field_boost, chars=True)
 
-    def bulk_word_values(self, value: Any, analyzer: Any) -> Any:
-        return _bulk_word_values(value, analyzer, self.field_boost, chars=True)
+    def occurrences(self, value: Any, analyzer: Any) -> dict[str, list[int]] | None:
+        return _occurrences(value, analyzer, chars=True)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", chain.from_iterable(poslist)).tobytes()

@@ -1,0 +1,324 @@
+"""A segment's postings gathered term by term, for a writer that takes a term's list at once.
+
+Whoosh's `PostingPool` keeps one tuple per posting (field, term, docnum, weight, value),
+sorts them all when the segment is written, and past its memory limit pickles sorted runs to
+disk and merges them back one posting at a time. For a build of news stories that was half
+of the indexing work: a story has a few hundred postings and each went through a tuple, a
+pickle, a load and a heap merge. Here a word's postings go straight into the arrays of its
+term (docnums, occurrence counts, every occurrence flat), so the only sort is of the distinct
+terms, and a run spilled to disk holds one record per term, not per posting. Docnums only
+grow while a segment is written, so a term's postings are already in order and runs join by
+concatenation.
+
+Postings handed over one at a time (`add`: fields without a fused analyzer, segments merged
+in) are kept as Whoosh keeps them and sorted as Whoosh sorts them; a term with any of those,
+or postings out of docnum order, is written from tuples sorted the same way. What a writer
+reads back is what Whoosh's pool would give, term by term (`tests/test_term_pool.py`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import uuid
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+#: Bytes counted for a term first seen in a run: its dict entry, key and three arrays.
+TERM_COST = 400
+#: Bytes counted for one posting added one at a time (Whoosh's pool counts about as much).
+POSTING_COST = 150
+
+#: A posting as Whoosh's pool holds it: field, term (UTF-8), docnum, weight, value.
+Posting = tuple[str, bytes, int, float, "bytes | None"]
+
+
+@dataclass(slots=True)
+class TermList:
+    """One term's whole posting list, in docnum order, as the field writer takes it.
+
+    Either `values` holds each posting's value (b"" for none), or `occurrences` holds the
+    packed form of every value at once: (occurrence count per posting, every occurrence's
+    ints flat), `stride` ints an occurrence. Weights are floats, one per posting.
+    """
+
+    fieldname: str
+    btext: bytes
+    ids: array
+    weights: list[float]
+    values: list[bytes] | None
+    occurrences: tuple[array, array] | None
+    stride: int
+
+    def value_list(self) -> list[bytes]:
+        """Each posting's value as bytes, unpacked from `occurrences` if need be."""
+        if self.values is not None:
+            return self.values
+        counts, flat = self.occurrences  # type: ignore[misc]
+        chunk = ("b", self.ids, counts, flat, self.stride, 1.0)
+        return [value for _, _, value in _bulk_postings(chunk)]
+
+
+class _Bulk:
+    """A field's words, each with its postings' docnums, counts and flat occurrences."""
+
+    __slots__ = ("boost", "last", "stride", "words")
+
+    def __init__(self, stride: int, boost: float) -> None:
+        self.stride = stride
+        self.boost = boost
+        self.last = -1
+        self.words: dict[str, tuple[array, array, array]] = {}
+
+
+#: A piece of one term's postings: ("b", ids, counts, flat, stride, boost) from words, or
+#: ("g", [(docnum, weight, value), ...]) from postings added one at a time.
+Chunk = tuple[Any, ...]
+
+
+class TermPool:
+    """Collects a segment's postings per term; quacks like Whoosh's `PostingPool` where a
+    `SegmentWriter` uses it (`add`, `iter_postings`, `cleanup`), plus `add_occurrences`.
+
+    `tempstore` is a Whoosh storage for spilled runs (its public `create_file`,
+    `open_file`, `delete_file`); `limitmb` bounds the memory held before a run is spilled.
+    """
+
+    def __init__(self, tempstore: Any, limitmb: int = 128) -> None:
+        self.tempstore = tempstore
+        self.limit = limitmb * 1024 * 1024
+        self.currentsize = 0
+        self.fieldnames: set[str] = set()
+        self.runs: list[str] = []
+        self._bulk: dict[str, _Bulk] = {}
+        self._single: dict[tuple[str, bytes], list[tuple[int, float, bytes | None]]] = {}
+        #: False once a field's words arrive for a docnum not above its last: such a pool
+        #: sorts every term's postings as Whoosh's would.
+        self.ordered = True
+
+    # -- filling -------------------------------------------------------------------------
+
+    def add(self, item: Posting) -> None:
+        """One posting, as Whoosh's `PostingPool.add` takes it."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.fieldnames.add(fieldname)
+        postings = self._single.get((fieldname, tbytes))
+        if postings is None:
+            self._single[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
+        else:
+            postings.append((docnum, weight, vbytes))
+        self.currentsize += POSTING_COST + len(tbytes) + len(vbytes or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def add_occurrences(
+        self,
+        fieldname: str,
+        docnum: int,
+        found: dict[str, list[int]],
+        stride: int,
+        boost: float,
+    ) -> int:
+        """One document's words in one field: word -> its occurrences, `stride` ints each
+        (positions, or position, start, end). Each word's weight is its count × `boost`.
+        Returns the field's length (all the counts)."""
+        bulk = self._bulk.get(fieldname)
+        if bulk is None or bulk.stride != stride or bulk.boost != boost:
+            if bulk is not None:  # a field is always written with one format
+                raise ValueError(f"{fieldname!r}: words added with another stride or boost")
+            bulk = self._bulk[fieldname] = _Bulk(stride, boost)
+            self.fieldnames.add(fieldname)
+        if docnum <= bulk.last:
+            self.ordered = False
+        bulk.last = docnum
+        words = bulk.words
+        new = 0
+        ints = 0
+        for word, occurrences in found.items():
+            record = words.get(word)
+            if record is None:
+                record = words[word] = (array("I"), array("I"), array("I"))
+                new += 1
+            ids, counts, flat = record
+            ids.append(docnum)
+            counts.append(len(occurrences) // stride)
+            flat.extend(occurrences)
+            ints += len(occurrences)
+        self.currentsize += new * TERM_COST + 8 * len(found) + 4 * ints
+        if self.currentsize > self.limit:
+            self.save()
+        return ints // stride
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def _chunks(self) -> Iterator[tuple[tuple[str, bytes], Chunk]]:
+        """This run's terms in (field, term bytes) order, each with its one chunk."""
+        fields = sorted(set(self._bulk) | {field for field, _ in self._single})
+        singles: dict[str, list[bytes]] = {}
+        for field, tbytes in self._single:
+            singles.setdefault(field, []).append(tbytes)
+        for field in fields:
+            bulk = self._bulk.get(field)
+            encoded = (
+                sorted((word.encode("utf-8"), word) for word in bulk.words)
+                if bulk is not None
+                else []
+            )
+            one_at_a_time = sorted(singles.get(field, ()))
+            for tbytes, word in _merge_keys(encoded, one_at_a_time):
+                key = (field, tbytes)
+                if word is not None:
+                    ids, counts, flat = bulk.words[word]
+                    yield key, ("b", ids, counts, flat, bulk.stride, bulk.boost)
+                if (field, tbytes) in self._single:
+                    yield key, ("g", self._single[key])
+
+    def save(self) -> None:
+        """Spill what is held to a run on disk, in term order, and start afresh."""
+        if not self._bulk and not self._single:
+            return
+        path = f"{uuid.uuid4().hex}.terms"
+        with self.tempstore.create_file(path) as out:
+            for key, chunk in self._chunks():
+                if chunk[0] == "b":
+                    _, ids, counts, flat, stride, boost = chunk
+                    chunk = ("b", ids.tobytes(), counts.tobytes(), flat.tobytes(), stride, boost)
+                out.write(pickle.dumps((key, chunk), pickle.HIGHEST_PROTOCOL))
+        self.runs.append(path)
+        self._keep_order_state()
+        self._single = {}
+        self.currentsize = 0
+
+    def _keep_order_state(self) -> None:
+        """Start new word tables that still know each field's last docnum and format."""
+        fresh = {}
+        for field, bulk in self._bulk.items():
+            again = _Bulk(bulk.stride, bulk.boost)
+            again.last = bulk.last
+            fresh[field] = again
+        self._bulk = fresh
+
+    def _read_run(self, path: str) -> Iterator[tuple[tuple[str, bytes], Chunk]]:
+        with self.tempstore.open_file(path) as run:
+            while True:
+                try:
+                    key, chunk = pickle.load(run)
+                except EOFError:
+                    return
+                if chunk[0] == "b":
+                    _, ids, counts, flat, stride, boost = chunk
+                    chunk = ("b", _ints(ids), _ints(counts), _ints(flat), stride, boost)
+                yield key, chunk
+
+    def cleanup(self) -> None:
+        """Delete the spilled runs (Whoosh's writer calls this when it closes)."""
+        for path in self.runs:
+            if self.tempstore.file_exists(path):
+                self.tempstore.delete_file(path)
+        self.runs = []
+
+    # -- reading back --------------------------------------------------------------------
+
+    def iter_postings(self) -> TermLists:
+        """Every term's posting list, in (field, term) order: what the field writer takes."""
+        return TermLists(self)
+
+    def term_lists(self) -> Iterator[TermList]:
+        """The runs and what is held, merged term by term, older runs' postings first."""
+        sources = [self._read_run(path) for path in self.runs] + [self._chunks()]
+        # `heapq.merge` yields equal keys in the order of its inputs: oldest run first.
+        merged = heapq.merge(*sources, key=lambda item: item[0])
+        key: tuple[str, bytes] | None = None
+        chunks: list[Chunk] = []
+        for next_key, chunk in merged:
+            if next_key != key:
+                if chunks:
+                    yield self._term_list(key, chunks)
+                key, chunks = next_key, []
+            chunks.append(chunk)
+        if chunks:
+            yield self._term_list(key, chunks)
+
+    def _term_list(self, key: Any, chunks: list[Chunk]) -> TermList:
+        fieldname, btext = key
+        if self.ordered and all(chunk[0] == "b" for chunk in chunks):
+            _, ids, counts, flat, stride, boost = chunks[0]
+            for more in chunks[1:]:
+                ids = ids + more[1]
+                counts = counts + more[2]
+                flat = flat + more[3]
+            weights = [count * boost for count in counts]
+            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride)
+        # Whoosh's pool sorts whole posting tuples; a term's postings then follow
+        # (docnum, weight, value), values of None sorting as Whoosh's would not: they
+        # never meet another posting of the same docnum and weight in practice.
+        postings: list[tuple[int, float, bytes]] = []
+        for chunk in chunks:
+            if chunk[0] == "g":
+                postings.extend((d, w, v or b"") for d, w, v in chunk[1])
+            else:
+                postings.extend(_bulk_postings(chunk))
+        postings.sort()
+        ids = array("I", [docnum for docnum, _, _ in postings if docnum >= 0])
+        kept = [posting for posting in postings if posting[0] >= 0]
+        return TermList(
+            fieldname,
+            btext,
+            ids,
+            [weight for _, weight, _ in kept],
+            [value for _, _, value in kept],
+            None,
+            0,
+        )
+
+
+class TermLists:
+    """What `TermPool.iter_postings` hands Whoosh's writer: a field writer that knows term
+    lists (`TermAtATimeFieldWriter`) reads `term_lists()`; any other iterates postings."""
+
+    def __init__(self, pool: TermPool) -> None:
+        self.pool = pool
+
+    def term_lists(self) -> Iterator[TermList]:
+        return self.pool.term_lists()
+
+    def __iter__(self) -> Iterator[Posting]:
+        for term in self.term_lists():
+            values = term.value_list()
+            for docnum, weight, value in zip(term.ids, term.weights, values, strict=True):
+                yield term.fieldname, term.btext, docnum, weight, value
+
+
+def _merge_keys(
+    words: list[tuple[bytes, str]], singles: list[bytes]
+) -> Iterator[tuple[bytes, str | None]]:
+    """The sorted union of two sorted key lists: (term bytes, its word or None)."""
+    i = j = 0
+    while i < len(words) or j < len(singles):
+        if j >= len(singles) or (i < len(words) and words[i][0] <= singles[j]):
+            tbytes, word = words[i]
+            i += 1
+            if j < len(singles) and singles[j] == tbytes:
+                j += 1
+            yield tbytes, word
+        else:
+            yield singles[j], None
+            j += 1
+
+
+def _bulk_postings(chunk: Chunk) -> Iterator[tuple[int, float, bytes]]:
+    _, ids, counts, flat, stride, boost = chunk
+    ends = accumulate(count * stride for count in counts)
+    start = 0
+    for docnum, count, end in zip(ids, counts, ends, strict=True):
+        yield docnum, count * boost, flat[start:end].tobytes()
+        start = end
+
+
+def _ints(data: bytes) -> array:
+    ints = array("I")
+    ints.frombytes(data)
+    return ints
