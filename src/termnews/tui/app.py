@@ -40,7 +40,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
-from termnews.engine.context import Context
 from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
@@ -55,7 +54,6 @@ from termnews.tui.marking import MarkingActions
 from termnews.tui.marks import MarkView
 from termnews.tui.saved import SavedSearchActions
 from termnews.tui.screens.article import ArticleScreen
-from termnews.tui.screens.help import HelpScreen
 from termnews.tui.searching import SearchActions
 from termnews.tui.startup_report import (
     config_file_label,
@@ -75,6 +73,7 @@ from termnews.tui.widgets.status import StatusLine
 from termnews.tui.widgets.timeline import TimelineStrip
 
 if TYPE_CHECKING:
+    from termnews.engine.context import Context
     from termnews.engine.searcher import Searcher
 
 # The browse command and the tests import these from here, where the browser starts.
@@ -284,6 +283,12 @@ class TermnewsApp(
         self.result_list.set_empty_message("Opening the index…")
         self.result_list.marks_of = self.marks.of
         self.focus_now(self.search_bar)  # the first thing a person types is a query
+        # The engine starts once the first frame is out: its workers' imports would
+        # otherwise take the interpreter from the thread painting that frame.
+        self.call_after_refresh(self._start_engine)
+
+    def _start_engine(self) -> None:
+        """Sync, open and watch the index, and fetch on a timer: whatever start-up asks."""
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
@@ -429,6 +434,7 @@ class TermnewsApp(
         # Imported on the first `?`: it gathers every screen's bindings, which start-up
         # need not load.
         from termnews.tui.help_sections import help_sections, in_effect
+        from termnews.tui.screens.help import HelpScreen
 
         sections = help_sections(self.BINDINGS)
         config = config_file_label(self.settings)

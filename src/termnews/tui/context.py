@@ -25,13 +25,12 @@ from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from termnews.engine.context import Context
 from termnews.results import Results
 from termnews.tui.mixin import AppMixin
-from termnews.tui.screens.facets import FacetsScreen, narrowed
 from termnews.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
+    from termnews.engine.context import Context
     from termnews.engine.searcher import Searcher
     from termnews.tui.screens.article import ArticleScreen
     from termnews.tui.widgets.results import ResultList
@@ -169,6 +168,9 @@ class ContextActions(AppMixin):
             self._compute_context(self.searcher, results)
 
     def _open_facets(self, context: Context) -> None:
+        # Loaded on the first `f`, like every screen start-up does not show.
+        from termnews.tui.screens.facets import FacetsScreen, narrowed
+
         if self.article_screen is not None:
             self.pop_screen()  # the facets narrow the list: show it under them
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from termnews.results import Hit, Results
 from termnews.tui.mixin import AppMixin
 from termnews.tui.screens.article import ArticleScreen
-from termnews.tui.screens.copies import CopiesScreen
 from termnews.tui.stories import WantedStory
 from termnews.tui.widgets.results import ResultList
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from termnews.engine.searcher import Searcher
+    from termnews.tui.screens.copies import CopiesScreen
     from termnews.tui.story import Story
     from termnews.tui.widgets.article_view import ArticleView
 
@@ -87,6 +87,9 @@ class CopiesActions(AppMixin):
     def _copies_screen(
         searcher: Searcher, path: str, headline: str, copies: tuple[Hit, ...] | None
     ) -> CopiesScreen:
+        # Loaded on the first `C`, with its comparison screen, which start-up never shows.
+        from termnews.tui.screens.copies import CopiesScreen
+
         return CopiesScreen(
             path, headline, find=searcher.copies, load=searcher.article, copies=copies
         )

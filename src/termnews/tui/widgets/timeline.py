@@ -14,13 +14,16 @@ hidden on a terminal too short to spare the row (the stylesheet, by the app's `-
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Label, Sparkline
 
-from termnews.engine.context import Timeline
+if TYPE_CHECKING:
+    from termnews.engine.context import Timeline
 
 #: How a bucket size is said at the end of the strip.
 BUCKET_WORDS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
