@@ -2,7 +2,9 @@
 
 The first frame's time is measured by `benchmarks/bench_ui.py`; these tests keep the work
 that was taken off that path from coming back: styling the screen twice for a theme given
-at start, and loading command modules or engine code the first frame does not use.
+at start, opening the index (and loading the engine) before the frame is painted, styling
+the hidden timeline strip's parts, and loading command modules or screens the first frame
+does not use.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import pytest
 from textual.css.stylesheet import Stylesheet
 
 from termnews.tui.app import TermnewsApp
+from termnews.tui.widgets.timeline import TimelineStrip
+
+from .conftest import settle
 
 
 async def test_a_theme_given_at_start_styles_the_screen_once(
@@ -42,6 +47,44 @@ async def test_a_theme_given_at_start_styles_the_screen_once(
         assert reparsed == []
 
 
+async def test_the_index_opens_once_the_first_frame_is_painted(
+    make_app: Callable[..., TermnewsApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    happened: list[str] = []
+    display, open_index = TermnewsApp._display, TermnewsApp._open_index
+
+    def painting(self: TermnewsApp, *args: object) -> None:
+        if args[-1] is not None:  # a frame with something in it
+            happened.append("frame")
+        display(self, *args)  # type: ignore[arg-type]
+
+    def opening(self: TermnewsApp, *args: object, **kwargs: object) -> object:
+        happened.append("open")
+        return open_index(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TermnewsApp, "_display", painting)
+    monkeypatch.setattr(TermnewsApp, "_open_index", opening)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.results is not None  # opened all the same, and searched
+    assert "open" in happened and happened.index("frame") < happened.index("open")
+
+
+async def test_the_timeline_strip_has_no_parts_until_it_shows_something(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        strip = app.query_one("#timeline", TimelineStrip)
+        assert not strip.children
+        await settle(pilot)  # every story, newest first: no timeline for that
+        assert not strip.children
+        strip.show_message("Related to one story")
+        await pilot.pause()
+        assert strip.shown and len(strip.children) == 5
+
+
 def loaded_after(code: str) -> set[str]:
     """The `termnews` modules a fresh interpreter has loaded after running `code`."""
     script = f"{code}\nimport sys\nprint(' '.join(m for m in sys.modules if 'termnews' in m))"
@@ -55,6 +98,13 @@ def test_a_named_command_loads_no_other_command_module() -> None:
     loaded = loaded_after("import termnews.cli as cli\ncli.build_parser('browse')")
     commands = {name for name in loaded if name.startswith("termnews.commands.")}
     assert commands == {"termnews.commands.browse"}
+
+
+def test_the_browser_loads_no_engine_code_and_no_screen_it_does_not_show_at_start() -> None:
+    loaded = loaded_after("import termnews.tui.app")
+    assert not {name for name in loaded if name.startswith("termnews.engine")}
+    later = {"help", "facets", "copies", "copies_diff", "prompt", "confirm", "saved_searches"}
+    assert not {f"termnews.tui.screens.{name}" for name in later} & loaded
 
 
 def test_a_command_alone_has_the_same_options_as_in_the_whole_command_line() -> None:

@@ -56,11 +56,23 @@ class TimelineStrip(Horizontal):
         self._labels_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="timeline-first", markup=False)
-        yield TimelineBars([], id="timeline-bars")
-        yield Label("", id="timeline-last", markup=False)
-        yield Label("", id="timeline-bucket", markup=False)
-        yield Label("", id="timeline-message", markup=False)
+        # Nothing at start: the strip is hidden until a search's timeline (or a message)
+        # arrives, and its five parts would only add to the styling before the first frame.
+        yield from ()
+
+    def _parts(self) -> None:
+        """Mount the labels and bars the first time the strip has something to show."""
+        if self.children:
+            return
+        self.mount_all(
+            [
+                Label("", id="timeline-first", markup=False),
+                TimelineBars([], id="timeline-bars"),
+                Label("", id="timeline-last", markup=False),
+                Label("", id="timeline-bucket", markup=False),
+                Label("", id="timeline-message", markup=False),
+            ]
+        )
 
     def show_timeline(self, timeline: Timeline | None) -> None:
         """Show `timeline` (None or no buckets: hide the strip)."""
@@ -87,12 +99,14 @@ class TimelineStrip(Horizontal):
         timeline, message = self.timeline, self.message
         self.set_class(bool(message), "-message")
         if message:
+            self._parts()
             self._set_label("#timeline-message", message)
             self.add_class("-shown")
             return
         if timeline is None or not timeline.counts:
             self.remove_class("-shown")
             return
+        self._parts()
         assert timeline.first is not None and timeline.last is not None
         first = bucket_label(timeline.bucket, timeline.first.isoformat())
         last = bucket_label(timeline.bucket, timeline.last.isoformat())
