@@ -251,19 +251,23 @@ async def _keystrokes(
 def keystrokes_while_fetching(
     index_dir: Path, queries: list[str], gap: float, feeds: int, state_dir: str
 ) -> dict[str, Any]:
-    """`_keystrokes` while the browser fetches `feeds` feeds of 20 summary-only entries."""
-    import threading
-    from http.server import ThreadingHTTPServer
+    """`_keystrokes` while the browser fetches `feeds` feeds of 20 summary-only entries.
 
-    import bench_fetch
+    The feeds are served from a process of their own: a news site is never inside the
+    reader's process, and a server's threads in it would take the browser's interpreter
+    lock for every request, which no user's browser pays.
+    """
+    import multiprocessing
+
     from termnews.settings import FeedSubscription, FetchSettings, Settings
 
     # The fetch archive's own index goes to the cache dir: keep it in the temporary folder.
     os.environ["XDG_CACHE_HOME"] = str(Path(state_dir) / "cache")
-    bench_fetch.Handler.entries = 20
-    server = ThreadingHTTPServer(("127.0.0.1", 0), bench_fetch.Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    context = multiprocessing.get_context("spawn")
+    ports = context.Queue()
+    server = context.Process(target=_serve_feeds, args=(ports, 20), daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ports.get(timeout=60)}"
     settings = Settings(
         feeds=tuple(
             FeedSubscription(f"{base}/feed/{n}", f"Bench feed {n}", fulltext="auto")
@@ -274,9 +278,24 @@ def keystrokes_while_fetching(
     try:
         figures = asyncio.run(_keystrokes(index_dir, queries, gap, fetch_feeds=settings))
     finally:
-        server.shutdown()
+        server.terminate()
+        server.join()
     figures["feeds"] = feeds
     return figures
+
+
+def _serve_feeds(ports: Any, entries: int) -> None:
+    """Serve `bench_fetch`'s feeds and pages on 127.0.0.1 until killed; the port goes to
+    `ports`."""
+    from http.server import ThreadingHTTPServer
+
+    sys.path.insert(0, str(HERE))
+    import bench_fetch
+
+    bench_fetch.Handler.entries = entries
+    server = ThreadingHTTPServer(("127.0.0.1", 0), bench_fetch.Handler)
+    ports.put(server.server_address[1])
+    server.serve_forever()
 
 
 def browsing_run(index_dir: Path, state_dir: str, word: str, size: str = "80x24") -> dict[str, Any]:
