@@ -133,6 +133,38 @@ async def test_a_story_another_process_indexed_first_is_announced_too(
         )
 
 
+async def test_a_watcher_kept_from_the_index_keeps_its_changes_and_tries_again(
+    make_app: MakeApp, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process writing the index for longer than the watcher waits for its lock (a
+    shell's fetch syncing a big batch) must not end the watching: the change is synced, and
+    announced, once the lock is free."""
+    from termnews.engine.store import WriteLock
+    from termnews.tui import watching
+
+    monkeypatch.setattr(watching, "LOCK_WAIT_S", 0.1)
+    app = make_app(watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_beside_watcher(pilot)
+        await wait_until(pilot, app.watch_ready.is_set, "the watcher to start")
+        other_process = WriteLock(app.index_dir, timeout=1.0)
+        try:
+            (archive / "09-vessington-kiln.txt").write_text(NEW_STORY, encoding="utf-8")
+            await wait_until(
+                pilot,
+                lambda: any(n.title == "Watching the archive" for n in app._notifications),
+                "the watcher's warning",
+            )
+            assert announced(app) is None
+            assert [w for w in app.workers if w.group == "watch" and w.is_running]
+        finally:
+            other_process.release()
+        await wait_until(pilot, lambda: announced(app) == "1 new", '"1 new" in the status')
+        warnings = [n for n in app._notifications if n.title == "Watching the archive"]
+        assert len(warnings) == 1  # said once, not at every retry
+        assert "busy" in warnings[0].message
+
+
 async def test_quitting_stops_the_watcher(make_app: MakeApp) -> None:
     app = make_app(watch=True)
     async with app.run_test(size=(80, 24)) as pilot:

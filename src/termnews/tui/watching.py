@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 300
 #: How long the watcher waits in its native code before looking at the stop event again.
 STOP_CHECK_MS = 200
+#: How long one of the watcher's syncs waits for another process's write lock on the index
+#: before it gives up until its next wake (`STOP_CHECK_MS` later) and tries again.
+LOCK_WAIT_S = 2.0
 
 
 def is_story_file(change: Change, path: str) -> bool:
@@ -53,6 +56,13 @@ class ArchiveChanged(Message):
 
     fresh: int
     removed: int
+
+
+@dataclass
+class WatchTrouble(Message):
+    """The watcher could not sync the index now (`reason`); it keeps the changes and retries."""
+
+    reason: str
 
 
 class WatchActions(AppMixin):
@@ -87,15 +97,20 @@ class WatchActions(AppMixin):
         """Sync the index after each batch of changed story files, until `stop` is set.
 
         The sync shares `index_write_lock` with the start-up sync and the palette's resync,
-        so only one of them writes the index at a time. The watcher wakes every
+        so only one of them writes the index at a time. A sync that cannot lock the index
+        (another process is writing it) keeps its changes for the next try: the watcher
+        never stops watching over it. The watcher wakes every
         `STOP_CHECK_MS` even when nothing changed (an empty batch): that is when it sees the
         stop event, and the first wake says it is watching (`watch_ready`).
         """
         from watchfiles import watch
 
         from termnews.engine.sync import sync
+        from termnews.errors import IndexUnusableError
         from termnews.tui.processes import prepare_child_processes
 
+        missed: set[tuple[Change, str]] = set()  # changes not synced yet
+        failing = False
         for batch in watch(
             archive,
             watch_filter=is_story_file,
@@ -109,11 +124,22 @@ class WatchActions(AppMixin):
             self.watch_ready.set()
             if stop.is_set():
                 return
-            if not batch:
+            missed |= batch
+            if not missed:
                 continue
             prepare_child_processes()  # a batch of 400 stories or more is indexed by processes
-            with self.index_write_lock:
-                report = sync(archive, self.index_dir)
+            try:
+                with self.index_write_lock:
+                    report = sync(archive, self.index_dir, lock_timeout=LOCK_WAIT_S)
+            except IndexUnusableError as error:
+                # Another process holds the index longer than we wait (a shell's fetch
+                # syncing a big batch), or it cannot be written now: the changes stay
+                # missed, and the next wake tries again. Said once a streak, not each time.
+                if not failing:
+                    self.post_message(WatchTrouble(str(error)))
+                failing = True
+                continue
+            batch, missed, failing = missed, set(), False
             searcher = self.searcher
             refreshed = searcher is not None and not stop.is_set() and searcher.refresh()
             if report.changed_anything:
@@ -126,6 +152,15 @@ class WatchActions(AppMixin):
                 fresh, removed = changed_in(batch)
                 if fresh or removed:
                     self.post_message(ArchiveChanged(fresh, removed))
+
+    def on_watch_trouble(self, message: WatchTrouble) -> None:
+        if not self.closing:
+            self.notify(
+                f"Changed stories wait: {message.reason}. The watcher keeps trying.",
+                title="Watching the archive",
+                severity="warning",
+                markup=False,
+            )
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
         if self.closing:
