@@ -81,3 +81,17 @@ def test_records_are_not_read_for_a_keystroke(searcher: Searcher) -> None:
     assert not lexicon.loaded("caption")
     assert lexicon.records("caption", "harbour") is None
     assert not lexicon.loaded("caption")
+
+
+def test_a_vocabulary_too_large_keeps_no_places(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `MAX_PLACES` the term list keeps only terms and frequencies; postings are then
+    found through Whoosh, and are the same."""
+    from termnews.engine import lexicon as lexicon_module
+
+    monkeypatch.setattr(lexicon_module, "MAX_PLACES", 10)
+    gen = searcher._gen
+    terms = lexicon_module.Lexicon(gen.reader).terms("body")
+    assert terms.records(terms.terms[0]) is None
+    assert len(terms.terms) == len(gen.lexicon.terms("body").terms)

@@ -31,6 +31,9 @@ def fold(word: str) -> str:
     return tokens[0] if tokens else ""
 
 
+#: How many (term, segment) places a field's list may keep (16 bytes each): past this (a
+#: vocabulary of millions over many segments) Whoosh finds the terms, as it did before.
+MAX_PLACES = 4_000_000
 #: Per segment, where each term's posting list starts and ends in its postings file (-1:
 #: not in that segment; -2: inlined in the terms file, for Whoosh to read).
 SegmentPlaces = tuple[array, array]
@@ -55,7 +58,8 @@ class FieldTerms:
             for term, frequency in zip(found.terms, found.frequencies, strict=True):
                 frequencies[term] = frequencies.get(term, 0) + frequency
         made = cls(frequencies)
-        made._places = _aligned(made.terms, segments)
+        if len(made.terms) * len(segments) <= MAX_PLACES:
+            made._places = _aligned(made.terms, segments)
         return made
 
     def records(self, term: str) -> list[tuple[int, int, int]] | None:
