@@ -154,3 +154,20 @@ def test_words_out_of_docnum_order_are_sorted_as_whoosh_would() -> None:
     assert list(ferry.ids) == [2, 5] and ferry.weights == [2.0, 1.0]
     assert ferry.value_list()[0] == bytes(__import__("array").array("I", [3, 9, 14, 7, 20, 25]))
     assert list(lists[b"vote"].ids) == [5]
+
+
+def test_cleanup_deletes_the_spilled_runs(tmp_path: Any) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    writer = unlocked_writer(ix, codec=PackedCodec(), compound=False, limitmb=0.001)
+    try:
+        for doc in full([{"headline": "harbour ferry vote", "body": "the ferry strike"}] * 20):
+            add_document(writer, doc)
+        pool = writer.pool
+        runs = list(pool.runs)
+        assert runs and all(pool.tempstore.file_exists(run) for run in runs)
+        pool.cleanup()  # what Whoosh's writer calls as it closes the segment
+        assert not pool.runs and not any(pool.tempstore.file_exists(run) for run in runs)
+    finally:
+        writer.cancel()

@@ -42,7 +42,8 @@ from termnews.engine.whoosh_adapter import (
 from termnews.errors import TermnewsError
 
 #: No compound files (a compound segment copies its stored fields into memory on open), and
-#: 256 MB sort pools.
+#: postings held in memory up to about 256 MB a writer before a run is spilled to disk
+#: (`engine.storage.termpool`).
 WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": PackedCodec()}
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 400
