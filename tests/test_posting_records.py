@@ -51,7 +51,7 @@ def test_postings_read_from_records_equal_whooshs(searcher: Searcher, field: str
     lexicon = gen.lexicon
     terms = lexicon.terms(field).terms
     assert terms
-    direct = PostingCache(gen.searcher, records=lexicon.records)
+    direct = PostingCache(gen.searcher, terms=lexicon)
     through_whoosh = PostingCache(gen.searcher)
     for term in [*terms, "nosuchwordanywhere"]:
         assert lexicon.records(field, term) is not None
@@ -68,7 +68,7 @@ def test_positions_read_from_records_equal_whooshs(searcher: Searcher, field: st
     gen = searcher._gen
     np = vector.load()
     for term in gen.lexicon.terms(field).terms[::5]:
-        direct = PostingCache(gen.searcher, records=gen.lexicon.records)
+        direct = PostingCache(gen.searcher, terms=gen.lexicon)
         got_docs, got_posns = direct.occurrences(field, term, None, np)
         want_docs, want_posns = PostingCache(gen.searcher).occurrences(field, term, None, np)
         assert got_docs.tolist() == want_docs.tolist(), term

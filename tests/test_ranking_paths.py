@@ -85,3 +85,19 @@ def test_the_two_ways_give_the_same_floats(searcher: Searcher) -> None:
             for v in (False, True)
         ]
         assert ways[0] == ways[1], text
+
+
+def test_document_frequencies_from_the_term_lists_give_whooshs_scores(searcher: Searcher) -> None:
+    """Once the term lists are read, a term's idf takes its document frequency from them,
+    not from Whoosh's lookups: the scores are the same floats, to the last bit."""
+    from termnews.engine.storage.postings import PostingCache
+
+    gen = searcher._gen
+    gen.warm_up()
+    from_lists = PostingCache(gen.searcher, terms=gen.lexicon)
+    through_whoosh = PostingCache(gen.searcher)
+    for field in ("headline", "body"):
+        for term in gen.lexicon.terms(field).terms[::7]:
+            assert gen.lexicon.frequency(field, term) == gen.reader.doc_frequency(field, term)
+            got = from_lists.scored(field, term).scores.tobytes()
+            assert got == through_whoosh.scored(field, term).scores.tobytes(), term

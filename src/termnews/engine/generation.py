@@ -56,7 +56,7 @@ class Generation:
         self.reader = self.searcher.reader()
         self.filters = StateFilters(self.reader, lambda: self.docsets.live, state)
         self.lexicon = Lexicon(self.reader)
-        self.docsets = DocSets(self.searcher, self.filters, self.lexicon.records)
+        self.docsets = DocSets(self.searcher, self.filters, self.lexicon)
         self.parser = make_parser(self.searcher.schema)
         self.archive: Path | None = archive_of(index_dir)
         self.completer = Completer(self.lexicon, self.reader.doc_count_all())

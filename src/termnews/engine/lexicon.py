@@ -121,6 +121,11 @@ class Lexicon:
         found = self._fields.get(field)
         return None if found is None else found.records(term)
 
+    def frequency(self, field: str, term: str) -> int | None:
+        """`FieldTerms.frequency` if the field's terms are read already (see `records`)."""
+        found = self._fields.get(field)
+        return None if found is None else found.frequency(term)
+
     def loaded(self, field: str) -> bool:
         return field in self._fields
 

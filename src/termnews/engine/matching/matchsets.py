@@ -41,7 +41,7 @@ from termnews.engine.query.form import (
     UnsupportedFilter,
     as_form,
 )
-from termnews.engine.storage.postings import PostingCache, TermRecordsLookup, field_lengths
+from termnews.engine.storage.postings import PostingCache, TermDirectory, field_lengths
 
 #: How many docnums the cached term sets may hold in all (~60 bytes each as a frozenset).
 SET_CACHE_MEMBERS = 600_000
@@ -59,14 +59,14 @@ class DocSets:
         self,
         searcher: Any,
         filters: FilterResolver | None = None,
-        records: TermRecordsLookup | None = None,
+        terms: TermDirectory | None = None,
     ) -> None:
-        """`filters` answers state filters (`form.Filter`); without it they raise. `records`
-        finds terms' posting lists directly (`PostingCache`)."""
+        """`filters` answers state filters (`form.Filter`); without it they raise. `terms`
+        finds terms' posting lists and frequencies directly (`PostingCache`)."""
         self._searcher = searcher
         self._reader = searcher.reader()
         self._filters = filters
-        self.postings = PostingCache(searcher, records=records)
+        self.postings = PostingCache(searcher, terms=terms)
         self._terms: LRU[tuple[str, str], frozenset[int]] = LRU(SET_CACHE_MEMBERS, len)
         self._phrases: LRU[PhraseKey, frozenset[int]] = LRU(PHRASE_CACHE_MEMBERS, len)
         self._ranges: LRU[DateRange, frozenset[int]] = LRU(RANGE_CACHE)
