@@ -9,13 +9,17 @@ does not use.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.css.stylesheet import Stylesheet
 
+from termnews import cli
+from termnews.tui import pause_collector, resume_collector
 from termnews.tui.app import TermnewsApp
 from termnews.tui.widgets.timeline import TimelineStrip
 
@@ -83,6 +87,41 @@ async def test_the_timeline_strip_has_no_parts_until_it_shows_something(
         strip.show_message("Related to one story")
         await pilot.pause()
         assert strip.shown and len(strip.children) == 5
+
+
+async def test_the_collector_held_for_start_up_runs_again_once_the_first_frame_is_out(
+    make_app: Callable[..., TermnewsApp],
+) -> None:
+    pause_collector()
+    try:
+        assert not gc.isenabled()
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        resume_collector()
+        gc.enable()
+
+
+def test_the_browse_command_leaves_the_collector_on_however_it_ends(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[bool] = []
+
+    def fake_run(self: TermnewsApp) -> None:
+        seen.append(gc.isenabled())  # what the app's own start-up would find
+
+    monkeypatch.setattr(TermnewsApp, "run", fake_run)
+    # The command sets Textual's frame rate; this test process gets its own back after.
+    monkeypatch.setenv("TEXTUAL_FPS", "unset")
+    monkeypatch.delenv("TEXTUAL_FPS")
+    monkeypatch.setenv("TERMNEWS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("TERMNEWS_CONFIG", str(tmp_path / "config.toml"))
+    assert cli.main(["browse", "--index-dir", str(tmp_path / "index"), "--no-sync"]) == 0
+    assert seen == [False] and gc.isenabled()
+    assert cli.main(["browse", str(tmp_path / "no-such-folder")]) == 2
+    assert gc.isenabled()
 
 
 def loaded_after(code: str) -> set[str]:

@@ -77,6 +77,16 @@ def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from termnews.tui import pause_collector, resume_collector
+
+    pause_collector()  # until the first frame (the app resumes it), or until this returns
+    try:
+        return _browse(args)
+    finally:
+        resume_collector()
+
+
+def _browse(args: argparse.Namespace) -> int:
     archive, error = choose_archive(args)
     if error:
         print(error, file=sys.stderr)

@@ -44,6 +44,7 @@ from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
+from termnews.tui import resume_collector
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.context import MIN_ROWS, ContextActions
 from termnews.tui.copies import CopiesActions
@@ -289,6 +290,7 @@ class TermnewsApp(
 
     def _start_engine(self) -> None:
         """Sync, open and watch the index, and fetch on a timer: whatever start-up asks."""
+        resume_collector()  # held by `termnews browse` for the first frame
         if self.sync_on_start:
             self._start_sync()
         self._open_index(quiet_missing=self.sync_on_start)
