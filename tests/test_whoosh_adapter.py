@@ -375,12 +375,17 @@ def test_add_document_writes_the_segment_whooshs_add_document_writes() -> None:
         docs.append(doc)
     docs.append({**docs[0], "path": "accents.txt", "body": "Montréal İstanbul U.S. ﬁnance x*y"})
     written = []
-    for add in (lambda w, d: w.add_document(**d), add_document):
+    for ours in (False, True):
         storage = RamStorage()
         ix = storage.create_index(build_schema())
-        writer = unlocked_writer(ix, **WRITER_OPTIONS)
-        for doc in docs:
-            add(writer, doc)
+        if ours:  # our writer: the term pool, documents added by the adapter
+            writer = unlocked_writer(ix, **WRITER_OPTIONS)
+            for doc in docs:
+                add_document(writer, doc)
+        else:  # Whoosh's own writer, posting pool and add_document
+            writer = ix.writer(**WRITER_OPTIONS)
+            for doc in docs:
+                writer.add_document(**doc)
         writer.commit(merge=False)
         written.append(segment_files(storage))
     assert set(written[0]) == set(written[1]) and {".trm", ".pst"} <= set(written[0])
