@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -45,6 +45,7 @@ from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
 from termnews.tui import resume_collector
+from termnews.tui.collector import CHECK_S, IdleCollector
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.context import MIN_ROWS, ContextActions
 from termnews.tui.copies import CopiesActions
@@ -225,6 +226,8 @@ class TermnewsApp(
         """Set on the UI thread only; workers are handed the searcher they should use."""
         self._generation = 0
         self._last_change = 0.0
+        self.collector = IdleCollector()
+        """Collects Python's older garbage in the person's pauses (`collect_in_pauses`)."""
         self._syncing = False
         self._story: Story | None = None
         """The last story shown, kept so that coming back to it needs no reload."""
@@ -301,6 +304,19 @@ class TermnewsApp(
     def on_unmount(self) -> None:
         self.stop_watching()  # the worker's thread would otherwise hold up the exit
         self.stop_fetching()
+        self.collector.release()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.key_pressed()
+        await super().on_event(event)
+
+    def collect_in_pauses(self) -> None:
+        """From now on, collect the older garbage only when no key comes (`tui.collector`);
+        called once start-up's objects are frozen, after the first results."""
+        if not self.collector.held:
+            self.collector.hold()
+            self.set_interval(CHECK_S, self.collector.tick, name="collect in pauses")
 
     @property
     def result_list(self) -> ResultList:

@@ -44,8 +44,9 @@ KEEP_ROWS_AT_MOST = 200
 class SearchActions(AppMixin):
     """Run searches, show their results, and keep the status line's summary.
 
-    Besides the attributes below it calls the index part's `_warm_up` once the first results
-    are up. The search box's own handlers stay on the app (they are declared with `@on`).
+    Besides the attributes below it calls the index part's `_warm_up` and the app's
+    `collect_in_pauses` once the first results are up. The search box's own handlers stay
+    on the app (they are declared with `@on`).
     """
 
     # What this part uses of the app (set in `TermnewsApp.__init__`, or its properties).
@@ -154,6 +155,7 @@ class SearchActions(AppMixin):
         self.call_after_refresh(self.after_results, message.results)  # its timeline, next
         if first:
             self.call_after_refresh(freeze_startup_objects)
+            self.call_after_refresh(self.collect_in_pauses)
             self.call_after_refresh(self._warm_up, self.searcher)
 
     def set_sort(self, order: SortOrder) -> None:
