@@ -2,12 +2,12 @@
 
 Python collects its older generations once enough objects have been made, wherever that
 happens to be. Measured in the browser while typing at a human pace, a collection of the
-middle generation took 1-6 ms and a full one 9-17 ms, and they fell on keystrokes: two of
-the five slowest of 84 in one run. `IdleCollector` keeps the youngest generation automatic
-(a fraction of a millisecond) and holds the older two; a timer collects them as Python
-would have (after as many younger collections as its thresholds say), but only once no key
-has come for a moment, or anyway when far more than that has piled up, so a long burst of
-keys cannot grow memory without bound.
+middle generation took 1-6 ms and a full one 9-17 ms, and they fell on keystrokes: four
+of the five slowest of 84 in one run had one. `IdleCollector` keeps the youngest generation
+automatic (a fraction of a millisecond) and holds the older two; a timer collects them as
+Python would have (after as many younger collections as its thresholds say), but only once
+no key has come for a moment, or anyway when far more than that has piled up, so a long
+burst of keys cannot grow memory without bound.
 """
 
 from __future__ import annotations
