@@ -4,9 +4,9 @@ Whoosh hands out a field's terms one generator step and one `TermInfo` object at
 merged across segments in Python, which at tens of microseconds a term is far too slow to
 do per keystroke. Here each segment's terms are read in one go
 (`whoosh_adapter.field_term_records`), once per index generation; afterwards a prefix
-is two binary searches and a document frequency one. Where each term's record lies in each
-segment's terms file is kept too (`FieldTerms.records`), so that the posting lists of a
-partial word's completions are read without Whoosh's hash lookups.
+is two binary searches and a document frequency one. Where each term's posting list lies
+in each segment is kept too (`FieldTerms.records`), so that the posting lists of a partial
+word's completions are read without Whoosh's hash lookups.
 """
 
 from __future__ import annotations
