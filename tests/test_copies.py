@@ -155,3 +155,32 @@ def test_the_fast_word_cut_is_the_regexs(body: str) -> None:
 
     fast = sk._word_hashes_of(body).tolist()
     assert fast == [sk.word_hash(word.encode("utf-8")) for word in sk.words(body)]
+
+
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.integers(0, 5), min_size=3, max_size=3), min_size=n, max_size=n),
+            st.lists(st.booleans(), min_size=n, max_size=n),
+        )
+    )
+)
+def test_candidates_are_the_pairs_sharing_a_band_with_a_new_node(
+    case: tuple[list[list[int]], list[bool]],
+) -> None:
+    """Candidate pairs, found a band at a time over whole groups of equal keys, are exactly
+    the pairs of nodes with some band key in common and at least one of them new."""
+    import numpy as np
+
+    from termnews.engine.copies.update import _candidates
+
+    rows, new = case
+    bands = np.array(rows, dtype=np.uint32).reshape(len(rows), 3)
+    found = _candidates(bands, np.array(new, dtype=bool))
+    want = sorted(
+        (i, j)
+        for i in range(len(rows))
+        for j in range(i + 1, len(rows))
+        if (new[i] or new[j]) and any(x == y for x, y in zip(rows[i], rows[j], strict=True))
+    )
+    assert [tuple(pair) for pair in found.tolist()] == want
