@@ -2,8 +2,8 @@
 
     python benchmarks/reuters_to_wire.py SGML_DIR_OR_FILES... OUT_DIR [--limit N]
 
-Reuters-21578 (1987 Reuters newswire, free for research use) is not shipped with termnews:
-whoever downloads it can rebuild the same real-shaped corpus with this script. Each
+Reuters-21578 (1987 Reuters newswire, free for research use) is not shipped with termnews;
+with a copy of it, this script makes the benchmarks' real-shaped archive again. Each
 `<REUTERS>` element that has a `<BODY>` becomes one file, `reut-NNNNN.txt` after its NEWID,
 laid out as docs/format.md describes:
 

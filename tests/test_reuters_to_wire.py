@@ -17,13 +17,8 @@ from termnews.parsing import parse_file
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
-SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
-<REUTERS NEWID="7" OLDID="90001">
+SGML = """<REUTERS NEWID="7">
 <DATE>12-FEB-1987 09:30:45.20</DATE>
-<TOPICS><D>wool</D></TOPICS>
-<UNKNOWN> &#5;&#5;&#5;Q R
-&#23;&#23;&#2;h2207&#31;velm
-r f BC-VELMARA-WOOL   02-12 0088</UNKNOWN>
 <TEXT>&#2;
 <TITLE>VELMARA WOOL CLIP REVIEW</TITLE>
 <AUTHOR>    By Tamsin Orrel, Reuters</AUTHOR>
@@ -36,13 +31,13 @@ marks &lt;per bale>.
  Reuter
 &#3;</BODY></TEXT>
 </REUTERS>
-<REUTERS NEWID="12" OLDID="90002">
+<REUTERS NEWID="12">
 <DATE> 2-MAR-1987 09:15:00.00</DATE>
 <TEXT TYPE="BRIEF">&#2;
 <TITLE>DUNMERE &lt;DNMR> SETS BRIEF ONLY</TITLE>
 </TEXT>
 </REUTERS>
-<REUTERS NEWID="9" OLDID="90003">
+<REUTERS NEWID="9">
 <DATE> 3-MAR-1987 11:40:12.00</DATE>
 <TEXT>&#2;
 <TITLE>ASHBY HOLM CORP &lt;ASHM> 4TH QTR NET</TITLE>
