@@ -38,7 +38,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from termnews.engine.storage.fused import fused, index_options_plain
+from termnews.engine.storage.fused import fused, index_options_plain, word_occurrences
 from termnews.engine.whoosh_adapter import (
     BlockHeader,
     BlockLeafMatcher,
@@ -394,12 +394,12 @@ def _word_values(
     Each word's occurrences go into one `array("I")`: positions, or (position, start, end)
     triples with `chars`.
     """
-    plain = index_options_plain(kwargs)
-    bulk = _bulk_word_values(value, analyzer, boost, chars=chars) if plain else None
-    if bulk is not None:
-        # Whoosh's own writer (bare-Whoosh builds, tests) takes words as text.
-        for tbytes, count, weight, packed in bulk:
-            yield tbytes.decode("utf-8"), count, weight, packed
+    found = _occurrences(value, analyzer, chars=chars) if index_options_plain(kwargs) else None
+    if found is not None:
+        stride = 3 if chars else 1
+        for word, occurrences in found.items():
+            count = len(occurrences) // stride
+            yield word, count, count * boost, array("I", occurrences).tobytes()
         return
     seen: defaultdict[str, array] = defaultdict(lambda: array("I"))
     weights: defaultdict[str, float] = defaultdict(float)
@@ -422,25 +422,7 @@ def _occurrences(value: Any, analyzer: Any, *, chars: bool) -> dict[str, list[in
     `chars`), for the adapter's `add_document`; None when the chain is not fused. Every
     token's boost is 1.0 in these chains, so a word's weight is its count × the format's."""
     plan = fused(analyzer) if isinstance(value, str) else None
-    if plan is None:
-        return None
-    return plan.positions_and_chars(value) if chars else plan.positions(value)
-
-
-def _bulk_word_values(
-    value: Any, analyzer: Any, boost: float, *, chars: bool
-) -> list[tuple[bytes, int, float, bytes]] | None:
-    """What `_word_values` yields, as one list with each word in UTF-8 (as Whoosh's field
-    encodes it); None when the chain is not fused."""
-    found = _occurrences(value, analyzer, chars=chars)
-    if found is None:
-        return None
-    stride = 3 if chars else 1
-    return [
-        (word.encode("utf-8"), count, count * boost, array("I", occurrences).tobytes())
-        for word, occurrences in found.items()
-        for count in (len(occurrences) // stride,)
-    ]
+    return None if plan is None else word_occurrences(plan, value, chars=chars)
 
 
 class PackedPositions(Positions):

@@ -14,7 +14,7 @@ a renumbering stop filter, a tokenizer that splits on gaps) is left to Whoosh.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from whoosh.analysis import (
@@ -182,9 +182,7 @@ def index_options_plain(kwargs: dict[str, Any]) -> bool:
     ) and kwargs.get("removestops", True)
 
 
-def word_occurrences(
-    plan: FusedAnalyzer, text: str, *, chars: bool
-) -> Iterator[tuple[str, list[int]]]:
-    """(word, positions or flat triples) per indexed word of `text`, in first-seen order."""
-    found = plan.positions_and_chars(text) if chars else plan.positions(text)
-    return iter(found.items())
+def word_occurrences(plan: FusedAnalyzer, text: str, *, chars: bool) -> dict[str, list[int]]:
+    """Indexed word of `text` -> its positions, or flat (position, start, end) triples with
+    `chars`, in first-seen order."""
+    return plan.positions_and_chars(text) if chars else plan.positions(text)
