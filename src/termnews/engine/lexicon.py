@@ -35,7 +35,7 @@ def fold(word: str) -> str:
 #: vocabulary of millions over many segments) Whoosh finds the terms, as it did before.
 MAX_PLACES = 4_000_000
 #: Per segment, where each term's posting list starts and ends in its postings file (-1:
-#: not in that segment; -2: inlined in the terms file, for Whoosh to read).
+#: not in that segment; `INLINED`: in the terms file, for Whoosh to read).
 SegmentPlaces = tuple[array, array]
 
 
@@ -64,8 +64,8 @@ class FieldTerms:
 
     def records(self, term: str) -> list[tuple[int, int, int]] | None:
         """(segment number, start, end) of the posting list of `term` in each segment
-        holding it, in segment order (start -2: inlined); None when the places were not
-        read (another codec's segments)."""
+        holding it, in segment order (start `INLINED`: held inline); None when the places
+        were not read (another codec's segments)."""
         if self._places is None:
             return None
         i = bisect_left(self.terms, term)
@@ -179,17 +179,16 @@ def _aligned(terms: list[str], segments: list[TermRecords]) -> list[SegmentPlace
     aligned = []
     index: dict[str, int] | None = None
     for found in segments:
-        starts = array("q", (-2 if start < 0 else start for start in found.starts))
         if len(found.terms) == len(terms):
             # The segment holds every term: its terms are `terms`, in the same order (UTF-8
             # bytes sort as their code points do).
-            aligned.append((starts, found.ends))
+            aligned.append((found.starts, found.ends))
             continue
         if index is None:
             index = {term: i for i, term in enumerate(terms)}
         placed = array("q", [-1]) * len(terms)
         ends = array("q", [-1]) * len(terms)
-        for term, start, end in zip(found.terms, starts, found.ends, strict=True):
+        for term, start, end in zip(found.terms, found.starts, found.ends, strict=True):
             i = index[term]
             placed[i] = start
             ends[i] = end

@@ -442,6 +442,8 @@ _FIELD_NUMBER = struct.Struct("!H")
 _DOC_FREQUENCY = struct.Struct("!I")
 _DOC_FREQUENCY_AT = 1 + 4
 _EXTENT = struct.Struct("!qi")
+#: A `TermRecords` start for a term whose postings the record holds inline.
+INLINED = -2
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,7 +455,7 @@ class TermRecords:
     """Each term's document frequency in the segment, deleted documents included."""
     starts: array
     """Where each term's posting list starts in the postings file (its first block, after
-    W3's magic); -1 when the record holds the postings inline, for Whoosh to read."""
+    W3's magic); `INLINED` when the record holds the postings inline, for Whoosh to read."""
     ends: array
     """Where each term's posting list ends."""
 
@@ -506,8 +508,8 @@ def field_term_records(leaf: Any, field: str) -> TermRecords | None:
         terms.append(data[key_start + _FIELD_NUMBER.size : value_start].decode("utf-8"))
         frequencies.append(unpack_frequency(data, value_start + _DOC_FREQUENCY_AT)[0])
         if data[value_start]:  # inlined
-            starts.append(-1)
-            ends.append(-1)
+            starts.append(INLINED)
+            ends.append(INLINED)
         else:
             list_offset, list_length = unpack_extent(data, value_start + extent_at)
             starts.append(list_offset + magic)

@@ -119,9 +119,8 @@ class DocSets:
         found = np.zeros(self._reader.doc_count_all(), dtype=bool)
         for term in terms:
             assert isinstance(term, Term)
-            found[np.frombuffer(self.postings.get(term.field, term.text).ids, dtype=np.int32)] = (
-                True
-            )
+            ids = self.postings.get(term.field, term.text).ids
+            found[np.frombuffer(ids, dtype=np.int32)] = True
         if self.deleted:
             if self._deleted_array is None:
                 self._deleted_array = np.fromiter(sorted(self.deleted), dtype=np.int64)
