@@ -19,8 +19,8 @@ import pytest
 from textual.css.stylesheet import Stylesheet
 
 from termnews import cli
-from termnews.tui import pause_collector, resume_collector
 from termnews.tui.app import TermnewsApp
+from termnews.tui.collector import pause_collector, resume_collector
 from termnews.tui.widgets.timeline import TimelineStrip
 
 from .conftest import settle

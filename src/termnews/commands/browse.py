@@ -77,7 +77,7 @@ def choose_archive(args: argparse.Namespace) -> tuple[Path | None, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from termnews.tui import pause_collector, resume_collector
+    from termnews.tui.collector import pause_collector, resume_collector
 
     pause_collector()  # until the first frame (the app resumes it), or until this returns
     try:

@@ -44,8 +44,7 @@ from termnews.errors import TermnewsError
 from termnews.results import Results, SortOrder
 from termnews.settings import Settings
 from termnews.state.store import StateStore
-from termnews.tui import resume_collector
-from termnews.tui.collector import CHECK_S, IdleCollector
+from termnews.tui.collector import CHECK_S, IdleCollector, freeze_startup_objects, resume_collector
 from termnews.tui.commands import TermnewsCommands
 from termnews.tui.context import MIN_ROWS, ContextActions
 from termnews.tui.copies import CopiesActions
@@ -312,8 +311,10 @@ class TermnewsApp(
         await super().on_event(event)
 
     def collect_in_pauses(self) -> None:
-        """From now on, collect the older garbage only when no key comes (`tui.collector`);
-        called once start-up's objects are frozen, after the first results."""
+        """Freeze what start-up built out of the collector, and from now on collect the
+        older garbage only when no key comes (`tui.collector`); called once the first
+        results are up."""
+        freeze_startup_objects()
         if not self.collector.held:
             self.collector.hold()
             self.set_interval(CHECK_S, self.collector.tick, name="collect in pauses")

@@ -9,7 +9,6 @@ one-off loading runs (`_warm_up`) and what start-up built is frozen out of the c
 
 from __future__ import annotations
 
-import gc
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from textual import work
 from termnews.errors import IndexMissingError
 from termnews.results import Results
 from termnews.state.store import StateStore
+from termnews.tui.collector import freeze_startup_objects
 from termnews.tui.messages import IndexOpened, IndexRefreshed, SyncDone, SyncProgress
 from termnews.tui.mixin import AppMixin
 from termnews.tui.story import Story
@@ -28,17 +28,6 @@ if TYPE_CHECKING:
     from termnews.engine.searcher import Searcher
     from termnews.tui.widgets.results import ResultList
     from termnews.tui.widgets.status import StatusLine
-
-
-def freeze_startup_objects() -> None:
-    """Exempt everything built at start-up (Textual, the index readers) from the collector.
-
-    A full collection walks every live object, and with the browser loaded that is long
-    enough to land on a keystroke now and then. Frozen objects are never walked again, so the
-    rare full collection only sees what was made since. Called once the first results are up.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class IndexActions(AppMixin):

@@ -18,7 +18,6 @@ from textual.worker import get_current_worker
 
 from termnews.results import Results, SortOrder
 from termnews.state.store import Snapshot, StateError, StateStore
-from termnews.tui.indexing import freeze_startup_objects
 from termnews.tui.marks import MarkView
 from termnews.tui.messages import SearchDone
 from termnews.tui.mixin import AppMixin
@@ -154,7 +153,6 @@ class SearchActions(AppMixin):
         self._refresh_status()
         self.call_after_refresh(self.after_results, message.results)  # its timeline, next
         if first:
-            self.call_after_refresh(freeze_startup_objects)
             self.call_after_refresh(self.collect_in_pauses)
             self.call_after_refresh(self._warm_up, self.searcher)
 
