@@ -201,6 +201,13 @@ def watch_figures(tmp: Path, runs: int) -> dict[str, Any]:
     return figures
 
 
+def feed_server(entries: int) -> ThreadingHTTPServer:
+    """The loopback server of the benchmark's feeds (`entries` each) and their pages, on a
+    free port of 127.0.0.1; not yet serving."""
+    Handler.entries = entries
+    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.py fetch", description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=50)
@@ -217,8 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     from termnews.feeds.ledger import FeedLedger
     from termnews.feeds.run import fetch_all
 
-    Handler.entries = args.entries
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = feed_server(args.entries)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     feeds = [Feed(f"{base}/feed/{n}", f"Bench feed {n}") for n in range(args.feeds)]

@@ -287,13 +287,10 @@ def keystrokes_while_fetching(
 def _serve_feeds(ports: Any, entries: int) -> None:
     """Serve `bench_fetch`'s feeds and pages on 127.0.0.1 until killed; the port goes to
     `ports`."""
-    from http.server import ThreadingHTTPServer
-
     sys.path.insert(0, str(HERE))
     import bench_fetch
 
-    bench_fetch.Handler.entries = entries
-    server = ThreadingHTTPServer(("127.0.0.1", 0), bench_fetch.Handler)
+    server = bench_fetch.feed_server(entries)
     ports.put(server.server_address[1])
     server.serve_forever()
 
