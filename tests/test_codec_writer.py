@@ -11,6 +11,7 @@ from whoosh.filedb.filestore import RamStorage
 
 from termnews.engine.schema import build_schema
 from termnews.engine.storage.codec import PackedCodec
+from termnews.engine.whoosh_adapter import add_document, unlocked_writer
 
 WORDS = ["harbour", "ferry", "council", "vote", "snow", "plough", "Okafor", "Tillbury"]
 texts = st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join)
@@ -19,6 +20,24 @@ stories = st.lists(st.tuples(texts, words, texts), min_size=1, max_size=30)
 #: Enough stories that common words fill several of W3's 128-posting blocks, and some words
 #: occur once (an inlined posting list).
 many_stories = st.tuples(stories, st.integers(5, 40)).map(lambda drawn: drawn[0] * drawn[1])
+
+
+def pooled_files(codec: PackedCodec, docs: list[tuple[str, str, str]]) -> dict[str, bytes]:
+    """`written_files`, the words going through the term pool's packed occurrences (as a
+    build's do), so that each term's list is written at once by the direct path."""
+    storage = RamStorage()
+    ix = storage.create_index(build_schema())
+    writer = unlocked_writer(ix, codec=codec, compound=False)
+    for i, (headline, body, names) in enumerate(docs):
+        add_document(
+            writer, {"path": f"s{i}", "headline": headline, "body": body, "authors": names}
+        )
+    writer.commit(merge=False)
+    return {
+        name[name.index(".") :]: storage.open_file(name).read()
+        for name in storage.list()
+        if not name.endswith((".toc", ".seg"))
+    }
 
 
 class W3FieldsCodec(PackedCodec):
@@ -67,3 +86,22 @@ def test_posting_lists_of_several_blocks_are_cut_where_w3_cuts_them(
 def test_a_word_in_exactly_one_block_and_one_more_posting() -> None:
     for count in (127, 128, 129, 256, 257):
         assert_same_files([("ferry", "harbour vote", "Okafor")] * count)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(stories, st.integers(1, 5))
+def test_term_lists_written_at_once_are_what_w3_writes_a_posting_at_a_time(
+    docs: list[tuple[str, str, str]], blocklimit: int
+) -> None:
+    """Headlines (weights of 2), bodies (character offsets) and names, cut into blocks of
+    one to five postings: every block's statistics, the term info and the files agree."""
+    ours = pooled_files(PackedCodec(blocklimit=blocklimit), docs)
+    theirs = written_files(W3FieldsCodec(blocklimit=blocklimit), docs)
+    assert set(ours) == set(theirs) and {".trm", ".pst"} <= set(ours)
+    for name, data in ours.items():
+        assert data == theirs[name], name
+
+
+def test_term_lists_at_whooshs_own_block_size() -> None:
+    docs = [("ferry", "harbour vote " * (i % 3 + 1), "Okafor") for i in range(300)]
+    assert pooled_files(PackedCodec(), docs) == written_files(W3FieldsCodec(), docs)
