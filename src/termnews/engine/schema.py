@@ -26,7 +26,7 @@ from termnews.engine.storage.codec import PackedCharacters, PackedPositions
 from termnews.identity import story_identity
 
 #: Bump whenever the schema or an analyzer changes: old indexes then rebuild on the next sync.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: Fields a bare word searches. Captions and summaries are searchable by name only: they are
 #: not body text (docs/format.md), and they would dilute the body's BM25 statistics.
@@ -57,6 +57,16 @@ def text_analyzer() -> Analyzer:
     )
 
 
+class ColumnID(ID):
+    """An ID kept as a column (and stored, if asked) but left out of the inverted index.
+
+    For values read only by docnum, never looked up: each one unique to its story, they
+    would be a term and a posting list per story, a sixth of the terms a build writes.
+    """
+
+    indexed = False
+
+
 def name_analyzer() -> Analyzer:
     """Names and places: folded but neither stemmed nor stop-filtered (`in:the pas`)."""
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
@@ -67,9 +77,11 @@ def build_schema() -> Schema:
 
     - `body` records character offsets (`chars=True`) so snippets need no re-analysis, and
       suggestions and typeahead read its term list (no spelling field: it slows builds ~45%).
-    - `path` and `sig` are sortable so that sync reads them as columns, not stored documents.
+    - `path` and `sig` are sortable so that sync reads them as columns, not stored documents;
+      `path` alone is indexed, for deleting a story by its path.
     - `sid` is the story's content identity (`termnews.identity`), the key of its reading
       state: stored for result rows, and a column so state filters map it to docnums in bulk.
+      Neither `sig` nor `sid` is ever looked up as a term, so neither is indexed.
     - Text fields store positions packed (`engine.storage.codec`), which phrases decode in bulk.
     - `published` falls back to the file's mtime (`est` marks it) so every story sorts.
     - `feed` is the folder slug of a fetched story's feed (`feed_of`), for `feed:NAME`: one
@@ -79,8 +91,8 @@ def build_schema() -> Schema:
     names = name_analyzer()
     schema = Schema(
         path=ID(unique=True, stored=True, sortable=True),
-        sig=ID(sortable=True),
-        sid=ID(stored=True, sortable=True),
+        sig=ColumnID(sortable=True),
+        sid=ColumnID(stored=True, sortable=True),
         feed=ID(),
         headline=TEXT(analyzer=text, stored=True, field_boost=2.0),
         body=TEXT(analyzer=text, stored=True, chars=True),
