@@ -40,7 +40,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
 )
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from termnews.engine.storage.termpool import TermPool
 
@@ -52,6 +52,8 @@ AUDITED_WHOOSH_VERSION = "2.7.5"
 #: W3TermInfo's fixed part (2.7.5): inlined flag, total weight, document frequency, shortest
 #: and longest length bytes, best weight, first and last docnum.
 _TERM_INFO = W3TermInfo._struct
+#: A field length as Whoosh decodes its one-byte code (0: the document lacks the field).
+_LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +153,17 @@ class TermAtATimeFieldWriter(W3FieldWriter):
     """
 
     def field_lengths(self, lengths: Any, fieldname: str) -> Sequence[int] | None:
-        """Every document's length in `fieldname` (by docnum), or None to record none."""
+        """Every document's length in `fieldname` (by docnum), or None to record none.
+
+        Read as the column's bytes decoded through a table when the per-document reader is
+        W3's (a method call per document and field was a tenth of writing the postings).
+        """
         if not lengths:
             return None
+        count = lengths.doc_count_all()
+        column = _length_column_bytes(lengths, fieldname, count)
+        if column is not None:
+            return list(map(_LENGTH_OF_BYTE.__getitem__, column))
         return [
             lengths.doc_field_length(docnum, fieldname, 0)
             for docnum in range(lengths.doc_count_all())
@@ -505,11 +515,14 @@ def field_length_bytes(leaf: Any, field: str) -> bytes | None:
     column written for fewer documents than the segment holds reads as its default past its
     end.
     """
+    return _length_column_bytes(getattr(leaf, "_perdoc", None), field, leaf.doc_count_all())
+
+
+def _length_column_bytes(perdoc: Any, field: str, count: int) -> bytes | None:
+    """`field_length_bytes` from a W3PerDocReader (None: another kind of reader)."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
     from whoosh.columns import NumericColumn
 
-    count = leaf.doc_count_all()
-    perdoc = getattr(leaf, "_perdoc", None)
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
         return None
     column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
