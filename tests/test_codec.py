@@ -23,6 +23,8 @@ from termnews.engine.schema import build_schema, text_analyzer
 from termnews.engine.storage.codec import (
     _BLOCK,
     POSITIONS,
+    RAW_CHARS,
+    RAW_CHARS_MAX,
     SHORT,
     UNIT_WEIGHTS,
     BlockValues,
@@ -213,3 +215,26 @@ def test_a_story_longer_than_16_bit_positions_keeps_its_phrases_and_offsets() ->
         assert character_spans(spans[1]) == [(0, len("harbour"))]
         matcher = reader.postings("body", "ferri")
         assert matcher.value_as("positions") == [70_001]
+
+
+def test_few_character_offsets_lie_raw_and_many_compressed_and_both_read_back() -> None:
+    """A block with a word's few occurrences keeps their offsets uncompressed; one with
+    more than `RAW_CHARS_MAX` bytes of them compresses them; both decode the same way."""
+    docs = ["harbour ferry " * (1 + i % 3) + "okafor" for i in range(40)]
+    docs[7] += " tillbury"
+    seen = set()
+    with packed_index(docs) as searcher:
+        reader = searcher.reader()
+        for term, per_doc in expected_postings(docs).items():
+            flags = set()
+            for block in blocks(reader, "body", term):
+                flags.add(bool(block.values._flags & RAW_CHARS))
+                decoded = {
+                    block.base + local: _triples(block.values.value(i))
+                    for i, local in enumerate(block.ids)
+                }
+                assert decoded == {d: per_doc[d] for d in decoded}
+            many = sum(len(v) for v in per_doc.values()) * 8 > RAW_CHARS_MAX
+            assert flags == ({False} if many else {True}), term
+            seen.add(many)
+        assert seen == {True, False}

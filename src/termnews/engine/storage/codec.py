@@ -13,7 +13,8 @@ paid it for every word. This codec keeps W3's files and term info, and writes ea
   uncompressed: decoding them is a copy;
 - positions, for the packed formats below, are a count per posting and then every
   position, 16 bits wide when they fit, uncompressed, so a phrase reads them with a copy;
-- character offsets, which only snippets read, are zlib-compressed on their own. Values of
+- character offsets, which only snippets read, are zlib-compressed on their own (but for a
+  block's few, `RAW_CHARS_MAX`, which are stored as they are). Values of
   any other format are stored there too, as lengths and the values joined.
 
 The packed formats store a posting's positions (and character offsets) as one `array("I")`
@@ -54,6 +55,12 @@ UNIT_WEIGHTS = 1
 POSITIONS = 2
 #: The counts and positions fit 16 bits, and are stored so.
 SHORT = 4
+#: The character offsets are stored as they are, not compressed (see `RAW_CHARS_MAX`).
+RAW_CHARS = 8
+#: Character offsets up to this many bytes (8 an occurrence) are not compressed: for a word
+#: seen once or twice in a block, zlib's setup cost more than the rest of the block's
+#: encoding and saved a few bytes at most.
+RAW_CHARS_MAX = 64
 #: What `PackedLeafMatcher` reports as its blocks' compression (W3's own levels are 0-9).
 PACKED = 100
 #: A block's header: its length after this field (negative for a term's last block), posting
@@ -107,7 +114,10 @@ class BlockValues:
         return array("I", chain.from_iterable(triples)).tobytes()
 
     def _decode(self) -> Any:
-        raw = zlib.decompress(self._packed) if self._packed else b""
+        if self._flags & RAW_CHARS:
+            raw = bytes(self._packed)
+        else:
+            raw = zlib.decompress(self._packed) if self._packed else b""
         if not self._flags & POSITIONS:
             if not raw:
                 return [b""] * self._count
@@ -324,7 +334,11 @@ def _encode_occurrences(counts: array, flat: array, stride: int) -> tuple[bytes,
         flags |= SHORT
     packed = b""
     if stride == 3:
-        packed = zlib.compress(flat[1::3].tobytes() + flat[2::3].tobytes(), _LEVEL)
+        packed = flat[1::3].tobytes() + flat[2::3].tobytes()
+        if len(packed) <= RAW_CHARS_MAX:
+            flags |= RAW_CHARS
+        else:
+            packed = zlib.compress(packed, _LEVEL)
     return counts.tobytes() + posns.tobytes(), packed, flags
 
 
