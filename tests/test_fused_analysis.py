@@ -50,6 +50,17 @@ PIECES = [
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=40).map(" ".join)
 
 
+#: ASCII only (the fast path): dots that join words and dots that do not, stars, underscores.
+ASCII_PIECES = ["a.b", "a..b", ".x", "x.", "U.S.", "*", "x*y", "_", "3.14", "..", "a.b.c", "-"]
+ascii_texts = st.lists(
+    st.one_of(
+        st.sampled_from(ASCII_PIECES + [p for p in PIECES if p.isascii()]),
+        st.text(alphabet=[chr(c) for c in range(128)], max_size=6),
+    ),
+    max_size=40,
+).map(lambda parts: "".join(parts) if len(parts) % 2 else " ".join(parts))
+
+
 def whoosh_occurrences(analyzer: Any, text: str, *, chars: bool) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     options = {"positions": True, "chars": chars, "boosts": True, "mode": "index"}
@@ -94,3 +105,16 @@ def test_words_are_remembered_but_the_memory_stays_bounded(monkeypatch: Any) -> 
 )
 def test_chains_that_depend_on_more_than_the_word_are_left_to_whoosh(analyzer: Any) -> None:
     assert fused(analyzer) is None
+
+
+@pytest.mark.parametrize("make", [text_analyzer, name_analyzer])
+@settings(max_examples=300, deadline=None)
+@given(text=ascii_texts)
+def test_ascii_text_gets_whooshs_words_and_offsets(make: Any, text: str) -> None:
+    """ASCII text takes the whole-array path; words glued together and dots at every place
+    check where it cuts words."""
+    analyzer = make()
+    assert fused(analyzer)._ascii_spans is not None  # the schema's tokenizer takes that path
+    ours = word_occurrences(fused(analyzer), text, chars=True)
+    theirs = whoosh_occurrences(analyzer, text, chars=True)
+    assert ours == theirs and list(ours) == list(theirs)

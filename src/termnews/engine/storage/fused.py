@@ -14,9 +14,12 @@ a renumbering stop filter, a tokenizer that splits on gaps) is left to Whoosh.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from whoosh.analysis import (
     CharsetFilter,
     CompositeAnalyzer,
@@ -80,6 +83,7 @@ class FusedAnalyzer:
     def __init__(self, pattern: Any, steps: list[Step]) -> None:
         self._finditer = pattern.finditer
         self._findall_words = _whole_matches(pattern)
+        self._ascii_spans = _ascii_spans if _is_whooshs_default(pattern) else None
         self._steps = steps
         self._memory: dict[str, str | None] = {}
 
@@ -118,6 +122,8 @@ class FusedAnalyzer:
 
     def positions_and_chars(self, text: str) -> dict[str, list[int]]:
         """Indexed word → flat (position, start, end) triples of its occurrences."""
+        if self._ascii_spans is not None and text.isascii():
+            return self._ascii_positions_and_chars(text)
         indexed = self.indexed
         memory = self._memory
         found: dict[str, list[int]] = {}
@@ -134,11 +140,66 @@ class FusedAnalyzer:
                 occurrences += (position, start, end)
         return found
 
+    def _ascii_positions_and_chars(self, text: str) -> dict[str, list[int]]:
+        """`positions_and_chars` of an ASCII text, its words and their offsets found with
+        whole-array steps: a match object per word, asked for its text and span, was most
+        of a story's tokenizing."""
+        indexed = self.indexed
+        memory = self._memory
+        raws, starts, ends = self._ascii_spans(text)
+        found: dict[str, list[int]] = {}
+        for position, (raw, start, end) in enumerate(zip(raws, starts, ends, strict=True)):
+            word = memory[raw] if raw in memory else indexed(raw)
+            if word is None:
+                continue
+            occurrences = found.get(word)
+            if occurrences is None:
+                found[word] = [position, start, end]
+            else:
+                occurrences += (position, start, end)
+        return found
+
+
+#: Whoosh's RegexTokenizer default: runs of word characters or `*`, joined by single dots.
+_WHOOSH_DEFAULT = r"[\w\*]+(\.?[\w\*]+)*"
+_WHOOSH_DEFAULT_GROUPLESS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
+#: In ASCII text, the characters that pattern's `[\w\*]` takes.
+_ASCII_WORD = np.zeros(256, dtype=bool)
+for _char in string.ascii_letters + string.digits + "_*":
+    _ASCII_WORD[ord(_char)] = True
+
+
+def _is_whooshs_default(pattern: Any) -> bool:
+    return pattern.pattern == _WHOOSH_DEFAULT and pattern.flags == re.UNICODE
+
+
+def _ascii_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    r"""(words, starts, ends) of the default pattern's matches in an ASCII `text`, in order.
+
+    A match is a maximal run of word characters and of dots that have a word character on
+    both sides: `[\w\*]+` then any number of `\.?[\w\*]+`, matched greedily. With every
+    other character made a space, the words are what `str.split` gives.
+    """
+    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    word = _ASCII_WORD[codes]
+    inside = word.copy()
+    if codes.size > 2:
+        inside[1:-1] |= (codes[1:-1] == 46) & word[:-2] & word[2:]
+    edges = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    if codes.size and inside[0]:
+        edges = np.concatenate(([0], edges))
+    if codes.size and inside[-1]:
+        edges = np.concatenate((edges, [codes.size]))
+    words = np.where(inside, codes, 32).astype(np.uint8).tobytes().decode("ascii").split()
+    return words, edges[0::2].tolist(), edges[1::2].tolist()
+
 
 def _whole_matches(pattern: Any) -> Callable[[str], list[str]]:
     """`findall` returning each whole match, whatever groups the pattern has."""
     if pattern.groups == 0:
         return pattern.findall
+    if _is_whooshs_default(pattern):
+        return _WHOOSH_DEFAULT_GROUPLESS.findall  # the same matches, without a capture
     finditer = pattern.finditer
     return lambda text: [match.group() for match in finditer(text)]
 
