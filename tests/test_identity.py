@@ -17,6 +17,7 @@ from termnews.identity import (
     OPENING_WORDS,
     normalised_url,
     normalised_words,
+    opening_words,
     story_identity,
 )
 from termnews.parsing import parse_file
@@ -318,3 +319,17 @@ def test_a_file_with_a_source_line_takes_its_identity_from_the_address(tmp_path:
     plain = write(tmp_path / "c", "ferry.txt", FERRY_STORY)
     assert identity_of(original) == identity_of(updated)
     assert identity_of(original) != identity_of(plain)
+
+
+#: Long bodies mixing words, numbers, punctuation, accents and combining marks, so that the
+#: 1,024-character start is cut at every kind of place.
+LONG_PIECES = ["harbour", "Île", "e\u0301te\u0301", "ﬁnance", "3.5", "—", "…", "ß", "\u0301", "  "]
+long_bodies = st.lists(
+    st.one_of(st.sampled_from(LONG_PIECES), st.text(max_size=12)), min_size=50, max_size=400
+).map(" ".join)
+
+
+@settings(max_examples=200)
+@given(long_bodies)
+def test_opening_words_read_from_the_start_are_the_whole_bodys(body: str) -> None:
+    assert opening_words(body) == normalised_words(body)[:OPENING_WORDS]
