@@ -12,8 +12,10 @@ dividend templates; T=0.3 starts folding unrelated stories, T=0.7 loses correcte
 Speed matters (this runs once per story in every build), so a shingle is never built as a
 string: each word is hashed once (a polynomial hash of its UTF-8, mixed), and the hash of a
 run of k words is a fixed linear mix of its words' hashes, computed for the whole body at
-once with numpy. For an ASCII body the words' hashes too come from whole-array steps over
-its bytes, with no Python step per word.
+once with numpy. The words' hashes too come from whole-array steps over the body's bytes,
+with no Python step per word (`_tokens` cuts the words). A build sketches its bodies a batch
+at a time (`sketch_many`), each numpy step once for the batch: on bodies of a few hundred
+words numpy's fixed cost per call, not the arithmetic, was most of a sketch.
 A shingle set is then a sorted array of 64-bit hashes, which the exact check intersects.
 """
 
@@ -24,6 +26,7 @@ import hashlib
 import importlib.metadata
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -97,7 +100,7 @@ def _finish(hashes: np.ndarray) -> np.ndarray:
 
 
 def word_hash(word: bytes) -> int:
-    """One word's hash, as `_ascii_word_hashes` computes it for every word of a body."""
+    """One word's hash, as `_word_hashes_and_starts` computes it for every word of a body."""
     total, power = 0, 1
     for byte in word:
         total = (total + byte * power) & 0xFFFFFFFFFFFFFFFF
@@ -114,11 +117,13 @@ def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
-def _ascii_word_hashes(cut: bytes) -> np.ndarray:
-    """The hash of every word of `cut` (word characters, everything else a space), in order.
+def _word_hashes_and_starts(cut: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of every word of `cut` (its runs of bytes other than a space), in order, and
+    the offset in `cut` where each word starts.
 
     A word's polynomial hash is a difference of prefix sums of byte * _P**i, brought back
-    to its own start by _P**-start: a few whole-array steps for the whole body.
+    to its own start by _P**-start: a few whole-array steps for the whole text, however
+    many bodies it holds.
     """
     size = len(cut)
     buf = np.frombuffer(cut, dtype=np.uint8)
@@ -129,25 +134,12 @@ def _ascii_word_hashes(cut: bytes) -> np.ndarray:
     if size and in_word[-1]:
         edges = np.concatenate([edges, [size]])
     if not edges.size:
-        return np.empty(0, dtype=np.uint64)
+        return np.empty(0, dtype=np.uint64), edges
     starts, ends = edges[0::2], edges[1::2]
     up, down = _powers(1 << max(10, size.bit_length()))
     prefix = np.zeros(size + 1, dtype=np.uint64)
     np.cumsum(buf * up[:size], out=prefix[1:])
-    return _finish((prefix[ends] - prefix[starts]) * down[starts])
-
-
-class _WordHashes(dict[str, int]):
-    """word -> its hash, filled on first sight, for the words of bodies that are not ASCII."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= 500_000:  # bounded: a worker lives for one build, a browser longer
-            self.clear()
-        value = self[word] = word_hash(word.encode("utf-8"))
-        return value
-
-
-_word_hashes = _WordHashes()
+    return _finish((prefix[ends] - prefix[starts]) * down[starts]), starts
 
 
 def words(body: str) -> list[str]:
@@ -159,6 +151,12 @@ def words(body: str) -> list[str]:
 _ASCII_WORDS = bytes(
     ord(chr(c).lower()) if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(256)
 )
+#: For the UTF-8 of a text whose characters beyond ASCII are all word characters: its ASCII
+#: bytes as in `_ASCII_WORDS`, and every byte of a longer character (0x80 and up) kept.
+_UTF8_WORDS = _ASCII_WORDS[:128] + bytes(range(128, 256))
+_ASCII_BYTES = bytes(range(128))
+#: A character that is neither ASCII nor a word character: it only ever separates words.
+_NOT_ASCII_NOR_WORD = re.compile(r"[^\x00-\x7f\w]")
 
 
 #: Typographic punctuation that wire copy is full of; none of it is a word character, even
@@ -170,28 +168,59 @@ _TYPOGRAPHIC = (
 
 def _word_hashes_of(body: str) -> np.ndarray:
     """The hash of each of `words(body)`, in order."""
-    found = _tokens(body)
-    if isinstance(found, bytes):
-        return _ascii_word_hashes(found)
-    return np.fromiter(map(_word_hashes.__getitem__, found), dtype=np.uint64, count=len(found))
+    return _word_hashes_and_starts(_tokens(body))[0]
 
 
-def _tokens(body: str) -> list[str] | bytes:
-    """`words(body)`; or, when the body is ASCII once its typographic punctuation is a
-    space (most wire copy is), the body with every word character lower-cased and every
-    other character a space, whose space-separated runs are those words.
+def _tokens(body: str) -> bytes:
+    """The UTF-8 of `words(body)` in order, each word followed by one or more spaces.
 
-    The same words in the same order: NFKC changes no ASCII text, casefolding ASCII is
-    lower-casing, and `\\w` in ASCII is letters, digits and `_`. One `bytes.translate` and
-    `split` cost a fraction of the regex, which was a third of a story's sketch.
+    For a body that is ASCII once its typographic punctuation is a space (most wire copy
+    is), the body with every word character lower-cased and every other character a space:
+    NFKC changes no ASCII text, casefolding ASCII is lower-casing, and `\\w` in ASCII is
+    letters, digits and `_`. One `bytes.translate` costs a fraction of the regex, which was a
+    third of a story's sketch; other bodies take `_unicode_tokens`.
     """
     if not body.isascii():
         for mark in _TYPOGRAPHIC:
             if mark in body:
                 body = body.replace(mark, " ")
         if not body.isascii():
-            return words(body)
+            return _unicode_tokens(body)
     return body.encode("ascii").translate(_ASCII_WORDS)
+
+
+def _unicode_tokens(body: str) -> bytes:
+    """`_tokens` for a body with characters beyond ASCII (accented names: Québec, Montréal).
+
+    `words` is `\\w+` over `NFKC(body).casefold()`. Once no character beyond ASCII in that
+    text is a separator, its words are the maximal runs of bytes of its UTF-8 that are not
+    ASCII separators, so `_UTF8_WORDS` cuts them, and their hashes come from whole-array
+    steps as for ASCII (a word's hash is over its UTF-8 either way) instead of the regex's
+    list and a hash per word, which cost four times as much. Steps that would change
+    nothing are skipped: NFKC for text already in NFKC, and casefolding when every character
+    beyond ASCII folds to itself (casefolding maps each character on its own, and folding
+    ASCII is the lower-casing `_UTF8_WORDS` does).
+    """
+    text = body
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    beyond = _beyond_ascii(text)
+    if beyond.casefold() != beyond:
+        # Each character folds to one or more, so an unchanged string means each folded to
+        # itself: one test for all of them, and most bodies' accented letters pass it.
+        text = text.casefold()
+        beyond = _beyond_ascii(text)
+    if beyond and not beyond.isalnum():
+        # `\w` is `str.isalnum` or `_`: some characters (symbols, combining marks, the dot
+        # that folding `İ` leaves, lone surrogates) separate words, and a space does as well.
+        text = _NOT_ASCII_NOR_WORD.sub(" ", text)
+    return text.encode("utf-8").translate(_UTF8_WORDS)
+
+
+def _beyond_ascii(text: str) -> str:
+    """The characters of `text` that are not ASCII, in order: few, and checked as a whole."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 def shingles(body: str, k: int = SHINGLE_WORDS) -> np.ndarray:
@@ -277,7 +306,12 @@ def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
 
 def fingerprint(shingle_set: np.ndarray) -> int:
     """A 64-bit digest of the shingle set: equal for equal sets, never 0 (0: no words)."""
-    digest = hashlib.blake2b(shingle_set.astype("<u8").tobytes(), digest_size=8).digest()
+    return _digest(shingle_set.astype("<u8").tobytes())
+
+
+def _digest(little_endian_set: bytes | memoryview) -> int:
+    """`fingerprint` of a shingle set given as its little-endian uint64 bytes."""
+    digest = hashlib.blake2b(little_endian_set, digest_size=8).digest()
     return int.from_bytes(digest, "little") or 1
 
 
@@ -289,13 +323,153 @@ NO_WORDS = bytes(SKETCH_BYTES)
 def sketch(body: str) -> bytes:
     """What the clustering keeps of one body (`NO_WORDS` for a body without words).
 
-    Computed where the body is at hand: in the worker process that parses the story.
+    Computed where the body is at hand: in the worker process that parses the story. For
+    one body this is cheaper than `sketch_many([body])`, whose steps for a batch cost more
+    calls than they save on one.
     """
     shingle_set = shingles(body)
     if not shingle_set.size:
         return NO_WORDS
     keys = band_keys(signature(shingle_set)).astype("<u4").tobytes()
     return fingerprint(shingle_set).to_bytes(8, "little") + keys
+
+
+def sketch_many(bodies: Sequence[str]) -> list[bytes]:
+    """`[sketch(body) for body in bodies]`, byte for byte, with the numpy work done for all
+    the bodies at once.
+
+    One body's sketch is some sixty numpy calls on arrays of a few hundred values, and
+    numpy's fixed cost per call (1-2 µs) was most of it; here each step is one call, or a
+    few, for the whole batch, and only the sort and the fingerprint are made body by body.
+    """
+    hashes, counts = _batch_word_hashes(bodies)
+    values, bounds = _batch_shingle_sets(hashes, counts)
+    sketches = [NO_WORDS] * len(bodies)
+    filled = np.flatnonzero(bounds[1:] > bounds[:-1])
+    if not filled.size:
+        return sketches
+    keys = _batch_band_keys(_batch_signatures(values, bounds[filled])).tobytes()
+    packed = memoryview(values.astype("<u8", copy=False).tobytes())
+    size = 4 * BANDS
+    for row, (body, start, end) in enumerate(
+        zip(filled.tolist(), bounds[filled].tolist(), bounds[filled + 1].tolist(), strict=True)
+    ):
+        digest = _digest(packed[8 * start : 8 * end]).to_bytes(8, "little")
+        sketches[body] = digest + keys[row * size : (row + 1) * size]
+    return sketches
+
+
+def _batch_word_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of all the bodies' words, body after body, and each body's word count.
+
+    The bodies' `_tokens` joined by a space hash as one text: a word never spans two bodies,
+    and its hash is the same wherever it lies in the text.
+    """
+    cut = [_tokens(body) for body in bodies]
+    hashes, starts = _word_hashes_and_starts(b" ".join(cut))
+    # Where each body starts in the joined text: after the bodies before it and their spaces.
+    offsets = np.cumsum([0, *map(len, cut)]) + np.arange(len(cut) + 1)
+    return hashes, np.diff(np.searchsorted(starts, offsets))
+
+
+def _batch_shingle_sets(
+    hashes: np.ndarray, counts: np.ndarray, k: int = SHINGLE_WORDS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each body's `shingles`, body after body, and where each body's set starts and ends
+    (`bounds[i]:bounds[i + 1]`), from the bodies' word hashes (`_batch_word_hashes`).
+    """
+    hashes, counts = _pad_short_bodies(hashes, counts, k)
+    runs = hashes.size - k + 1
+    if runs <= 0:
+        return np.empty(0, dtype=np.uint64), np.zeros(counts.size + 1, dtype=np.intp)
+    # As in `shingles`: every k-word run's mix, here over all the bodies' words at once.
+    mixed = hashes[:runs] * _SHINGLE_MIX[0]
+    for j in range(1, k):
+        mixed += hashes[j : j + runs] * _SHINGLE_MIX[j]
+    mixed = mixed[_runs_inside_bodies(runs, counts, k)]
+    bounds = np.concatenate([[0], np.cumsum(np.maximum(counts - (k - 1), 0))])
+    return _sorted_distinct(mixed, bounds)
+
+
+def _pad_short_bodies(
+    hashes: np.ndarray, counts: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word hashes with zeros after each body of fewer than k words, up to k.
+
+    Such a body is one shingle of all its words (`shingles`); zero hashes add nothing to
+    the mix, so padded it is one run of k words like any other, with the same hash.
+    """
+    short = (counts > 0) & (counts < k)
+    if not short.any():
+        return hashes, counts
+    ends = np.cumsum(counts)[short]
+    padded = np.insert(hashes, np.repeat(ends, k - counts[short]), np.uint64(0))
+    return padded, np.where(short, k, counts)
+
+
+def _runs_inside_bodies(runs: int, counts: np.ndarray, k: int) -> np.ndarray:
+    """Which of the k-word runs of the joined bodies' words lie inside one body: not the
+    k - 1 runs that start before a body's end and end in the next."""
+    ends = np.cumsum(counts)
+    inside = np.ones(runs, dtype=bool)
+    crossing = ends[(counts > 0) & (ends < runs + k - 1)]  # every body's end but the last
+    inside[(crossing[:, np.newaxis] - np.arange(1, k)).ravel()] = False
+    return inside
+
+
+def _sorted_distinct(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each set `values[bounds[i]:bounds[i + 1]]` sorted and without repeats, set after set,
+    and the new bounds. The sort is one call a set; the rest one call for them all."""
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        values[start:end].sort()
+    first = np.empty(values.size, dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    # A set's smallest value is kept even when the set before ended with the same value.
+    first[bounds[:-1][bounds[1:] > bounds[:-1]]] = True
+    kept = np.concatenate([[0], np.cumsum(first)])
+    return values[first], kept[bounds]
+
+
+#: Columns of the MinHash's (permutations x shingles) product made at a time: 4 MB. Not
+#: pieces that fit a core's L2 cache (512 KB, some 2,000 columns), which measured three
+#: times as slow per value: numpy copies a broadcast operand through its buffer (8,192
+#: values) when the rows are shorter than about half of it, and rows of 4,096 were still
+#: 1.5 times as slow as rows of 8,192 and more.
+_PRODUCT_COLUMNS = 16_384
+
+
+def _batch_signatures(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The MinHash `signature` of each set of `values` (sets starting at `starts`, none
+    empty) as the columns of one (BANDS * ROWS, sets) array.
+
+    A permutation's minimum over a set is `np.minimum.reduceat` of its row of products; a
+    product made in pieces gives each piece's minimum, and then the minimum of a set's pieces.
+    """
+    a, b = _permutations(BANDS * ROWS)
+    mixed = _fmix32(hash_values(values))
+    if mixed.size <= _PRODUCT_COLUMNS:
+        return _minima(a, b, mixed, starts)
+    cuts = np.union1d(starts, np.arange(0, mixed.size, _PRODUCT_COLUMNS))
+    pieces = np.empty((a.size, cuts.size), dtype=np.uint32)
+    for begin in range(0, mixed.size, _PRODUCT_COLUMNS):
+        end = begin + _PRODUCT_COLUMNS
+        low, high = np.searchsorted(cuts, [begin, end])
+        pieces[:, low:high] = _minima(a, b, mixed[begin:end], cuts[low:high] - begin)
+    return np.minimum.reduceat(pieces, np.searchsorted(cuts, starts), axis=1)
+
+
+def _minima(a: np.ndarray, b: np.ndarray, mixed: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each permutation's (row's) minimum over each run of `mixed` that starts at `starts`."""
+    products = np.multiply.outer(a, mixed)
+    products += b[:, np.newaxis]
+    return np.minimum.reduceat(products, starts, axis=1)
+
+
+def _batch_band_keys(signatures: np.ndarray) -> np.ndarray:
+    """`band_keys` of each column of `signatures`, one row of little-endian uint32 a set."""
+    rows = signatures.T.astype(np.uint64).reshape(-1, BANDS, ROWS)
+    mixed = (rows * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+    return ((mixed ^ (mixed >> np.uint64(32))) & _MASK32).astype("<u4")
 
 
 def unpack(packed: bytes) -> tuple[int, np.ndarray]:
