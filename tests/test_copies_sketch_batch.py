@@ -165,3 +165,13 @@ def test_the_cut_of_accented_names_and_folded_letters() -> None:
     expected += ["c", "ab"]
     assert sk.words(body) == expected
     assert sk._tokens(body).decode("utf-8").split() == expected
+
+
+@settings(max_examples=60)
+@given(st.lists(bodies(), max_size=12))
+def test_shingle_sets_made_in_a_batch_are_each_bodys(batch: list[str]) -> None:
+    """The exact check's shingle sets, made for many candidates at once."""
+    made = sk.shingles_many(batch)
+    assert len(made) == len(batch)
+    for body, shingle_set in zip(batch, made, strict=True):
+        assert shingle_set.tolist() == sk.shingles(body).tolist()

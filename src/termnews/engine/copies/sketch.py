@@ -359,6 +359,14 @@ def sketch_many(bodies: Sequence[str]) -> list[bytes]:
     return sketches
 
 
+def shingles_many(bodies: Sequence[str]) -> list[np.ndarray]:
+    """`[shingles(body) for body in bodies]`, with the numpy work done for all at once."""
+    hashes, counts = _batch_word_hashes(bodies)
+    values, bounds = _batch_shingle_sets(hashes, counts)
+    ends = bounds[1:].tolist()
+    return [values[start:end] for start, end in zip(bounds[:-1].tolist(), ends, strict=True)]
+
+
 def _batch_word_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The hashes of all the bodies' words, body after body, and each body's word count.
 

@@ -19,7 +19,7 @@ import numpy as np
 from termnews.engine.copies import data as store
 from termnews.engine.copies.columns import live_stories
 from termnews.engine.copies.data import NO_BODY, CopiesData
-from termnews.engine.copies.sketch import BANDS, are_copies, shingles, sketch, unpack
+from termnews.engine.copies.sketch import BANDS, are_copies, shingles_many, sketch, unpack
 
 Sketches = Mapping[str, tuple[str, bytes]]
 """rel path -> (file signature text, packed sketch), as the parsing workers computed them."""
@@ -112,18 +112,26 @@ def _candidates(node_bands: np.ndarray, is_new: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate(found), axis=0)
 
 
+#: Candidate bodies whose shingles are made in one batch (bounds the memory a batch holds).
+SHINGLE_BATCH = 256
+
+
 def _confirmed(reader: Any, node_doc: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """The candidate pairs that really are copies (`sketch.are_copies`, exact)."""
-    cache: dict[int, np.ndarray] = {}
+    """The candidate pairs that really are copies (`sketch.are_copies`, exact).
 
-    def shingles_of(node: int) -> np.ndarray:
-        if node not in cache:
-            body = reader.stored_fields(int(node_doc[node])).get("body") or ""
-            cache[node] = shingles(body)
-        return cache[node]
-
-    keep = [are_copies(shingles_of(int(a)), shingles_of(int(b))) for a, b in pairs.tolist()]
-    return pairs[np.asarray(keep, dtype=bool)] if pairs.size else pairs
+    Every candidate's shingles are made from its stored body, a batch of bodies at a time
+    (`shingles_many`): one at a time, this check was most of the copies' cost to a build.
+    """
+    if not pairs.size:
+        return pairs
+    nodes = np.unique(pairs).tolist()
+    sets: dict[int, np.ndarray] = {}
+    for start in range(0, len(nodes), SHINGLE_BATCH):
+        batch = nodes[start : start + SHINGLE_BATCH]
+        bodies = [reader.stored_fields(int(node_doc[node])).get("body") or "" for node in batch]
+        sets.update(zip(batch, shingles_many(bodies), strict=True))
+    keep = [are_copies(sets[a], sets[b]) for a, b in pairs.tolist()]
+    return pairs[np.asarray(keep, dtype=bool)]
 
 
 def _representatives(
