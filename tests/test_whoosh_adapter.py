@@ -32,6 +32,7 @@ from termnews.engine.whoosh_adapter import (
     add_document,
     block_limits,
     close_segment,
+    column_values,
     commit_with_segments,
     field_length_bytes,
     field_term_records,
@@ -215,6 +216,40 @@ def test_field_length_bytes_leaves_other_readers_to_the_caller() -> None:
             return 3
 
     assert field_length_bytes(NotASegment(), "body") is None
+
+
+# -- per-document columns: column_values -----------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    docs=st.lists(
+        st.tuples(st.text(min_size=1, max_size=12), st.none() | st.text(max_size=8)),
+        min_size=1,
+        max_size=25,
+    ),
+    commits=st.integers(1, 3),
+)
+def test_column_values_equal_whooshs_column_reader(
+    docs: list[tuple[str, str | None]], commits: int
+) -> None:
+    """Paths of every length (accents included) and identities that only some stories have,
+    so some columns hold empty values or stop before their segment's last document."""
+    ix = RamStorage().create_index(build_schema())
+    chunk = max(1, -(-len(docs) // commits))
+    for start in range(0, len(docs), chunk):
+        writer = ix.writer(codec=PackedCodec())
+        for i, (path, sid) in enumerate(docs[start : start + chunk], start):
+            fields = {"path": f"{i}/{path}", "body": "harbour"}
+            if sid is not None:
+                fields["sid"] = sid
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        for leaf, _base in searcher.reader().leaf_readers():
+            for field in ("path", "sid", "published"):
+                want = list(leaf.column_reader(field, translate=False))
+                assert column_values(leaf, field) == want
 
 
 # -- the terms file: field_term_records, postings_file ----------------------------------------

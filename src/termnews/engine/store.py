@@ -123,17 +123,19 @@ def indexed_signatures(reader: Any) -> dict[str, str]:
     Reading columns segment by segment keeps a no-op sync of 100k files well under a second,
     where loading each stored document (with its body) would not.
     """
+    from termnews.engine.whoosh_adapter import column_values
+
     found: dict[str, str] = {}
     for leaf, _offset in reader.leaf_readers():
         if leaf.doc_count_all() == 0:
             continue
-        paths = leaf.column_reader("path")
-        sigs = leaf.column_reader("sig")
+        paths = [raw.decode("utf-8") for raw in column_values(leaf, "path")]
+        sigs = [raw.decode("utf-8") for raw in column_values(leaf, "sig")]
         if leaf.has_deletions():
             for docnum in leaf.all_doc_ids():
                 found[paths[docnum]] = sigs[docnum]
         else:
-            found.update(zip(list(paths), list(sigs), strict=True))
+            found.update(zip(paths, sigs, strict=True))
     return found
 
 

@@ -15,6 +15,7 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
+- `column_values`: a segment's values of a column, read with one call.
 - `field_term_records`, `postings_file`: a field's terms, their frequencies and where each
   one's posting list is, from one read of the terms file.
 - `unlocked_writer`, `commit_with_segments`, `close_segment`: a writer gathering its
@@ -29,6 +30,7 @@ import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 from whoosh.codec.base import OutOfOrderError
@@ -516,6 +518,26 @@ def field_length_bytes(leaf: Any, field: str) -> bytes | None:
     end.
     """
     return _length_column_bytes(getattr(leaf, "_perdoc", None), field, leaf.doc_count_all())
+
+
+def column_values(leaf: Any, field: str) -> list[bytes]:
+    """Every document's raw value in the column `field` of one segment, in docnum order.
+
+    Whoosh's column reader reads a value per call (a file `get` each); a variable-bytes
+    column is read here with one `get` and cut by its lengths, about a tenth of the time.
+    Relies on VarBytesColumn.Reader (2.7.5) keeping its file in `_dbfile`, its values
+    contiguous from `_basepos`, and each document's value length in `_lengths`; any other
+    reader is iterated as Whoosh would.
+    """
+    from whoosh.columns import VarBytesColumn
+
+    column = leaf.column_reader(field, translate=False)
+    if type(column) is not VarBytesColumn.Reader:
+        return list(column)
+    lengths = column._lengths
+    data = bytes(column._dbfile.get(column._basepos, sum(lengths))) if len(lengths) else b""
+    ends = list(accumulate(lengths))
+    return [data[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _length_column_bytes(perdoc: Any, field: str, count: int) -> bytes | None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from termnews.engine.whoosh_adapter import column_values
+
 
 @dataclass(frozen=True)
 class LiveStories:
@@ -19,7 +21,12 @@ class LiveStories:
 
 
 def _column(reader: Any, name: str) -> list[str]:
-    return [raw.decode("utf-8") for raw in reader.column_reader(name, translate=False)]
+    """Every docnum's value of the column `name`, read a segment at a time."""
+    return [
+        raw.decode("utf-8")
+        for leaf, _base in reader.leaf_readers()
+        for raw in column_values(leaf, name)
+    ]
 
 
 def live_stories(reader: Any, *, with_files: bool = True) -> LiveStories:
