@@ -32,6 +32,7 @@ from termnews.engine.storage.codec import (
     PackedCodec,
     PackedLeafMatcher,
     PackedPositions,
+    _encode_occurrences,
     _encode_values,
     character_spans,
     split_block,
@@ -238,3 +239,15 @@ def test_few_character_offsets_lie_raw_and_many_compressed_and_both_read_back() 
             assert flags == ({False} if many else {True}), term
             seen.add(many)
         assert seen == {True, False}
+
+
+@given(
+    position=st.integers(0, 70_000), start=st.integers(0, 2**32 - 1), end=st.integers(0, 2**32 - 1)
+)
+def test_one_occurrence_encodes_as_the_arrays_would(position: int, start: int, end: int) -> None:
+    """A block's lone occurrence has its own quick path; its bytes are the general ones."""
+    raw, packed, flags = _encode_occurrences(array("I", [1]), array("I", [position, start, end]), 3)
+    width = "H" if position < 65536 else "I"
+    assert raw == array(width, [1]).tobytes() + array(width, [position]).tobytes()
+    assert packed == array("I", [start]).tobytes() + array("I", [end]).tobytes()
+    assert flags == POSITIONS | RAW_CHARS | (SHORT if width == "H" else 0)

@@ -58,9 +58,12 @@ _TERM_INFO = W3TermInfo._struct
 _LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BlockToWrite:
-    """One buffered block of postings, as W3's writer holds it when the block is full."""
+    """One buffered block of postings, as W3's writer holds it when the block is full.
+
+    Not frozen: one is made per block written, and a frozen dataclass's `__init__` (a
+    `object.__setattr__` per field) cost as much as encoding a one-posting block."""
 
     ids: array
     """Docnums, ascending (`array("I")`)."""

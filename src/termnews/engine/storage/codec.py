@@ -306,6 +306,13 @@ class PackedPostingsWriter(BlockPostingsWriter):
         return b"".join((header, core, raw, packed))
 
 
+#: A single occurrence with offsets: a count of 1 and a 16-bit position (native order, as
+#: `array` writes them), then its start and end uncompressed.
+_ONE_SHORT = struct.Struct("=HH")
+_TWO_INTS = struct.Struct("=II")
+_ONE_OCCURRENCE = POSITIONS | SHORT | RAW_CHARS
+
+
 def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]:
     """(raw section, compressed section, flags) for one block's values.
 
@@ -327,6 +334,10 @@ def _encode_values(values: list[bytes], stride: int) -> tuple[bytes, bytes, int]
 def _encode_occurrences(counts: array, flat: array, stride: int) -> tuple[bytes, bytes, int]:
     """`_encode_values` for values given packed: each posting's occurrence count, and every
     occurrence's `stride` ints flat (what the values joined would be)."""
+    if stride == 3 and len(flat) == 3 and flat[0] < 65536:
+        # Most blocks written are a word's one occurrence: the same bytes, made directly.
+        position, start, end = flat
+        return _ONE_SHORT.pack(1, position), _TWO_INTS.pack(start, end), _ONE_OCCURRENCE
     posns = flat[0::stride] if stride > 1 else flat
     flags = POSITIONS
     if max(posns, default=0) < 65536 and max(counts) < 65536:
