@@ -235,7 +235,15 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         """`_write_term` for a term whose values come packed (see `BlockToWrite`): each
         block's slice of them goes to the posting writer, which encodes it as a whole."""
         if len(term.ids) >= self._postwriter._inlinelimit:
-            self._write_occurrences_direct(term, field_lengths)
+            self._write_direct(
+                term.btext,
+                term.ids,
+                term.weights,
+                None,
+                term.occurrences,
+                term.stride,
+                field_lengths,
+            )
             return
         self.start_term(term.btext)
         writer = self._postwriter
@@ -268,8 +276,18 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                     writer._write_block()
         self.finish_term()
 
-    def _write_occurrences_direct(self, term: Any, field_lengths: Sequence[int] | None) -> None:
-        """`_write_occurrences` for a list too long to inline, without W3's per-term objects.
+    def _write_direct(
+        self,
+        btext: bytes,
+        ids: Sequence[int],
+        weights: Sequence[float],
+        values: Sequence[bytes] | None,
+        occurrences: tuple[array, array] | None,
+        stride: int,
+        field_lengths: Sequence[int] | None,
+    ) -> None:
+        """A term's list too long to inline, without W3's per-term objects: its `values`,
+        or its values packed as `occurrences` (`stride` ints an occurrence).
 
         A segment of short stories has as many terms as stories have words, and W3's path
         costs each term a term-info object, a block buffer filled and reset, two calls per
@@ -284,8 +302,9 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         encode = writer.encode_block
         format_ = self._format
         limit = writer._blocklimit
-        ids, weights = term.ids, term.weights
-        counts, flat = term.occurrences
+        if not isinstance(ids, array):
+            ids = array("I", ids)
+        counts, flat = occurrences if occurrences is not None else (None, None)
         count = len(ids)
         lengths = [field_lengths[docnum] for docnum in ids] if field_lengths else None
         postfile = self._postfile
@@ -295,7 +314,6 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         max_weight = 0.0
         min_length: int | None = None
         max_length = 0
-        stride = term.stride
         at = 0
         for start in range(0, count, limit):
             end = start + limit
@@ -315,24 +333,29 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                 min_length = block_min
             if block_top > max_length:
                 max_length = block_top
-            if count > limit:
+            block_ids = ids[start:end] if count > limit else ids
+            block_values: list[bytes] = []
+            packed = None
+            if values is not None:
+                # W3's buffer keeps only the values that are not empty.
+                block_values = [value for value in values[start:end] if value]
+            elif count > limit:
                 block_counts = counts[start:end]
                 size = sum(block_counts) * stride
-                occurrences = (block_counts, flat[at : at + size])
+                packed = (block_counts, flat[at : at + size])
                 at += size
-                block_ids = ids[start:end]
             else:
-                occurrences, block_ids = (counts, flat), ids
+                packed = occurrences
             block = BlockToWrite(
                 block_ids,
                 floats,
-                [],
+                block_values,
                 format_,
                 block_max,
                 block_min,
                 block_top,
                 end >= count,
-                occurrences,
+                packed,
             )
             parts.append(encode(block))
         data = b"".join(parts)
@@ -348,7 +371,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             ids[-1],
         )
         value = info + pack_long(offset) + pack_int(len(data))
-        self._tindex.add(pack_ushort(self._fieldid) + term.btext, value)
+        self._tindex.add(pack_ushort(self._fieldid) + btext, value)
 
     def _write_term(
         self,
@@ -358,6 +381,9 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         values: list[bytes],
         field_lengths: Sequence[int] | None,
     ) -> None:
+        if len(ids) >= self._postwriter._inlinelimit:
+            self._write_direct(btext, ids, weights, values, None, 0, field_lengths)
+            return
         self.start_term(btext)
         writer = self._postwriter
         limit = writer._blocklimit
