@@ -30,6 +30,7 @@ import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hashlib import md5
 from itertools import accumulate
 from typing import Any, ClassVar, NamedTuple, Protocol
 
@@ -41,6 +42,7 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     W3TermInfo,
 )
+from whoosh.filedb.filetables import _lengths as _ROW_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -156,6 +158,60 @@ class TermAtATimeFieldWriter(W3FieldWriter):
     `_write_block()`, a term's final buffer (or inlining it) in `finish_postings`, and
     reading its block size from `_blocklimit`.
     """
+
+    def _term_rows(self) -> list[tuple[bytes, bytes]]:
+        """The terms file's rows not yet written (key, term info), in term order."""
+        rows: list[tuple[bytes, bytes]] | None = getattr(self, "_pending_rows", None)
+        if rows is None:
+            rows = self._pending_rows = []
+        return rows
+
+    def finish_term(self) -> None:
+        # W3FieldWriter.finish_term (2.7.5), the row kept for `_write_term_rows`.
+        terminfo = self._postwriter.finish_postings()
+        self._term_rows().append((pack_ushort(self._fieldid) + self._btext, terminfo.to_bytes()))
+
+    def finish_field(self) -> None:
+        self._write_term_rows()
+        super().finish_field()
+
+    def close(self) -> None:
+        self._write_term_rows()
+        super().close()
+
+    def _write_term_rows(self) -> None:
+        """`OrderedHashWriter.add(key, value)` for every pending row, in one write.
+
+        Whoosh's `add` is four layers of calls, three writes and a hex digest parsed back
+        to an integer per term, a fifth of writing a one-posting term. Relies on
+        OrderedHashWriter and HashWriter (2.7.5): a row is the two lengths (`_lengths`),
+        the key and the value, at the position the `index` array and the key's bucket (by
+        its hash's low byte) record; keys increase; the MD5 hash (type 0) is the digest's
+        low 32 bits, read here from its last four bytes.
+        """
+        rows = self._term_rows()
+        if not rows:
+            return
+        table = self._tindex
+        hashed_by = table.hashfn if table.hashtype else _md5_low32
+        index_append = table.index.append
+        buckets = table.buckets
+        position = table.dbfile.tell()
+        last = table.lastkey
+        chunks = []
+        for key, value in rows:
+            if key <= last:
+                raise ValueError(f"Keys must increase: {last!r}..{key!r}")
+            index_append(position)
+            hashed = hashed_by(key)
+            buckets[hashed & 255].append((hashed, position))
+            chunk = _ROW_LENGTHS.pack(len(key), len(value)) + key + value
+            chunks.append(chunk)
+            position += len(chunk)
+            last = key
+        table.dbfile.write(b"".join(chunks))
+        table.lastkey = last
+        rows.clear()
 
     def field_lengths(self, lengths: Any, fieldname: str) -> Sequence[int] | None:
         """Every document's length in `fieldname` (by docnum), or None to record none.
@@ -371,7 +427,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             ids[-1],
         )
         value = info + pack_long(offset) + pack_int(len(data))
-        self._tindex.add(pack_ushort(self._fieldid) + btext, value)
+        self._term_rows().append((pack_ushort(self._fieldid) + btext, value))
 
     def _write_term(
         self,
@@ -404,6 +460,11 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             if start != last_start:
                 writer._write_block()
         self.finish_term()
+
+
+def _md5_low32(key: bytes) -> int:
+    """Whoosh's `md5_hash` (the digest as an integer, masked to 32 bits) without the hex."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 class BlockHeader(NamedTuple):
