@@ -360,6 +360,11 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         limit = writer._blocklimit
         if not isinstance(ids, array):
             ids = array("I", ids)
+        if len(ids) == 1:
+            self._write_one_posting(
+                btext, ids, weights[0], values, occurrences, field_lengths, encode
+            )
+            return
         counts, flat = occurrences if occurrences is not None else (None, None)
         count = len(ids)
         lengths = [field_lengths[docnum] for docnum in ids] if field_lengths else None
@@ -425,6 +430,49 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             max_weight,
             ids[0],
             ids[-1],
+        )
+        value = info + pack_long(offset) + pack_int(len(data))
+        self._term_rows().append((pack_ushort(self._fieldid) + btext, value))
+
+    def _write_one_posting(
+        self,
+        btext: bytes,
+        ids: array,
+        weight: float,
+        values: Sequence[bytes] | None,
+        occurrences: tuple[array, array] | None,
+        field_lengths: Sequence[int] | None,
+        encode: Any,
+    ) -> None:
+        """`_write_direct` for a term in one story, most of a segment's terms: its one
+        block's statistics are the posting's own, so no loop, slice or running maximum."""
+        floats = array("f", (weight,))
+        length = field_lengths[ids[0]] if field_lengths else 0
+        block_max = max(0, weight)
+        block = BlockToWrite(
+            ids,
+            floats,
+            [value for value in values if value] if values is not None else [],
+            self._format,
+            block_max,
+            length or None,
+            length or 0,
+            True,
+            occurrences,
+        )
+        data = WHOOSH3_HEADER_MAGIC + encode(block)
+        postfile = self._postfile
+        offset = postfile.tell()
+        postfile.write(data)
+        info = _TERM_INFO.pack(
+            False,
+            floats[0],
+            1,
+            length_to_byte(length) if length else 0,
+            length_to_byte(length or 0),
+            block_max,
+            ids[0],
+            ids[0],
         )
         value = info + pack_long(offset) + pack_int(len(data))
         self._term_rows().append((pack_ushort(self._fieldid) + btext, value))
