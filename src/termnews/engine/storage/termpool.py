@@ -228,9 +228,14 @@ class TermPool:
 
     def term_lists(self) -> Iterator[TermList]:
         """The runs and what is held, merged term by term, older runs' postings first."""
-        sources = [self._read_run(path) for path in self.runs] + [self._chunks()]
-        # `heapq.merge` yields equal keys in the order of its inputs: oldest run first.
-        merged = heapq.merge(*sources, key=lambda item: item[0])
+        if self.runs:
+            sources = [self._read_run(path) for path in self.runs] + [self._chunks()]
+            # `heapq.merge` yields equal keys in the order of its inputs: oldest run first.
+            merged: Iterator[tuple[tuple[str, bytes], Chunk]] = heapq.merge(
+                *sources, key=lambda item: item[0]
+            )
+        else:  # nothing spilled (most segments): what is held is already in term order
+            merged = self._chunks()
         key: tuple[str, bytes] | None = None
         chunks: list[Chunk] = []
         for next_key, chunk in merged:
@@ -244,6 +249,10 @@ class TermPool:
 
     def _term_list(self, key: Any, chunks: list[Chunk]) -> TermList:
         fieldname, btext = key
+        if self.ordered and len(chunks) == 1 and chunks[0][0] == "b":
+            _, ids, counts, flat, stride, boost = chunks[0]
+            weights = [count * boost for count in counts]
+            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride)
         if self.ordered and all(chunk[0] == "b" for chunk in chunks):
             _, ids, counts, flat, stride, boost = chunks[0]
             for more in chunks[1:]:
