@@ -114,7 +114,25 @@ def test_ascii_text_gets_whooshs_words_and_offsets(make: Any, text: str) -> None
     """ASCII text takes the whole-array path; words glued together and dots at every place
     check where it cuts words."""
     analyzer = make()
-    assert fused(analyzer)._ascii_spans is not None  # the schema's tokenizer takes that path
+    assert fused(analyzer)._whole_array_cut is not None  # the schema's tokenizer takes that path
+    ours = word_occurrences(fused(analyzer), text, chars=True)
+    theirs = whoosh_occurrences(analyzer, text, chars=True)
+    assert ours == theirs and list(ours) == list(theirs)
+
+
+unicode_texts = st.lists(
+    st.one_of(st.sampled_from(ASCII_PIECES + PIECES), st.text(max_size=8)), max_size=30
+).map(lambda parts: "".join(parts) if len(parts) % 2 else " ".join(parts))
+
+
+@pytest.mark.parametrize("make", [text_analyzer, name_analyzer])
+@settings(max_examples=300, deadline=None)
+@given(text=unicode_texts)
+def test_any_text_gets_whooshs_words_and_offsets(make: Any, text: str) -> None:
+    """Accents, letters of every script, digits of other systems, marks, symbols, astral
+    characters and lone surrogates: the whole-array cut or, where it stands aside, the
+    regex, always gives Whoosh's words and offsets."""
+    analyzer = make()
     ours = word_occurrences(fused(analyzer), text, chars=True)
     theirs = whoosh_occurrences(analyzer, text, chars=True)
     assert ours == theirs and list(ours) == list(theirs)

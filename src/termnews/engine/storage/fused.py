@@ -15,8 +15,7 @@ a renumbering stop filter, a tokenizer that splits on gaps) is left to Whoosh.
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -83,7 +82,7 @@ class FusedAnalyzer:
     def __init__(self, pattern: Any, steps: list[Step]) -> None:
         self._finditer = pattern.finditer
         self._findall_words = _whole_matches(pattern)
-        self._ascii_spans = _ascii_spans if _is_whooshs_default(pattern) else None
+        self._whole_array_cut = _whole_array_cut if _is_whooshs_default(pattern) else None
         self._steps = steps
         self._memory: dict[str, str | None] = {}
 
@@ -121,34 +120,22 @@ class FusedAnalyzer:
         return found
 
     def positions_and_chars(self, text: str) -> dict[str, list[int]]:
-        """Indexed word → flat (position, start, end) triples of its occurrences."""
-        if self._ascii_spans is not None and text.isascii():
-            return self._ascii_positions_and_chars(text)
-        indexed = self.indexed
-        memory = self._memory
-        found: dict[str, list[int]] = {}
-        for position, match in enumerate(self._finditer(text)):
-            raw = match.group()
-            word = memory[raw] if raw in memory else indexed(raw)
-            if word is None:
-                continue
-            start, end = match.span()
-            occurrences = found.get(word)
-            if occurrences is None:
-                found[word] = [position, start, end]
-            else:
-                occurrences += (position, start, end)
-        return found
+        """Indexed word → flat (position, start, end) triples of its occurrences.
 
-    def _ascii_positions_and_chars(self, text: str) -> dict[str, list[int]]:
-        """`positions_and_chars` of an ASCII text, its words and their offsets found with
-        whole-array steps: a match object per word, asked for its text and span, was most
-        of a story's tokenizing."""
+        The text is cut with whole-array steps where it can be (`_whole_array_cut`): a
+        match object per word, asked for its text and span, was most of a story's
+        tokenizing.
+        """
+        words = self._whole_array_cut(text) if self._whole_array_cut is not None else None
+        cut: Iterable[tuple[str, int, int]]
+        if words is not None:
+            cut = zip(*words, strict=True)
+        else:
+            cut = ((match.group(), match.start(), match.end()) for match in self._finditer(text))
         indexed = self.indexed
         memory = self._memory
-        raws, starts, ends = self._ascii_spans(text)
         found: dict[str, list[int]] = {}
-        for position, (raw, start, end) in enumerate(zip(raws, starts, ends, strict=True)):
+        for position, (raw, start, end) in enumerate(cut):
             word = memory[raw] if raw in memory else indexed(raw)
             if word is None:
                 continue
@@ -163,25 +150,46 @@ class FusedAnalyzer:
 #: Whoosh's RegexTokenizer default: runs of word characters or `*`, joined by single dots.
 _WHOOSH_DEFAULT = r"[\w\*]+(\.?[\w\*]+)*"
 _WHOOSH_DEFAULT_GROUPLESS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
-#: In ASCII text, the characters that pattern's `[\w\*]` takes.
-_ASCII_WORD = np.zeros(256, dtype=bool)
-for _char in string.ascii_letters + string.digits + "_*":
-    _ASCII_WORD[ord(_char)] = True
+#: Characters of the Basic Multilingual Plane that the pattern's `[\w\*]` takes: `\w` is
+#: `str.isalnum()` or `_`. Made on first use (65,536 tests, a few milliseconds).
+_bmp_word_table: np.ndarray | None = None
+
+
+def _bmp_words() -> np.ndarray:
+    global _bmp_word_table
+    if _bmp_word_table is None:
+        table = np.fromiter((chr(code).isalnum() for code in range(65536)), dtype=bool, count=65536)
+        table[ord("_")] = table[ord("*")] = True
+        _bmp_word_table = table
+    return _bmp_word_table
 
 
 def _is_whooshs_default(pattern: Any) -> bool:
     return pattern.pattern == _WHOOSH_DEFAULT and pattern.flags == re.UNICODE
 
 
-def _ascii_spans(text: str) -> tuple[list[str], list[int], list[int]]:
-    r"""(words, starts, ends) of the default pattern's matches in an ASCII `text`, in order.
+def _whole_array_cut(text: str) -> tuple[list[str], list[int], list[int]] | None:
+    r"""(words, starts, ends) of the default pattern's matches in `text`, in order; None for
+    a text with characters beyond the Basic Multilingual Plane (or lone surrogates), which
+    is left to the regex.
 
     A match is a maximal run of word characters and of dots that have a word character on
     both sides: `[\w\*]+` then any number of `\.?[\w\*]+`, matched greedily. With every
-    other character made a space, the words are what `str.split` gives.
+    other character made a space, the words are what `str.split` gives (no word character
+    is a space). Offsets count characters, as Python's (and Whoosh's) do.
     """
-    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    word = _ASCII_WORD[codes]
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        kind, encoding = np.uint8, "ascii"
+    else:
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+        if codes.max() > 0xFFFF:
+            return None
+        kind, encoding = np.uint32, "utf-32-le"
+    word = _bmp_words()[codes]
     inside = word.copy()
     if codes.size > 2:
         inside[1:-1] |= (codes[1:-1] == 46) & word[:-2] & word[2:]
@@ -190,7 +198,7 @@ def _ascii_spans(text: str) -> tuple[list[str], list[int], list[int]]:
         edges = np.concatenate(([0], edges))
     if codes.size and inside[-1]:
         edges = np.concatenate((edges, [codes.size]))
-    words = np.where(inside, codes, 32).astype(np.uint8).tobytes().decode("ascii").split()
+    words = np.where(inside, codes, 32).astype(kind).tobytes().decode(encoding).split()
     return words, edges[0::2].tolist(), edges[1::2].tolist()
 
 
