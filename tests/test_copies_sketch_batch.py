@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,18 @@ def test_shingle_sets_made_in_a_batch_are_each_bodys(batch: list[str]) -> None:
     assert len(made) == len(batch)
     for body, shingle_set in zip(batch, made, strict=True):
         assert shingle_set.tolist() == sk.shingles(body).tolist()
+
+
+@settings(max_examples=40)
+@given(st.lists(bodies(), max_size=12))
+def test_sketches_unpack_to_their_fingerprints_and_band_keys(batch: list[str]) -> None:
+    packed = sk.sketch_many(batch)
+    fps, bands = sk.unpack_many(packed)
+    assert fps.tolist() == [int.from_bytes(one[:8], "little") for one in packed]
+    assert bands.tolist() == [list(memoryview(one[8:]).cast("I")) for one in packed]
+    assert bands.shape == (len(batch), sk.BANDS)
+
+
+def test_a_sketch_of_another_size_is_refused() -> None:
+    with pytest.raises(ValueError):
+        sk.unpack_many([sk.NO_WORDS, b"short"])

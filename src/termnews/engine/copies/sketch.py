@@ -480,8 +480,12 @@ def _batch_band_keys(signatures: np.ndarray) -> np.ndarray:
     return ((mixed ^ (mixed >> np.uint64(32))) & _MASK32).astype("<u4")
 
 
-def unpack(packed: bytes) -> tuple[int, np.ndarray]:
-    """(fingerprint, band keys) of a sketch; raises ValueError for one of another size."""
-    if len(packed) != SKETCH_BYTES:
+def unpack_many(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """`unpack` of many sketches at once: their fingerprints (uint64) and band keys (one row
+    of uint32 each). Raises ValueError if any sketch has another size."""
+    if any(len(one) != SKETCH_BYTES for one in packed):
         raise ValueError("not a sketch")
-    return int.from_bytes(packed[:8], "little"), np.frombuffer(packed[8:], dtype="<u4")
+    rows = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(packed), SKETCH_BYTES)
+    fps = rows[:, :8].copy().view("<u8").ravel().astype(np.uint64)
+    bands = rows[:, 8:].copy().view("<u4").astype(np.uint32)
+    return fps, bands

@@ -19,7 +19,13 @@ import numpy as np
 from termnews.engine.copies import data as store
 from termnews.engine.copies.columns import live_stories
 from termnews.engine.copies.data import NO_BODY, CopiesData
-from termnews.engine.copies.sketch import BANDS, are_copies, shingles_many, sketch, unpack
+from termnews.engine.copies.sketch import (
+    BANDS,
+    are_copies,
+    shingles_many,
+    sketch,
+    unpack_many,
+)
 
 Sketches = Mapping[str, tuple[str, bytes]]
 """rel path -> (file signature text, packed sketch), as the parsing workers computed them."""
@@ -67,17 +73,27 @@ def _sketches(
     fps = np.zeros(count, dtype=np.uint64)
     bands = np.zeros((count, BANDS), dtype=np.uint32)
     known = {(path, sig): i for i, (path, sig) in enumerate(zip(old.paths, old.sigs, strict=True))}
+    kept_at: list[int] = []
+    kept_from: list[int] = []
+    new_at: list[int] = []
+    packed: list[bytes] = []
     for i, (docnum, path, sig) in enumerate(zip(live.docnums, live.paths, live.sigs, strict=True)):
         at = known.get((path, sig))
         if at is not None:
-            fps[i], bands[i] = old.fps[at], old.bands[at]
+            kept_at.append(i)
+            kept_from.append(at)
             continue
         given = sketches.get(path)
+        new_at.append(i)
         if given is not None and given[0] == sig:
-            packed = given[1]
+            packed.append(given[1])
         else:  # indexed without a sketch (an older file, or copies were off): compute it
-            packed = sketch(reader.stored_fields(int(docnum)).get("body") or "")
-        fps[i], bands[i] = unpack(packed)
+            packed.append(sketch(reader.stored_fields(int(docnum)).get("body") or ""))
+    if kept_at:
+        fps[kept_at], bands[kept_at] = old.fps[kept_from], old.bands[kept_from]
+    if new_at:
+        # All the new sketches unpacked at once, not one `unpack` each.
+        fps[new_at], bands[new_at] = unpack_many(packed)
     return fps, bands
 
 
