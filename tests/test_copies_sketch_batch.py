@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -191,3 +192,25 @@ def test_sketches_unpack_to_their_fingerprints_and_band_keys(batch: list[str]) -
 def test_a_sketch_of_another_size_is_refused() -> None:
     with pytest.raises(ValueError):
         sk.unpack_many([sk.NO_WORDS, b"short"])
+
+
+@settings(max_examples=40)
+@given(st.lists(bodies(), max_size=12))
+def test_the_signatures_that_come_with_a_batch_are_each_bodys_minhash(batch: list[str]) -> None:
+    packed, signatures = sk.sketches_and_signatures(batch)
+    assert packed == sk.sketch_many(batch)
+    for body, signature in zip(batch, signatures, strict=True):
+        shingle_set = sk.shingles(body)
+        if not shingle_set.size:
+            assert signature == b""
+        else:
+            assert signature == sk.signature(shingle_set).astype("<u4").tobytes()
+            assert len(signature) == sk.SIGNATURE_BYTES
+
+
+def test_plainly_apart_needs_fewer_than_the_floor_of_equal_values() -> None:
+    first = np.zeros((3, sk.BANDS * sk.ROWS), dtype=np.uint32)
+    second = np.ones_like(first)
+    second[1, : sk.AGREEMENT_FLOOR - 1] = 0  # one short of the floor: apart
+    second[2, : sk.AGREEMENT_FLOOR] = 0  # at the floor: checked
+    assert sk.plainly_apart(first, second).tolist() == [True, True, False]

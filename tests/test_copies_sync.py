@@ -4,6 +4,7 @@ and recomputed when their file is lost or damaged."""
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,45 @@ def test_workers_sketch_as_the_parent_does(tmp_path: Path, monkeypatch: pytest.M
     sync(archive, tmp_path / "workers", procs=2)
     assert partition(tmp_path / "workers") == partition(tmp_path / "one-process")
     assert len(partition(tmp_path / "workers")) < len(stories)
+
+
+def test_passing_over_plainly_apart_candidates_changes_no_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signatures only spare the exact check pairs it would refuse: with the floor at
+    0 (nothing passed over) the same stories fold, and with it every pair passed over is one
+    the exact check refuses."""
+    from termnews.engine.copies import sketch as sk
+
+    stories = _pool()
+    # Forty notices of twelve sentences drawn from one pool of forty: many pairs share a
+    # few sentences, so some share a band by chance while far from copies.
+    draw = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "quil", "dar", "ne", "sup", "ost", "bre"]
+    pool = [
+        " ".join("".join(draw.choice(syllables) for _ in range(3)) for _ in range(10)) + "."
+        for _ in range(40)
+    ]
+    for number in range(40):
+        body = " ".join(draw.sample(pool, 12))
+        stories[f"x{number}.txt"] = story_text(f"Notice {number}", body)
+    archive = tmp_path / "archive"
+    for name, text in stories.items():
+        write(archive, name, text)
+    passed_over: list[int] = []
+    real = copies_update._without_plainly_apart
+
+    def counting(pairs, *args):  # type: ignore[no-untyped-def]
+        kept = real(pairs, *args)
+        passed_over.append(len(pairs) - len(kept))
+        return kept
+
+    monkeypatch.setattr(copies_update, "_without_plainly_apart", counting)
+    sync(archive, tmp_path / "with-floor", procs=1)
+    monkeypatch.setattr(copies_update, "plainly_apart", lambda a, b: sk.np.zeros(len(a), bool))
+    sync(archive, tmp_path / "without", procs=1)
+    assert passed_over[0] > 0 and passed_over[1] == 0
+    assert partition(tmp_path / "with-floor") == partition(tmp_path / "without")
 
 
 def _pool() -> dict[str, str]:

@@ -336,19 +336,31 @@ def sketch(body: str) -> bytes:
 
 def sketch_many(bodies: Sequence[str]) -> list[bytes]:
     """`[sketch(body) for body in bodies]`, byte for byte, with the numpy work done for all
-    the bodies at once.
+    the bodies at once (see `sketches_and_signatures`)."""
+    return sketches_and_signatures(bodies)[0]
+
+
+def sketches_and_signatures(bodies: Sequence[str]) -> tuple[list[bytes], list[bytes]]:
+    """Each body's `sketch`, and its whole MinHash `signature` as little-endian uint32
+    (`SIGNATURE_BYTES`; b"" for a body without words), the numpy work done for all the
+    bodies at once.
 
     One body's sketch is some sixty numpy calls on arrays of a few hundred values, and
     numpy's fixed cost per call (1-2 µs) was most of it; here each step is one call, or a
     few, for the whole batch, and only the sort and the fingerprint are made body by body.
+    The signatures let the exact check pass over candidates that are clearly not copies
+    (`plainly_apart`) without reading their bodies again.
     """
     hashes, counts = _batch_word_hashes(bodies)
     values, bounds = _batch_shingle_sets(hashes, counts)
     sketches = [NO_WORDS] * len(bodies)
+    signatures = [b""] * len(bodies)
     filled = np.flatnonzero(bounds[1:] > bounds[:-1])
     if not filled.size:
-        return sketches
-    keys = _batch_band_keys(_batch_signatures(values, bounds[filled])).tobytes()
+        return sketches, signatures
+    minima = _batch_signatures(values, bounds[filled])
+    keys = _batch_band_keys(minima).tobytes()
+    whole = minima.T.astype("<u4").tobytes()
     packed = memoryview(values.astype("<u8", copy=False).tobytes())
     size = 4 * BANDS
     for row, (body, start, end) in enumerate(
@@ -356,7 +368,23 @@ def sketch_many(bodies: Sequence[str]) -> list[bytes]:
     ):
         digest = _digest(packed[8 * start : 8 * end]).to_bytes(8, "little")
         sketches[body] = digest + keys[row * size : (row + 1) * size]
-    return sketches
+        signatures[body] = whole[row * SIGNATURE_BYTES : (row + 1) * SIGNATURE_BYTES]
+    return sketches, signatures
+
+
+#: A signature as `sketches_and_signatures` gives it: BANDS * ROWS little-endian uint32.
+SIGNATURE_BYTES = 4 * BANDS * ROWS
+#: Fewer equal values than this, of the BANDS * ROWS, and a pair is plainly not a copy: its
+#: estimated Jaccard similarity is under 0.2, where a pair at the threshold (0.5) agrees in
+#: 11 or fewer of 60 values with probability 4e-7 (the binomial tail). On the generated 20k
+#: corpus this passes over 1,300 of 2,199 candidate pairs, none of them copies.
+AGREEMENT_FLOOR = 12
+
+
+def plainly_apart(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """For rows of signatures (uint32, BANDS * ROWS a row) paired row by row: True where
+    the two agree in fewer than `AGREEMENT_FLOOR` values."""
+    return np.count_nonzero(first == second, axis=1) < AGREEMENT_FLOOR
 
 
 def shingles_many(bodies: Sequence[str]) -> list[np.ndarray]:

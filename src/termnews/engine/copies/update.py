@@ -21,14 +21,18 @@ from termnews.engine.copies.columns import live_stories
 from termnews.engine.copies.data import NO_BODY, CopiesData
 from termnews.engine.copies.sketch import (
     BANDS,
+    ROWS,
+    SIGNATURE_BYTES,
     are_copies,
+    plainly_apart,
     shingles_many,
     sketch,
     unpack_many,
 )
 
-Sketches = Mapping[str, tuple[str, bytes]]
-"""rel path -> (file signature text, packed sketch), as the parsing workers computed them."""
+Sketches = Mapping[str, tuple[str, bytes, bytes]]
+"""rel path -> (file signature text, packed sketch, MinHash signature), as the parsing
+workers computed them (`sketch.sketches_and_signatures`)."""
 
 
 def update(ix: Any, index_dir: Path, sketches: Sketches, *, fresh: bool) -> None:
@@ -47,6 +51,7 @@ def update(ix: Any, index_dir: Path, sketches: Sketches, *, fresh: bool) -> None
         is_new = ~np.isin(node_fp, old.fps)
         kept = old.edges[np.isin(old.edges, node_fp).all(axis=1)] if old.edges.size else old.edges
         pairs = _candidates(bands[first], is_new)
+        pairs = _without_plainly_apart(pairs, first, live, sketches)
         found = _confirmed(reader, live.docnums[first], pairs)
         edges = np.concatenate([kept, node_fp[found].reshape(-1, 2)]).astype(np.uint64)
         edges = np.unique(np.sort(edges, axis=1), axis=0) if edges.size else edges.reshape(0, 2)
@@ -126,6 +131,32 @@ def _candidates(node_bands: np.ndarray, is_new: np.ndarray) -> np.ndarray:
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
+
+
+def _without_plainly_apart(
+    pairs: np.ndarray, node_entry: np.ndarray, live: Any, sketches: Sketches
+) -> np.ndarray:
+    """The candidate pairs (of nodes, each standing for the live entry `node_entry[node]`)
+    less those whose two MinHash signatures, both computed by this sync's workers, show
+    them plainly apart (`sketch.plainly_apart`).
+
+    Most candidates share a band by chance; passing over them spares reading their bodies
+    back and cutting them into shingles, most of the exact check. A pair with a story
+    sketched by an earlier sync (whose signature is not kept) is checked as before.
+    """
+    if not pairs.size:
+        return pairs
+    nodes = np.unique(pairs)
+    known = np.zeros(node_entry.size, dtype=bool)
+    rows = np.zeros((node_entry.size, BANDS * ROWS), dtype=np.uint32)
+    for node, entry in zip(nodes.tolist(), node_entry[nodes].tolist(), strict=True):
+        given = sketches.get(live.paths[entry])
+        if given is not None and given[0] == live.sigs[entry] and len(given[2]) == SIGNATURE_BYTES:
+            rows[node] = np.frombuffer(given[2], dtype="<u4")
+            known[node] = True
+    a, b = pairs[:, 0], pairs[:, 1]
+    apart = known[a] & known[b] & plainly_apart(rows[a], rows[b])
+    return pairs[~apart]
 
 
 #: Candidate bodies whose shingles are made in one batch (bounds the memory a batch holds).

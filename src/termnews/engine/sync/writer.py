@@ -30,7 +30,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 
 from termnews.archive import ArchiveFile, resolve_in
 from termnews.engine.copies import copies_enabled
-from termnews.engine.copies.sketch import sketch_many
+from termnews.engine.copies.sketch import sketches_and_signatures
 from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
 from termnews.engine.whoosh_adapter import (
@@ -60,8 +60,9 @@ class Outcome:
     indexed: int = 0
     skipped: dict[str, tuple[str, str]] = field(default_factory=dict)
     """rel path -> (signature text, reason)"""
-    sketches: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    """rel path -> (signature text, copies sketch of its body), computed while it was parsed"""
+    sketches: dict[str, tuple[str, bytes, bytes]] = field(default_factory=dict)
+    """rel path -> (signature text, copies sketch of its body, its MinHash signature),
+    computed while it was parsed"""
 
 
 def parse_and_document(archive: Path, item: ArchiveFile) -> dict[str, Any]:
@@ -119,9 +120,9 @@ def _sketch_all(bodies: list[tuple[str, str, str]], outcome: Outcome) -> None:
     caches, and one story at a time a sketch cost 1.7 times as much; `sketch_many` also
     makes each numpy step once for the batch instead of once a body.
     """
-    packed = sketch_many([body for _, _, body in bodies])
-    for (rel, sig, _), sketched in zip(bodies, packed, strict=True):
-        outcome.sketches[rel] = (sig, sketched)
+    packed, signatures = sketches_and_signatures([body for _, _, body in bodies])
+    for (rel, sig, _), sketched, signature in zip(bodies, packed, signatures, strict=True):
+        outcome.sketches[rel] = (sig, sketched, signature)
     bodies.clear()
 
 
