@@ -6,6 +6,8 @@ the exact Jaccard check on shingle sets recomputed from the stored bodies of the
 candidates). Whether two fingerprints are copies depends on nothing but their two bodies,
 so every pair is decided once, by the same rule, whatever the order or batching of syncs;
 the clusters (connected components) are then recomputed from all edges, which is cheap.
+The one exception is the signature pass (`_without_plainly_apart`), which may pass over a
+true copy with probability 4e-7 when both stories were sketched by the same sync.
 """
 
 from __future__ import annotations
