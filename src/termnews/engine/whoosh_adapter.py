@@ -96,9 +96,6 @@ class BlockPostingsWriter(W3PostingsWriter):
     else (term info, inlining of short lists, the terms file) stays W3's.
     """
 
-    #: Set by `TermAtATimeFieldWriter` with the buffered block's values in packed form.
-    occurrences: tuple[array, array] | None = None
-
     def encode_block(self, block: BlockToWrite) -> bytes:
         """The block's bytes, from its length field on, as the matcher will read them."""
         raise NotImplementedError
@@ -116,11 +113,9 @@ class BlockPostingsWriter(W3PostingsWriter):
             self._minlength,
             self._maxlength,
             last,
-            self.occurrences,
         )
         self._postfile.write(self.encode_block(block))
         self._blockcount += 1
-        self.occurrences = None
         self._new_block()
 
 
@@ -159,17 +154,15 @@ class TermAtATimeFieldWriter(W3FieldWriter):
     reading its block size from `_blocklimit`.
     """
 
-    def _term_rows(self) -> list[tuple[bytes, bytes]]:
-        """The terms file's rows not yet written (key, term info), in term order."""
-        rows: list[tuple[bytes, bytes]] | None = getattr(self, "_pending_rows", None)
-        if rows is None:
-            rows = self._pending_rows = []
-        return rows
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The terms file's rows not yet written (key, term info), in term order.
+        self._term_rows: list[tuple[bytes, bytes]] = []
 
     def finish_term(self) -> None:
         # W3FieldWriter.finish_term (2.7.5), the row kept for `_write_term_rows`.
         terminfo = self._postwriter.finish_postings()
-        self._term_rows().append((pack_ushort(self._fieldid) + self._btext, terminfo.to_bytes()))
+        self._term_rows.append((pack_ushort(self._fieldid) + self._btext, terminfo.to_bytes()))
 
     def finish_field(self) -> None:
         self._write_term_rows()
@@ -189,7 +182,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         its hash's low byte) record; keys increase; the MD5 hash (type 0) is the digest's
         low 32 bits, read here from its last four bytes.
         """
-        rows = self._term_rows()
+        rows = self._term_rows
         if not rows:
             return
         table = self._tindex
@@ -225,10 +218,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         column = _length_column_bytes(lengths, fieldname, count)
         if column is not None:
             return list(map(_LENGTH_OF_BYTE.__getitem__, column))
-        return [
-            lengths.doc_field_length(docnum, fieldname, 0)
-            for docnum in range(lengths.doc_count_all())
-        ]
+        return [lengths.doc_field_length(docnum, fieldname, 0) for docnum in range(count)]
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         term_lists = getattr(items, "term_lists", None)
@@ -246,8 +236,18 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                 field_lengths = self.field_lengths(lengths, field)
             if not term.ids:  # spelling-only words (Whoosh's docnum -1) make no posting
                 continue
-            if term.occurrences is not None and isinstance(self._postwriter, BlockPostingsWriter):
-                self._write_occurrences(term, field_lengths)
+            if term.occurrences is None:
+                self._write_values(term.btext, term.ids, term.weights, term.values, field_lengths)
+            elif self._writes_directly(term.ids):
+                self._write_direct(
+                    term.btext,
+                    term.ids,
+                    term.weights,
+                    None,
+                    term.occurrences,
+                    term.stride,
+                    field_lengths,
+                )
             else:
                 values = term.value_list()
                 self._write_term(term.btext, term.ids, term.weights, values, field_lengths)
@@ -268,7 +268,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                 if last_key is not None and key < last_key:
                     raise OutOfOrderError(f"Term {last_key!r} .. {key!r}")
                 if ids:
-                    self._write_term(last_key[1], ids, weights, values, field_lengths)
+                    self._write_values(last_key[1], ids, weights, values, field_lengths)
                     ids, weights, values = [], [], []
                 if fieldname != field:
                     if field is not None:
@@ -283,54 +283,31 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             weights.append(weight)
             values.append(value or b"")
         if ids:
-            self._write_term(last_key[1], ids, weights, values, field_lengths)
+            self._write_values(last_key[1], ids, weights, values, field_lengths)
         if field is not None:
             self.finish_field()
 
-    def _write_occurrences(self, term: Any, field_lengths: Sequence[int] | None) -> None:
-        """`_write_term` for a term whose values come packed (see `BlockToWrite`): each
-        block's slice of them goes to the posting writer, which encodes it as a whole."""
-        if len(term.ids) >= self._postwriter._inlinelimit:
-            self._write_direct(
-                term.btext,
-                term.ids,
-                term.weights,
-                None,
-                term.occurrences,
-                term.stride,
-                field_lengths,
-            )
-            return
-        self.start_term(term.btext)
+    def _writes_directly(self, ids: Sequence[int]) -> bool:
+        """Whether a list of these postings goes to `_write_direct`: any list too long to
+        inline, with a posting writer that encodes whole blocks. Other posting writers, and
+        lists to inline, take W3's own steps (inlining needs an inline limit above 1, which
+        2.7.5 cannot write: its `finish_postings` calls a `set_inline` W3TermInfo lacks)."""
         writer = self._postwriter
-        limit = writer._blocklimit
-        ids, weights = term.ids, term.weights
-        counts, flat = term.occurrences
-        lengths = [field_lengths[docnum] for docnum in ids] if field_lengths else None
-        count = len(ids)
-        if count <= limit:  # most terms: one block, nothing to cut
-            _fill_block(writer, ids, weights, (), lengths)
-            writer.occurrences = (counts, flat)
+        return isinstance(writer, BlockPostingsWriter) and len(ids) >= writer._inlinelimit
+
+    def _write_values(
+        self,
+        btext: bytes,
+        ids: Sequence[int],
+        weights: Sequence[float],
+        values: list[bytes],
+        field_lengths: Sequence[int] | None,
+    ) -> None:
+        """A term's postings with their values one by one."""
+        if self._writes_directly(ids):
+            self._write_direct(btext, ids, weights, values, None, 0, field_lengths)
         else:
-            stride = term.stride
-            last_start = ((count - 1) // limit) * limit
-            at = 0
-            for start in range(0, count, limit):
-                end = start + limit
-                block_counts = counts[start:end]
-                size = sum(block_counts) * stride
-                _fill_block(
-                    writer,
-                    ids[start:end],
-                    weights[start:end],
-                    (),
-                    lengths[start:end] if lengths else None,
-                )
-                writer.occurrences = (block_counts, flat[at : at + size])
-                at += size
-                if start != last_start:
-                    writer._write_block()
-        self.finish_term()
+            self._write_term(btext, ids, weights, values, field_lengths)
 
     def _write_direct(
         self,
@@ -368,8 +345,6 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         counts, flat = occurrences if occurrences is not None else (None, None)
         count = len(ids)
         lengths = [field_lengths[docnum] for docnum in ids] if field_lengths else None
-        postfile = self._postfile
-        offset = postfile.tell()
         parts = [WHOOSH3_HEADER_MAGIC]
         total = 0.0
         max_weight = 0.0
@@ -419,20 +394,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                 packed,
             )
             parts.append(encode(block))
-        data = b"".join(parts)
-        postfile.write(data)
-        info = _TERM_INFO.pack(
-            False,
-            total,
-            count,
-            0 if min_length is None else length_to_byte(min_length),
-            length_to_byte(max_length),
-            max_weight,
-            ids[0],
-            ids[-1],
-        )
-        value = info + pack_long(offset) + pack_int(len(data))
-        self._term_rows().append((pack_ushort(self._fieldid) + btext, value))
+        self._add_term(btext, b"".join(parts), total, ids, min_length, max_length, max_weight)
 
     def _write_one_posting(
         self,
@@ -461,21 +423,34 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             occurrences,
         )
         data = WHOOSH3_HEADER_MAGIC + encode(block)
-        postfile = self._postfile
-        offset = postfile.tell()
-        postfile.write(data)
+        self._add_term(btext, data, floats[0], ids, length or None, length, block_max)
+
+    def _add_term(
+        self,
+        btext: bytes,
+        postings: bytes,
+        total: float,
+        ids: array,
+        min_length: int | None,
+        max_length: int,
+        max_weight: float,
+    ) -> None:
+        """Write a term's `postings` (its blocks after W3's magic) and keep its row for the
+        terms file: W3TermInfo's struct, then where the postings lie."""
+        offset = self._postfile.tell()
+        self._postfile.write(postings)
         info = _TERM_INFO.pack(
             False,
-            floats[0],
-            1,
-            length_to_byte(length) if length else 0,
-            length_to_byte(length or 0),
-            block_max,
+            total,
+            len(ids),
+            0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length),
+            max_weight,
             ids[0],
-            ids[0],
+            ids[-1],
         )
-        value = info + pack_long(offset) + pack_int(len(data))
-        self._term_rows().append((pack_ushort(self._fieldid) + btext, value))
+        value = info + pack_long(offset) + pack_int(len(postings))
+        self._term_rows.append((pack_ushort(self._fieldid) + btext, value))
 
     def _write_term(
         self,
@@ -485,9 +460,6 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         values: list[bytes],
         field_lengths: Sequence[int] | None,
     ) -> None:
-        if len(ids) >= self._postwriter._inlinelimit:
-            self._write_direct(btext, ids, weights, values, None, 0, field_lengths)
-            return
         self.start_term(btext)
         writer = self._postwriter
         limit = writer._blocklimit
