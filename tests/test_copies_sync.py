@@ -194,3 +194,24 @@ def test_the_partition_does_not_depend_on_order_or_batches(tmp_path: Path, data)
             write(stepwise, name, stories[name])
         sync(stepwise, run / "index-steps", procs=1)
     assert partition(run / "index-steps") == partition(run / "index-all")
+
+
+def test_copies_turned_on_for_an_index_built_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stories indexed while copies were off have no sketch: the next sync with copies on
+    sketches them from their stored bodies (a few at a time) and folds as a fresh build."""
+    from termnews.engine.copies.switch import SWITCH
+
+    archive = tmp_path / "archive"
+    for name, text in _pool().items():
+        write(archive, name, text)
+    sync(archive, tmp_path / "fresh", procs=1)
+    monkeypatch.setenv(SWITCH, "off")
+    sync(archive, tmp_path / "later", procs=1)
+    assert not (tmp_path / "later" / COPIES_FILE).exists()
+    monkeypatch.delenv(SWITCH)
+    monkeypatch.setattr(copies_update, "SHINGLE_BATCH", 3)
+    sync(archive, tmp_path / "later", procs=1)
+    assert partition(tmp_path / "later") == partition(tmp_path / "fresh")
+    assert len(partition(tmp_path / "fresh")) < len(_pool())

@@ -28,9 +28,12 @@ from termnews.engine.copies.sketch import (
     are_copies,
     plainly_apart,
     shingles_many,
-    sketch,
+    sketch_many,
     unpack_many,
 )
+
+#: Stored bodies read and cut into shingles in one batch (bounds the memory a batch holds).
+SHINGLE_BATCH = 256
 
 Sketches = Mapping[str, tuple[str, bytes, bytes]]
 """rel path -> (file signature text, packed sketch, MinHash signature), as the parsing
@@ -82,25 +85,33 @@ def _sketches(
     known = {(path, sig): i for i, (path, sig) in enumerate(zip(old.paths, old.sigs, strict=True))}
     kept_at: list[int] = []
     kept_from: list[int] = []
-    new_at: list[int] = []
-    packed: list[bytes] = []
-    for i, (docnum, path, sig) in enumerate(zip(live.docnums, live.paths, live.sigs, strict=True)):
+    given_at: list[int] = []
+    given: list[bytes] = []
+    missing_at: list[int] = []
+    for i, (path, sig) in enumerate(zip(live.paths, live.sigs, strict=True)):
         at = known.get((path, sig))
         if at is not None:
             kept_at.append(i)
             kept_from.append(at)
             continue
-        given = sketches.get(path)
-        new_at.append(i)
-        if given is not None and given[0] == sig:
-            packed.append(given[1])
-        else:  # indexed without a sketch (an older file, or copies were off): compute it
-            packed.append(sketch(reader.stored_fields(int(docnum)).get("body") or ""))
+        sketched = sketches.get(path)
+        if sketched is not None and sketched[0] == sig:
+            given_at.append(i)
+            given.append(sketched[1])
+        else:  # indexed without a sketch (an older file, or copies were off)
+            missing_at.append(i)
     if kept_at:
         fps[kept_at], bands[kept_at] = old.fps[kept_from], old.bands[kept_from]
-    if new_at:
+    # The missing are sketched from their stored bodies a batch at a time: turning copies
+    # on for an archive indexed without them sketches every story here.
+    for start in range(0, len(missing_at), SHINGLE_BATCH):
+        batch = missing_at[start : start + SHINGLE_BATCH]
+        bodies = [reader.stored_fields(int(live.docnums[i])).get("body") or "" for i in batch]
+        given_at.extend(batch)
+        given.extend(sketch_many(bodies))
+    if given_at:
         # All the new sketches unpacked at once, not one `unpack` each.
-        fps[new_at], bands[new_at] = unpack_many(packed)
+        fps[given_at], bands[given_at] = unpack_many(given)
     return fps, bands
 
 
@@ -159,10 +170,6 @@ def _without_plainly_apart(
     a, b = pairs[:, 0], pairs[:, 1]
     apart = known[a] & known[b] & plainly_apart(rows[a], rows[b])
     return pairs[~apart]
-
-
-#: Candidate bodies whose shingles are made in one batch (bounds the memory a batch holds).
-SHINGLE_BATCH = 256
 
 
 def _confirmed(reader: Any, node_doc: np.ndarray, pairs: np.ndarray) -> np.ndarray:
