@@ -32,7 +32,7 @@ from whoosh.matching import ListMatcher
 
 from termnews.engine.query.form import FilterQuery, FilterResolver
 from termnews.engine.schema import FEED_FIELD
-from termnews.engine.whoosh_adapter import column_values
+from termnews.engine.whoosh_adapter import reader_column_values
 
 #: The column the story identity is read from (`engine.schema`).
 IDENTITY_COLUMN = "sid"
@@ -86,11 +86,8 @@ class StateFilters:
             if not self._reader.doc_count_all():  # an empty index has no columns at all
                 self._identity_of = []
             else:
-                self._identity_of = [
-                    raw.decode("ascii")
-                    for leaf, _base in self._reader.leaf_readers()
-                    for raw in column_values(leaf, IDENTITY_COLUMN)
-                ]
+                column = reader_column_values(self._reader, IDENTITY_COLUMN)
+                self._identity_of = [raw.decode("ascii") for raw in column]
         return self._identity_of
 
     def docnums_by_identity(self) -> dict[str, tuple[int, ...]]:

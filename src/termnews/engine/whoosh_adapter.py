@@ -15,7 +15,8 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
-- `column_values`: a segment's values of a column, read with one call.
+- `column_values`, `reader_column_values`: a segment's (or a reader's) values of a column,
+  read with one call a segment.
 - `field_term_records`, `postings_file`: a field's terms, their frequencies and where each
   one's posting list is, from one read of the terms file.
 - `unlocked_writer`, `commit_with_segments`, `close_segment`: a writer gathering its
@@ -648,6 +649,11 @@ def column_values(leaf: Any, field: str) -> list[bytes]:
     data = bytes(column._dbfile.get(column._basepos, sum(lengths))) if len(lengths) else b""
     ends = list(accumulate(lengths))
     return [data[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def reader_column_values(reader: Any, field: str) -> list[bytes]:
+    """`column_values` of every segment of `reader`, in docnum order."""
+    return [raw for leaf, _base in reader.leaf_readers() for raw in column_values(leaf, field)]
 
 
 def _length_column_bytes(perdoc: Any, field: str, count: int) -> bytes | None:

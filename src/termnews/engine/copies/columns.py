@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from termnews.engine.whoosh_adapter import column_values
+from termnews.engine.whoosh_adapter import reader_column_values
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,7 @@ class LiveStories:
 
 def _column(reader: Any, name: str) -> list[str]:
     """Every docnum's value of the column `name`, read a segment at a time."""
-    return [
-        raw.decode("utf-8")
-        for leaf, _base in reader.leaf_readers()
-        for raw in column_values(leaf, name)
-    ]
+    return [raw.decode("utf-8") for raw in reader_column_values(reader, name)]
 
 
 def live_stories(reader: Any, *, with_files: bool = True) -> LiveStories:

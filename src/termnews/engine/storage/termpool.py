@@ -249,10 +249,6 @@ class TermPool:
 
     def _term_list(self, key: Any, chunks: list[Chunk]) -> TermList:
         fieldname, btext = key
-        if self.ordered and len(chunks) == 1 and chunks[0][0] == "b":
-            _, ids, counts, flat, stride, boost = chunks[0]
-            weights = [count * boost for count in counts]
-            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride)
         if self.ordered and all(chunk[0] == "b" for chunk in chunks):
             _, ids, counts, flat, stride, boost = chunks[0]
             for more in chunks[1:]:

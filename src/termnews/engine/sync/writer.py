@@ -117,9 +117,9 @@ def _sketch_all(bodies: list[tuple[str, str, str]], outcome: Outcome) -> None:
 
     Sketched here, while the bodies are at hand and the build still parallel, and a batch
     at a time: between two stories' indexing the sketch's arrays and tables leave the CPU's
-    caches, and one story at a time a sketch cost 1.7 times as much; `sketch_many` also
-    makes each numpy step once for the batch instead of once a body.
-    """
+    caches, and one story at a time a sketch cost 1.7 times as much; a batch also makes
+    each numpy step once for all its bodies instead of once a body
+    (`sketches_and_signatures`)."""
     packed, signatures = sketches_and_signatures([body for _, _, body in bodies])
     for (rel, sig, _), sketched, signature in zip(bodies, packed, signatures, strict=True):
         outcome.sketches[rel] = (sig, sketched, signature)
