@@ -81,7 +81,19 @@ def normalised_url(url: str) -> str:
     one (a site that moves to https keeps its stories' marks); the fragment goes, and so do
     tracking parameters (`utm_*`, `fbclid`, ...). The path and the remaining query are kept as
     written, in their order: on many sites they are case-sensitive and name the story.
+
+    Applied until nothing changes: taking a piece away can leave another to take (a
+    fragment cut off after a trailing space, an empty query piece), and an address must
+    name the same story however often it was normalised.
     """
+    once = _normalised_once(url)
+    again = _normalised_once(once)
+    while again != once:
+        once, again = again, _normalised_once(again)
+    return once
+
+
+def _normalised_once(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
