@@ -9,6 +9,7 @@ a higher version is a newer termnews's. Neither may be written to.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -34,6 +35,24 @@ def read_header(conn: sqlite3.Connection) -> Header:
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     return Header(int(version), int(application_id), int(tables))
+
+
+def switch_to_wal(conn: sqlite3.Connection, patience_s: float) -> None:
+    """`PRAGMA journal_mode = WAL`, tried again for up to `patience_s` while another process
+    holds a lock: SQLite answers this pragma "database is locked" at once, without waiting
+    out the busy timeout, when another connection is inside a transaction (two fetches
+    opening a new ledger together)."""
+    deadline = time.monotonic() + patience_s
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def newer_message(version: int, known: int) -> str:

@@ -20,7 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from termnews.errors import TermnewsError
-from termnews.sqlite_schema import apply_migrations, newer_message, read_header
+from termnews.sqlite_schema import (
+    apply_migrations,
+    newer_message,
+    read_header,
+    switch_to_wal,
+)
 
 #: The schema this code writes. A database with a higher number is left alone.
 SCHEMA_VERSION = 1
@@ -101,7 +106,7 @@ class FeedLedger:
         if header.newer_than(SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"it was {newer_message(header.version, SCHEMA_VERSION)}")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        switch_to_wal(conn, BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA synchronous = NORMAL")  # rebuildable: a lost last commit is fine
         if header.version < SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
