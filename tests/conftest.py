@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -16,6 +18,17 @@ from bench_support import load_benchmark
 settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
 settings.register_profile("local", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "local"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A temp dir for this test process alone: Whoosh's in-memory indexes keep a writer's
+    scratch files in the system's temp dir under one fixed name (`MAIN.tmp`), which parallel
+    test processes would otherwise share, and delete under each other when a writer ends."""
+    before = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = before
 
 
 @pytest.fixture(scope="session")
