@@ -136,3 +136,45 @@ def test_any_text_gets_whooshs_words_and_offsets(make: Any, text: str) -> None:
     ours = word_occurrences(fused(analyzer), text, chars=True)
     theirs = whoosh_occurrences(analyzer, text, chars=True)
     assert ours == theirs and list(ours) == list(theirs)
+
+
+def occurrences_by_text(rows: Any, *, chars: bool) -> list[dict[str, list[int]]]:
+    """The rows of a batch turned back into each text's word -> flat occurrences."""
+    found: list[dict[str, list[int]]] = [{} for _ in range(rows.texts)]
+    columns = [rows.word, rows.text, rows.position] + ([rows.start, rows.end] if chars else [])
+    for word, text, *occurrence in zip(*(column.tolist() for column in columns), strict=True):
+        found[text].setdefault(rows.words[word], []).extend(occurrence)
+    return found
+
+
+@pytest.mark.parametrize("make", [text_analyzer, name_analyzer])
+@pytest.mark.parametrize("chars", [False, True])
+@settings(max_examples=150, deadline=None)
+@given(batch=st.lists(st.one_of(unicode_texts, ascii_texts), max_size=8))
+def test_a_batch_of_texts_gets_each_texts_words_and_offsets(
+    make: Any, chars: bool, batch: list[str]
+) -> None:
+    """Texts cut together (joined, or one by one where one has astral characters) give
+    every text the words, positions and offsets Whoosh gives it alone."""
+    analyzer = make()
+    plan = fused(analyzer)
+    rows = plan.rows(batch, chars=chars)
+    assert rows.texts == len(batch)
+    assert (rows.start is not None) == chars
+    assert rows.words == sorted(set(rows.words), key=rows.words.index)  # each word once
+    assert occurrences_by_text(rows, chars=chars) == [
+        whoosh_occurrences(analyzer, text, chars=chars) for text in batch
+    ]
+
+
+def test_a_batchs_numbered_words_stay_bounded_and_right(monkeypatch: Any) -> None:
+    monkeypatch.setattr(fused_module, "WORD_MEMORY", 3)
+    analyzer = text_analyzer()
+    plan = fused(analyzer)
+    batch = ["harbour ferries council", "votes snowfall ploughs", "harbour votes the"]
+    for _ in range(3):
+        rows = plan.rows(batch, chars=True)
+        assert occurrences_by_text(rows, chars=True) == [
+            whoosh_occurrences(analyzer, text, chars=True) for text in batch
+        ]
+    assert len(plan._numbers) <= len(set(" ".join(batch).split()))

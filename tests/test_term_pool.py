@@ -13,7 +13,7 @@ from whoosh.writing import PostingPool
 from termnews.engine.schema import build_schema
 from termnews.engine.storage.codec import PackedCodec
 from termnews.engine.storage.termpool import TermPool
-from termnews.engine.whoosh_adapter import add_document, unlocked_writer
+from termnews.engine.whoosh_adapter import add_document, add_documents, unlocked_writer
 
 WORDS = [
     "harbour", "Harbours", "ferry", "the", "a", "vote", "voted", "Montréal", "MONTREAL",
@@ -50,15 +50,21 @@ def segment_files(storage: Any) -> dict[str, bytes]:
     return {name[name.index(".") :]: storage.open_file(name).read() for name in files}
 
 
-def written(batches: list[list[dict[str, Any]]], ours: bool, limitmb: float = 64) -> Any:
-    """Each batch committed as one writer's segment; the last commit merges what it can."""
+def written(
+    batches: list[list[dict[str, Any]]], ours: bool, limitmb: float = 64, together: int = 0
+) -> Any:
+    """Each batch committed as one writer's segment; the last commit merges what it can.
+    Ours adds documents one at a time, or `together` at a time with `add_documents`."""
     storage = RamStorage()
     ix = storage.create_index(build_schema())
     for number, batch in enumerate(batches):
         last = number == len(batches) - 1
         if ours:
             writer = unlocked_writer(ix, codec=PackedCodec(), compound=False, limitmb=limitmb)
-            for doc in batch:
+            if together:
+                for first in range(0, len(batch), together):
+                    add_documents(writer, batch[first : first + together])
+            for doc in batch if not together else ():
                 add_document(writer, doc)
         else:
             writer = ix.writer(codec=PackedCodec(), compound=False)
@@ -68,10 +74,50 @@ def written(batches: list[list[dict[str, Any]]], ours: bool, limitmb: float = 64
     return segment_files(storage)
 
 
-def assert_same_segments(batches: list[list[dict[str, Any]]], limitmb: float = 64) -> None:
+def assert_same_segments(
+    batches: list[list[dict[str, Any]]], limitmb: float = 64, together: int = 0
+) -> None:
     theirs = written(batches, ours=False)
-    mine = written(batches, ours=True, limitmb=limitmb)
+    mine = written(batches, ours=True, limitmb=limitmb, together=together)
     assert set(mine) == set(theirs) and {".trm", ".pst"} <= set(mine)
+    for name, data in theirs.items():
+        assert mine[name] == data, name
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents, st.sampled_from([1, 2, 5, 64]), st.sampled_from([0.0005, 0.01, 64]))
+def test_documents_added_together_write_the_same_segment(
+    docs: list[dict[str, str]], together: int, limit: float
+) -> None:
+    """`add_documents` (a field's words for several documents at once, kept as columns
+    until the segment is written or a run spilled) writes what Whoosh writes."""
+    assert_same_segments([full(docs)], limitmb=limit, together=together)
+
+
+@settings(max_examples=6, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(long_run, st.sampled_from([3, 64]))
+def test_long_lists_added_together_are_cut_into_the_same_blocks(
+    docs: list[dict[str, str]], together: int
+) -> None:
+    assert_same_segments([full(docs)], together=together)
+
+
+def test_words_added_both_ways_into_one_field_come_back_in_docnum_order() -> None:
+    """A field whose words came one document at a time and a batch at a time, the two
+    interleaved in docnum order, is written as if every document came alone."""
+    docs = full([{"headline": "ferry vote", "body": f"harbour ferry {n} vote"} for n in range(9)])
+    docs[4]["body"] = None  # the batch around it leaves this document out of the field
+    storage = RamStorage()
+    ix = storage.create_index(build_schema())
+    writer = unlocked_writer(ix, codec=PackedCodec(), compound=False)
+    add_document(writer, docs[0])
+    add_documents(writer, docs[1:4])
+    add_document(writer, docs[4])
+    add_documents(writer, docs[5:8])
+    add_document(writer, docs[8])
+    writer.commit(merge=False)
+    theirs = written([docs], ours=False)
+    mine = segment_files(storage)
     for name, data in theirs.items():
         assert mine[name] == data, name
 

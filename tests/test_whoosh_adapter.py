@@ -30,6 +30,7 @@ from termnews.engine.whoosh_adapter import (
     AUDITED_WHOOSH_VERSION,
     BlockLimits,
     add_document,
+    add_documents,
     block_limits,
     close_segment,
     column_values,
@@ -409,11 +410,16 @@ def test_add_document_writes_the_segment_whooshs_add_document_writes() -> None:
         doc = document(path.name, parse_file(path), 1_700_000_000_000_000_000 + number, number)
         docs.append(doc)
     docs.append({**docs[0], "path": "accents.txt", "body": "Montréal İstanbul U.S. ﬁnance x*y"})
+    docs.append({**docs[1], "path": "astral.txt", "headline": "Harbour 🚢 ferry", "body": "a𝔘b"})
     written = []
-    for ours in (False, True):
+    for ours in (False, True, "together"):
         storage = RamStorage()
         ix = storage.create_index(build_schema())
-        if ours:  # our writer: the term pool, documents added by the adapter
+        if ours == "together":  # a batch at a time, each field's words at once
+            writer = unlocked_writer(ix, **WRITER_OPTIONS)
+            for first in range(0, len(docs), 3):
+                add_documents(writer, docs[first : first + 3])
+        elif ours:  # our writer: the term pool, documents added by the adapter
             writer = unlocked_writer(ix, **WRITER_OPTIONS)
             for doc in docs:
                 add_document(writer, doc)
@@ -423,6 +429,7 @@ def test_add_document_writes_the_segment_whooshs_add_document_writes() -> None:
                 writer.add_document(**doc)
         writer.commit(merge=False)
         written.append(segment_files(storage))
-    assert set(written[0]) == set(written[1]) and {".trm", ".pst"} <= set(written[0])
+    assert set(written[0]) == set(written[1]) == set(written[2])
+    assert {".trm", ".pst"} <= set(written[0])
     for name, data in written[0].items():
-        assert data == written[1][name], name
+        assert data == written[1][name] == written[2][name], name

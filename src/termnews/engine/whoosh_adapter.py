@@ -11,7 +11,8 @@ Audited against whoosh-reloaded `AUDITED_WHOOSH_VERSION`. What is here:
 - `BlockPostingsWriter`, `BlockLeafMatcher`: W3's posting writer and reader with the block
   body left to a subclass (`engine.storage.codec`), one call per block, none per posting.
 - `TermAtATimeFieldWriter`: W3's field writer fed a whole term's postings at once.
-- `add_document`: a story's words handed to the writer's pool a field at a time.
+- `add_document`, `add_documents`: a story's words handed to the writer's pool a field at
+  a time, or a batch of stories' words a field at a time.
 - `block_limits`: a W3 codec's block settings, for a subclass's own writer.
 - `posting_extent`: where a W3 matcher's posting list lies, to read it with one call.
 - `field_length_bytes`: a segment's one-byte field lengths as one slice of the file.
@@ -800,10 +801,62 @@ class OccurrenceFormat(Protocol):
         or None to leave the value to Whoosh's `word_values`."""
         ...
 
+    def occurrence_rows(self, values: list[Any], analyzer: Any) -> Any | None:
+        """`occurrences` of several values at once, as the rows `TermPool.add_rows` takes;
+        or None to leave them to `occurrences`, one value at a time."""
+        ...
 
-def add_document(writer: Any, fields: dict[str, Any]) -> None:
+
+#: Fewest documents worth analysing a field for at once in `add_documents`.
+_FEWEST_FOR_ROWS = 2
+
+
+def add_documents(writer: Any, docs: Sequence[dict[str, Any]]) -> None:
+    """`add_document` for each of `docs` in turn, with each field whose format offers
+    `occurrence_rows` analysed for all the documents at once and handed to the pool's
+    `add_rows`: the segment written is the same.
+
+    One document at a time, a story's words went through Python dicts and lists word by
+    word; for a batch the words are cut, looked up and grouped in whole-array steps.
+    """
+    if not docs:
+        return
+    schema = writer.schema
+    for doc in docs:  # before any words go in: a rejected document must add none
+        writer._check_fields(schema, sorted(name for name in doc if not name.startswith("_")))
+    done: list[dict[str, int]] = [{} for _ in docs]
+    add_rows = getattr(writer.pool, "add_rows", None)
+    if add_rows is not None and len(docs) >= _FEWEST_FOR_ROWS:
+        first = writer.docnum
+        for fieldname, field in schema.items():
+            rows_of = getattr(field.format, "occurrence_rows", None) if field.indexed else None
+            if rows_of is None:
+                continue
+            which = [number for number, doc in enumerate(docs) if doc.get(fieldname) is not None]
+            if not which or any(
+                writer._field_boost(docs[n], fieldname, writer._doc_boost(docs[n])) != 1
+                for n in which
+            ):
+                continue
+            rows = rows_of([docs[n][fieldname] for n in which], field.analyzer)
+            if rows is None:
+                continue
+            format_ = field.format
+            lengths = add_rows(
+                fieldname, [first + n for n in which], rows, format_.stride, format_.field_boost
+            )
+            for number, length in zip(which, lengths, strict=True):
+                done[number][fieldname] = length if field.scorable else 0
+    for doc, indexed in zip(docs, done, strict=True):
+        add_document(writer, doc, indexed)
+
+
+def add_document(
+    writer: Any, fields: dict[str, Any], indexed: dict[str, int] | None = None
+) -> None:
     """`writer.add_document(**fields)`, with a field's words handed to the `TermPool` all at
-    once when its format offers `occurrences` (see `OccurrenceFormat`).
+    once when its format offers `occurrences` (see `OccurrenceFormat`). `indexed` names the
+    fields whose words are already in the pool, with their lengths (`add_documents`).
 
     Whoosh's `SegmentWriter.add_document` passes every posting through two generators (the
     format's and the field's `index`), a loop, a tuple and the pool's `add`: a few Python
@@ -831,7 +884,9 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
                 continue
             field = schema[fieldname]
             length = 0
-            if field.indexed:
+            if indexed and fieldname in indexed:
+                length = indexed[fieldname]
+            elif field.indexed:
                 fieldboost = writer._field_boost(fields, fieldname, docboost)
                 format_ = field.format
                 occurrences = getattr(format_, "occurrences", None)

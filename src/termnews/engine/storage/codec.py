@@ -39,7 +39,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from termnews.engine.storage.fused import fused, index_options_plain, word_occurrences
+from termnews.engine.storage.fused import (
+    OccurrenceRows,
+    fused,
+    index_options_plain,
+    word_occurrences,
+)
 from termnews.engine.whoosh_adapter import (
     BlockHeader,
     BlockLeafMatcher,
@@ -450,6 +455,15 @@ def _occurrences(value: Any, analyzer: Any, *, chars: bool) -> dict[str, list[in
     return None if plan is None else word_occurrences(plan, value, chars=chars)
 
 
+def _occurrence_rows(values: list[Any], analyzer: Any, *, chars: bool) -> OccurrenceRows | None:
+    """`_occurrences` of several values at once, as rows (`FusedAnalyzer.rows`); None when
+    the chain is not fused or a value is not text."""
+    plan = fused(analyzer)
+    if plan is None or not all(isinstance(value, str) for value in values):
+        return None
+    return plan.rows(values, chars=chars)
+
+
 class PackedPositions(Positions):
     """Positions as one `array("I")`: decoding is a copy, not an unpickle."""
 
@@ -460,6 +474,9 @@ class PackedPositions(Positions):
 
     def occurrences(self, value: Any, analyzer: Any) -> dict[str, list[int]] | None:
         return _occurrences(value, analyzer, chars=False)
+
+    def occurrence_rows(self, values: list[Any], analyzer: Any) -> OccurrenceRows | None:
+        return _occurrence_rows(values, analyzer, chars=False)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", poslist).tobytes()
@@ -489,6 +506,9 @@ class PackedCharacters(Characters):
 
     def occurrences(self, value: Any, analyzer: Any) -> dict[str, list[int]] | None:
         return _occurrences(value, analyzer, chars=True)
+
+    def occurrence_rows(self, values: list[Any], analyzer: Any) -> OccurrenceRows | None:
+        return _occurrence_rows(values, analyzer, chars=True)
 
     def encode(self, poslist: Any) -> bytes:
         return array("I", chain.from_iterable(poslist)).tobytes()

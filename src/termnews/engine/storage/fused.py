@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,8 @@ from whoosh.analysis import (
 #: Distinct words remembered per analyzer before the memory is dropped and started again.
 #: A news archive's vocabulary, numbers included, passes this only on very large builds.
 WORD_MEMORY = 200_000
+#: What `rows` reads for a raw word it has not numbered yet (numbers are -1 and up).
+_UNSEEN = -2
 #: Analyzers whose plan is kept (a sync opens the schema afresh each time).
 _PLANS_KEPT = 16
 
@@ -85,6 +89,11 @@ class FusedAnalyzer:
         self._whole_array_cut = _whole_array_cut if _is_whooshs_default(pattern) else None
         self._steps = steps
         self._memory: dict[str, str | None] = {}
+        # For `rows`: raw word -> the number of what it is indexed as (-1: dropped), and
+        # the indexed words by number.
+        self._numbers: dict[str, int] = {}
+        self._numbered: dict[str, int] = {}
+        self._by_number: list[str] = []
 
     def indexed(self, word: str) -> str | None:
         """What the chain makes of `word`: the word to index, or None if it is dropped."""
@@ -93,14 +102,18 @@ class FusedAnalyzer:
             return memory[word]
         except KeyError:
             pass
+        result = self._chain(word)
+        if len(memory) >= WORD_MEMORY:
+            memory.clear()
+        memory[word] = result
+        return result
+
+    def _chain(self, word: str) -> str | None:
         result: str | None = word
         for step in self._steps:
             result = step(result)
             if result is None:
                 break
-        if len(memory) >= WORD_MEMORY:
-            memory.clear()
-        memory[word] = result
         return result
 
     def positions(self, text: str) -> dict[str, list[int]]:
@@ -146,6 +159,116 @@ class FusedAnalyzer:
                 occurrences += (position, start, end)
         return found
 
+    def rows(self, texts: list[str], *, chars: bool) -> OccurrenceRows:
+        """Every indexed word occurrence of all of `texts` at once (see `OccurrenceRows`):
+        what `positions_and_chars` (or `positions`) gives text by text, as arrays.
+
+        A story's words one at a time through dicts and lists was most of a build's
+        indexing; a batch of stories is cut with one set of whole-array steps, its words
+        looked up with `map` and its occurrences kept as columns, with no Python step per
+        word.
+        """
+        raws, starts, ends, text_of, positions = self._cut_many(texts)
+        numbers = self._numbers
+        if len(numbers) >= WORD_MEMORY:
+            numbers.clear()
+            self._numbered.clear()
+            self._by_number.clear()
+        number = np.fromiter(
+            map(numbers.get, raws, repeat(_UNSEEN)), dtype=np.int64, count=len(raws)
+        )
+        unseen = np.flatnonzero(number == _UNSEEN)
+        if unseen.size:
+            for at in unseen.tolist():
+                number[at] = self._number(raws[at])
+        kept = np.flatnonzero(number >= 0)
+        distinct, word = np.unique(number[kept], return_inverse=True)
+        words = list(map(self._by_number.__getitem__, distinct.tolist()))
+        return OccurrenceRows(
+            words=words,
+            word=word,
+            text=text_of[kept],
+            position=positions[kept],
+            start=starts[kept] if chars else None,
+            end=ends[kept] if chars else None,
+            texts=len(texts),
+        )
+
+    def _number(self, raw: str) -> int:
+        known = self._numbers.get(raw)
+        if known is not None:  # the same raw word earlier in this batch
+            return known
+        indexed = self._chain(raw)
+        if indexed is None:
+            number = -1
+        else:
+            number = self._numbered.setdefault(indexed, len(self._by_number))
+            if number == len(self._by_number):
+                self._by_number.append(indexed)
+        self._numbers[raw] = number
+        return number
+
+    def _cut_many(
+        self, texts: list[str]
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(words, starts, ends, text index, position in its text) of every match in
+        `texts`, offsets counted within each text."""
+        if self._whole_array_cut is not None and texts:
+            # Joined by spaces, which no match crosses (a dot joins only word characters).
+            cut = _cut_arrays(" ".join(texts))
+            if cut is not None:
+                raws, starts, ends = cut
+                sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+                bases = np.concatenate(([0], np.cumsum(sizes[:-1])))
+                text_of = np.searchsorted(bases, starts, side="right") - 1
+                first_word = np.searchsorted(text_of, np.arange(len(texts)))
+                positions = np.arange(len(raws)) - first_word[text_of]
+                offset = bases[text_of]
+                return raws, starts - offset, ends - offset, text_of, positions
+        raws = []
+        starts_list: list[int] = []
+        ends_list: list[int] = []
+        counts = []
+        for text in texts:
+            one = self._whole_array_cut(text) if self._whole_array_cut is not None else None
+            if one is None:
+                matches = [(m.group(), m.start(), m.end()) for m in self._finditer(text)]
+                one = ([m[0] for m in matches], [m[1] for m in matches], [m[2] for m in matches])
+            raws += one[0]
+            starts_list += one[1]
+            ends_list += one[2]
+            counts.append(len(one[0]))
+        sizes = np.array(counts, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts)), sizes)
+        first_word = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(texts) else sizes
+        positions = np.arange(len(raws)) - first_word[text_of]
+        return (
+            raws,
+            np.array(starts_list, dtype=np.int64),
+            np.array(ends_list, dtype=np.int64),
+            text_of,
+            positions,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRows:
+    """The indexed word occurrences of a batch of texts, one row per occurrence, in text
+    order and within a text in position order. Positions count every match, dropped words
+    too, and offsets count characters within the text, as Whoosh's tokenizer does."""
+
+    words: list[str]
+    """The batch's distinct indexed words; `word` holds indexes into it."""
+    word: np.ndarray
+    text: np.ndarray
+    """Which of the texts (0-based) the occurrence is in."""
+    position: np.ndarray
+    start: np.ndarray | None
+    """Character offsets: None unless asked for."""
+    end: np.ndarray | None
+    texts: int
+    """How many texts were cut (a text with no words has no rows)."""
+
 
 #: Whoosh's RegexTokenizer default: runs of word characters or `*`, joined by single dots.
 _WHOOSH_DEFAULT = r"[\w\*]+(\.?[\w\*]+)*"
@@ -169,6 +292,15 @@ def _is_whooshs_default(pattern: Any) -> bool:
 
 
 def _whole_array_cut(text: str) -> tuple[list[str], list[int], list[int]] | None:
+    """`_cut_arrays` with the offsets as lists."""
+    cut = _cut_arrays(text)
+    if cut is None:
+        return None
+    words, starts, ends = cut
+    return words, starts.tolist(), ends.tolist()
+
+
+def _cut_arrays(text: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     r"""(words, starts, ends) of the default pattern's matches in `text`, in order; None for
     a text with characters beyond the Basic Multilingual Plane (or lone surrogates), which
     is left to the regex.
@@ -199,7 +331,7 @@ def _whole_array_cut(text: str) -> tuple[list[str], list[int], list[int]] | None
     if codes.size and inside[-1]:
         edges = np.concatenate((edges, [codes.size]))
     words = np.where(inside, codes, 32).astype(kind).tobytes().decode(encoding).split()
-    return words, edges[0::2].tolist(), edges[1::2].tolist()
+    return words, edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
 
 
 def _whole_matches(pattern: Any) -> Callable[[str], list[str]]:

@@ -24,8 +24,13 @@ import uuid
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Any
+from itertools import accumulate, pairwise
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from termnews.engine.storage.fused import OccurrenceRows
 
 #: Bytes counted for a term first seen in a run: its dict entry, key and three arrays.
 TERM_COST = 400
@@ -63,15 +68,68 @@ class TermList:
 
 
 class _Bulk:
-    """A field's words, each with its postings' docnums, counts and flat occurrences."""
+    """A field's words, each with its postings' docnums, counts and flat occurrences; and
+    occurrences added a batch of documents at a time (`TermPool.add_rows`), kept as columns
+    until the words are read (`fold_rows`)."""
 
-    __slots__ = ("boost", "last", "stride", "words")
+    __slots__ = ("boost", "last", "row_terms", "rows", "stride", "words")
 
     def __init__(self, stride: int, boost: float) -> None:
         self.stride = stride
         self.boost = boost
         self.last = -1
         self.words: dict[str, tuple[array, array, array]] = {}
+        #: word -> its number in `rows`, numbered in the order first seen
+        self.row_terms: dict[str, int] = {}
+        #: per batch: (term number, docnum, then the `stride` ints of each occurrence)
+        self.rows: list[tuple[np.ndarray, ...]] = []
+
+    def fold_rows(self) -> bool:
+        """Move the batches' occurrences into `words`; False if a word then has postings
+        out of docnum order (its postings came both ways, in an interleaved order)."""
+        if not self.rows:
+            return True
+        columns = [np.concatenate(column) for column in zip(*self.rows, strict=True)]
+        terms = list(self.row_terms)
+        self.rows, self.row_terms = [], {}
+        term, docnum, *occurrence = columns
+        # Rows arrived in docnum order and each document's in position order: a stable
+        # sort by term alone leaves every term's rows in (docnum, position) order.
+        order = np.argsort(term, kind="stable")
+        term, docnum = term[order], docnum[order]
+        flat = np.stack([part[order] for part in occurrence], axis=1).astype(np.uint32)
+        size = len(term)
+        starts_posting = np.ones(size, dtype=bool)
+        starts_posting[1:] = (term[1:] != term[:-1]) | (docnum[1:] != docnum[:-1])
+        posting_row = np.flatnonzero(starts_posting)
+        counts = np.diff(np.append(posting_row, size))
+        posting_term = term[posting_row]
+        starts_term = np.ones(len(posting_row), dtype=bool)
+        starts_term[1:] = posting_term[1:] != posting_term[:-1]
+        term_posting = np.flatnonzero(starts_term)
+        posting_bounds = np.append(term_posting, len(posting_row)).tolist()
+        flat_bounds = (np.append(posting_row[term_posting], size) * self.stride).tolist()
+        all_ids = _ints(docnum[posting_row].astype(np.uint32).tobytes())
+        all_counts = _ints(counts.astype(np.uint32).tobytes())
+        all_flat = _ints(flat.tobytes())
+        words = self.words
+        in_order = True
+        for k, number in enumerate(posting_term[term_posting].tolist()):
+            low, high = posting_bounds[k], posting_bounds[k + 1]
+            record = (
+                all_ids[low:high],
+                all_counts[low:high],
+                all_flat[flat_bounds[k] : flat_bounds[k + 1]],
+            )
+            word = terms[number]
+            held = words.get(word)
+            if held is None:
+                words[word] = record
+                continue
+            if held[0][-1] >= record[0][0]:
+                in_order = False
+            words[word] = tuple(a + b for a, b in zip(held, record, strict=True))  # type: ignore[assignment]
+        return in_order
 
 
 #: A piece of one term's postings: ("b", ids, counts, flat, stride, boost) from words, or
@@ -125,12 +183,7 @@ class TermPool:
         """One document's words in one field: word -> its occurrences, `stride` ints each
         (positions, or position, start, end). Each word's weight is its count × `boost`.
         Returns the field's length (all the counts)."""
-        bulk = self._bulk.get(fieldname)
-        if bulk is None or bulk.stride != stride or bulk.boost != boost:
-            if bulk is not None:  # a field is always written with one format
-                raise ValueError(f"{fieldname!r}: words added with another stride or boost")
-            bulk = self._bulk[fieldname] = _Bulk(stride, boost)
-            self.fieldnames.add(fieldname)
+        bulk = self._bulk_of(fieldname, stride, boost)
         if docnum <= bulk.last:
             self.ordered = False
         bulk.last = docnum
@@ -152,10 +205,68 @@ class TermPool:
             self.save()
         return ints // stride
 
+    def add_rows(
+        self,
+        fieldname: str,
+        docnums: list[int],
+        rows: OccurrenceRows,
+        stride: int,
+        boost: float,
+    ) -> list[int]:
+        """Several documents' words in one field at once: `rows` (from a fused analyzer's
+        `rows`) of the texts of `docnums`, in that order. What `add_occurrences` does for
+        each document in turn; returns each document's field length."""
+        bulk = self._bulk_of(fieldname, stride, boost)
+        if len(docnums) != rows.texts:
+            raise ValueError(f"{fieldname!r}: {rows.texts} texts for {len(docnums)} docnums")
+        if not docnums:
+            return []
+        if docnums[0] <= bulk.last or any(b <= a for a, b in pairwise(docnums)):
+            self.ordered = False
+        bulk.last = max(bulk.last, docnums[-1])
+        known = bulk.row_terms
+        before = len(known)
+        # setdefault numbers a new word len(known): the next number
+        numbers = np.fromiter(
+            (known.setdefault(word, len(known)) for word in rows.words),
+            dtype=np.uint32,
+            count=len(rows.words),
+        )
+        columns: tuple[np.ndarray, ...] = (
+            numbers[rows.word],
+            np.asarray(docnums, dtype=np.uint32)[rows.text],
+            rows.position,
+        )
+        if stride == 3:
+            if rows.start is None or rows.end is None:
+                raise ValueError(f"{fieldname!r}: character offsets needed for stride 3")
+            columns += (rows.start, rows.end)
+        elif stride != 1:
+            raise ValueError(f"{fieldname!r}: rows give 1 or 3 ints an occurrence, not {stride}")
+        bulk.rows.append(columns)
+        size = len(rows.word)
+        self.currentsize += (len(known) - before) * TERM_COST + (8 + 4 * stride) * size
+        lengths: list[int] = np.bincount(rows.text, minlength=rows.texts).tolist()
+        if self.currentsize > self.limit:
+            self.save()
+        return lengths
+
+    def _bulk_of(self, fieldname: str, stride: int, boost: float) -> _Bulk:
+        bulk = self._bulk.get(fieldname)
+        if bulk is None or bulk.stride != stride or bulk.boost != boost:
+            if bulk is not None:  # a field is always written with one format
+                raise ValueError(f"{fieldname!r}: words added with another stride or boost")
+            bulk = self._bulk[fieldname] = _Bulk(stride, boost)
+            self.fieldnames.add(fieldname)
+        return bulk
+
     # -- runs ----------------------------------------------------------------------------
 
     def _chunks(self) -> Iterator[tuple[tuple[str, bytes], Chunk]]:
         """This run's terms in (field, term bytes) order, each with its one chunk."""
+        for bulk in self._bulk.values():
+            if not bulk.fold_rows():
+                self.ordered = False
         fields = sorted(set(self._bulk) | {field for field, _ in self._single})
         singles: dict[str, list[bytes]] = {}
         for field, tbytes in self._single:

@@ -34,7 +34,7 @@ from termnews.engine.copies.sketch import sketches_and_signatures
 from termnews.engine.schema import document, signature_text
 from termnews.engine.storage.codec import PackedCodec
 from termnews.engine.whoosh_adapter import (
-    add_document,
+    add_documents,
     close_segment,
     commit_with_segments,
     unlocked_writer,
@@ -49,6 +49,9 @@ WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": Pa
 PARALLEL_MIN_FILES = 400
 #: Files per job handed to a worker: small enough to balance the load, big enough to be cheap.
 BATCH_SIZE = 32
+#: Stories parsed before their words go into the index together (`add_documents`), and
+#: their bodies are sketched together (`sketches_and_signatures`).
+INDEX_BATCH = 64
 
 Progress = Callable[[int, int], None]
 
@@ -92,7 +95,15 @@ def _index_items(
     tick: Callable[[], None],
 ) -> None:
     sketching = copies_enabled()
-    bodies: list[tuple[str, str, str]] = []
+    parsed: list[tuple[ArchiveFile, dict[str, Any]]] = []
+
+    def add_parsed() -> None:
+        add_documents(writer, [doc for _, doc in parsed])
+        outcome.indexed += len(parsed)
+        if sketching:
+            _sketch_all([(item.rel, doc["sig"], doc["body"]) for item, doc in parsed], outcome)
+        parsed.clear()
+
     for item in items:
         try:
             doc = parse_and_document(archive, item)
@@ -102,14 +113,11 @@ def _index_items(
                 skip_reason(error),
             )
         else:
-            add_document(writer, doc)
-            outcome.indexed += 1
-            if sketching:
-                bodies.append((item.rel, doc["sig"], doc["body"]))
-                if len(bodies) >= BATCH_SIZE:
-                    _sketch_all(bodies, outcome)
+            parsed.append((item, doc))
+            if len(parsed) >= INDEX_BATCH:
+                add_parsed()
         tick()
-    _sketch_all(bodies, outcome)
+    add_parsed()
 
 
 def _sketch_all(bodies: list[tuple[str, str, str]], outcome: Outcome) -> None:
