@@ -105,3 +105,33 @@ def test_term_lists_written_at_once_are_what_w3_writes_a_posting_at_a_time(
 def test_term_lists_at_whooshs_own_block_size() -> None:
     docs = [("ferry", "harbour vote " * (i % 3 + 1), "Okafor") for i in range(300)]
     assert pooled_files(PackedCodec(), docs) == written_files(W3FieldsCodec(), docs)
+
+
+def test_stories_past_16_bit_positions_and_the_longest_length_code() -> None:
+    """Positions past 65,535 (blocks of 32-bit positions), field lengths past the last
+    length code, and words seen hundreds of times in one story (compressed offsets)."""
+    long_body = "snow " * 70_000 + "harbour ferry " * 300 + "Okafor"
+    docs = [
+        ("ferry", long_body, "Okafor"),
+        ("harbour vote", "harbour ferry vote", "Tillbury"),
+        ("snow", "snow " * 110_000, "Okafor"),
+    ] * 3
+    ours = pooled_files(PackedCodec(blocklimit=2), docs)
+    assert ours == written_files(W3FieldsCodec(blocklimit=2), docs)
+
+
+def test_terms_written_together_take_the_run_encoder(monkeypatch: Any) -> None:
+    """The segments compared above are written through `encode_blocks`, a run at a time."""
+    runs = []
+    encode_blocks = PackedCodec().postings_writer(RamStorage().create_file("x")).encode_blocks
+
+    def counted(self: Any, run: Any) -> list[bytes]:
+        runs.append(len(run.bounds) - 1)
+        return encode_blocks.__func__(self, run)  # type: ignore[attr-defined]
+
+    from termnews.engine.storage import codec
+
+    monkeypatch.setattr(codec.PackedPostingsWriter, "encode_blocks", counted)
+    docs = [("ferry", "harbour vote " * (i % 3 + 1), "Okafor") for i in range(300)]
+    assert pooled_files(PackedCodec(), docs) == written_files(W3FieldsCodec(), docs)
+    assert runs and sum(runs) > len(runs)  # several blocks a call

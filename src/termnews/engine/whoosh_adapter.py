@@ -33,9 +33,10 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import md5
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, ClassVar, NamedTuple, Protocol
 
+import numpy as np
 from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
@@ -50,6 +51,13 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from termnews.engine.storage.termpool import TermPool
 
+#: Field boosts `_write_together` takes: whole numbers, small enough that a weight (count ×
+#: boost) and a term's weight sum stay exact in float32 for any count a story gives.
+WHOLE_BOOST_MAX = 64
+_WHOLE_BOOSTS = frozenset(float(boost) for boost in range(1, WHOLE_BOOST_MAX + 1))
+#: Terms, and postings, gathered at most before `TermAtATimeFieldWriter` writes them at once.
+TERMS_TOGETHER = 4096
+POSTINGS_TOGETHER = 1 << 20
 #: The whoosh-reloaded release this module was audited against (`whoosh.versionstring()`).
 AUDITED_WHOOSH_VERSION = "2.7.5"
 
@@ -88,6 +96,30 @@ class BlockToWrite:
     formats make them: (occurrence count per posting, every occurrence's ints flat)."""
 
 
+@dataclass(frozen=True, slots=True)
+class BlockRun:
+    """Consecutive blocks of one or more terms' postings, for a posting writer's
+    `encode_blocks`: every posting's weight is its occurrence count × `boost`."""
+
+    ids: np.ndarray
+    """Every posting's docnum (uint32), block after block."""
+    counts: np.ndarray
+    """Each posting's occurrence count (uint32)."""
+    flat: np.ndarray
+    """Every occurrence's `stride` ints, flat (uint32)."""
+    stride: int
+    boost: float
+    """A whole number (`WHOLE_BOOST_MAX` at most), so that every weight, sum and maximum
+    is exact in float32 as in float64."""
+    bounds: np.ndarray
+    """Where each block starts in `ids`, then where the last ends."""
+    min_length: np.ndarray
+    """Each block's shortest field length (0: none given)."""
+    max_length: np.ndarray
+    last: np.ndarray
+    """Whether each block is its term's last."""
+
+
 class BlockPostingsWriter(W3PostingsWriter):
     """W3's posting writer with the block body written by `encode_block`.
 
@@ -101,6 +133,9 @@ class BlockPostingsWriter(W3PostingsWriter):
     def encode_block(self, block: BlockToWrite) -> bytes:
         """The block's bytes, from its length field on, as the matcher will read them."""
         raise NotImplementedError
+
+    #: A subclass may also offer `encode_blocks(run: BlockRun) -> list[bytes]`: each
+    #: block's `encode_block` bytes for many terms at once (`TermAtATimeFieldWriter`).
 
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:
@@ -229,8 +264,12 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             return
         field: str | None = None
         field_lengths: Sequence[int] | None = None
+        together: list[Any] = []  # terms for `_write_together`, in term order
+        postings_together = 0
         for term in term_lists():
             if term.fieldname != field:
+                self._write_together(together, field_lengths)
+                postings_together = 0
                 if field is not None:
                     self.finish_field()
                 field = term.fieldname
@@ -238,6 +277,15 @@ class TermAtATimeFieldWriter(W3FieldWriter):
                 field_lengths = self.field_lengths(lengths, field)
             if not term.ids:  # spelling-only words (Whoosh's docnum -1) make no posting
                 continue
+            if self._writes_together(term):
+                together.append(term)
+                postings_together += len(term.ids)
+                if len(together) >= TERMS_TOGETHER or postings_together >= POSTINGS_TOGETHER:
+                    self._write_together(together, field_lengths)
+                    postings_together = 0
+                continue
+            self._write_together(together, field_lengths)
+            postings_together = 0
             if term.occurrences is None:
                 self._write_values(term.btext, term.ids, term.weights, term.values, field_lengths)
             elif self._writes_directly(term.ids):
@@ -253,8 +301,95 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             else:
                 values = term.value_list()
                 self._write_term(term.btext, term.ids, term.weights, values, field_lengths)
+        self._write_together(together, field_lengths)
         if field is not None:
             self.finish_field()
+
+    def _writes_together(self, term: Any) -> bool:
+        """Whether `term` goes to `_write_together`: packed occurrences at a whole-number
+        boost, for a posting writer with `encode_blocks`, and a list too long to inline."""
+        return (
+            term.occurrences is not None
+            and term.boost in _WHOLE_BOOSTS
+            and term.stride in (1, 3)
+            and hasattr(self._postwriter, "encode_blocks")
+            and self._writes_directly(term.ids)
+        )
+
+    def _write_together(self, terms: list[Any], field_lengths: Sequence[int] | None) -> None:
+        """`_write_direct` for many terms of the field at once (and `terms` emptied).
+
+        Most of a segment's terms are a few postings long, and writing one cost about 25 µs
+        of Python steps per term and per block: slices, maxima, a block object, packing.
+        Here the block statistics and term statistics of all the terms are whole-array
+        steps, the posting writer encodes their blocks in one call (`encode_blocks`), and
+        the postings file gets one write. The bytes are `_write_direct`'s
+        (`tests/test_codec_writer.py`): a whole-number boost makes every weight a whole
+        number, so weight sums, maxima and float32 weights are exact whatever their order.
+        """
+        if not terms:
+            return
+        stride, boost = terms[0].stride, terms[0].boost
+        ids = np.frombuffer(b"".join([term.ids for term in terms]), dtype=np.uint32)
+        counts = np.frombuffer(b"".join([term.occurrences[0] for term in terms]), dtype=np.uint32)
+        flat = np.frombuffer(b"".join([term.occurrences[1] for term in terms]), dtype=np.uint32)
+        sizes = np.fromiter(map(len, [term.ids for term in terms]), np.int64, len(terms))
+        term_start = np.concatenate(([0], np.cumsum(sizes)))
+        limit = self._postwriter._blocklimit
+        blocks_of = (sizes + limit - 1) // limit
+        term_of_block = np.repeat(np.arange(len(terms)), blocks_of)
+        first_block = np.concatenate(([0], np.cumsum(blocks_of)))
+        block_in_term = np.arange(len(term_of_block)) - first_block[term_of_block]
+        bounds = np.append(term_start[term_of_block] + block_in_term * limit, len(ids))
+        if field_lengths:
+            lengths = np.asarray(field_lengths, dtype=np.int64)[ids]
+        else:
+            lengths = np.zeros(len(ids), dtype=np.int64)
+        # The shortest length among those given (0: none), by block and by term.
+        given = np.where(lengths > 0, lengths, np.iinfo(np.int64).max)
+        block_min = np.minimum.reduceat(given, bounds[:-1])
+        block_min[block_min == np.iinfo(np.int64).max] = 0
+        run = BlockRun(
+            ids=ids,
+            counts=counts,
+            flat=flat,
+            stride=stride,
+            boost=boost,
+            bounds=bounds,
+            min_length=block_min,
+            max_length=np.maximum.reduceat(lengths, bounds[:-1]),
+            last=block_in_term == blocks_of[term_of_block] - 1,
+        )
+        blocks = self._postwriter.encode_blocks(run)
+        starts = term_start[:-1]
+        term_min = np.minimum.reduceat(given, starts)
+        term_min[term_min == np.iinfo(np.int64).max] = 0
+        block_sizes = np.fromiter(map(len, blocks), np.int64, len(blocks))
+        term_sizes = np.add.reduceat(block_sizes, first_block[:-1]) + len(WHOOSH3_HEADER_MAGIC)
+        offsets = (self._postfile.tell() + np.cumsum(term_sizes) - term_sizes).tolist()
+        pieces = []
+        for low, high in pairwise(first_block.tolist()):
+            pieces.append(WHOOSH3_HEADER_MAGIC)
+            pieces += blocks[low:high]
+        self._postfile.write(b"".join(pieces))
+        rows = self._term_rows
+        prefix = pack_ushort(self._fieldid)
+        for term, total, count, shortest, longest, best, first, last, offset, size in zip(
+            terms,
+            (np.add.reduceat(counts, starts, dtype=np.int64) * boost).tolist(),
+            sizes.tolist(),
+            length_codes(term_min).tolist(),
+            length_codes(np.maximum.reduceat(lengths, starts)).tolist(),
+            (np.maximum.reduceat(counts, starts) * boost).tolist(),
+            ids[starts].tolist(),
+            ids[term_start[1:] - 1].tolist(),
+            offsets,
+            term_sizes.tolist(),
+            strict=True,
+        ):
+            info = _TERM_INFO.pack(False, total, count, shortest, longest, best, first, last)
+            rows.append((prefix + term.btext, info + pack_long(offset) + pack_int(size)))
+        terms.clear()
 
     def _add_posting_tuples(self, schema: Any, lengths: Any, items: Any) -> None:
         """The postings one tuple at a time, sorted as Whoosh's pool sorts them."""
@@ -482,6 +617,15 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             if start != last_start:
                 writer._write_block()
         self.finish_term()
+
+
+#: Whoosh's field-length codes: a length's code is the first whose length is not less.
+_LENGTH_OF_CODE = np.array(_LENGTH_OF_BYTE, dtype=np.int64)
+
+
+def length_codes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's `length_to_byte` of each length (0 for none)."""
+    return np.where(lengths >= _LENGTH_OF_CODE[255], 255, np.searchsorted(_LENGTH_OF_CODE, lengths))
 
 
 def _md5_low32(key: bytes) -> int:

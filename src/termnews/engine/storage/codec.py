@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from itertools import accumulate, chain
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Characters, Positions, tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -49,9 +50,11 @@ from termnews.engine.whoosh_adapter import (
     BlockHeader,
     BlockLeafMatcher,
     BlockPostingsWriter,
+    BlockRun,
     BlockToWrite,
     TermAtATimeFieldWriter,
     block_limits,
+    length_codes,
 )
 
 #: Block flags: every weight is 1.0 (none stored).
@@ -281,6 +284,70 @@ def character_spans(value: bytes) -> list[tuple[int, int]]:
 class PackedPostingsWriter(BlockPostingsWriter):
     """W3's writer with the packed block body (see the module docstring); the adapter's base
     class hands over each full block, so this module needs none of W3's internals."""
+
+    def encode_blocks(self, run: BlockRun) -> list[bytes]:
+        """`encode_block` of every block of `run`, the same bytes, with the per-block
+        arithmetic done once for the run in whole-array steps."""
+        counts, flat, stride, boost = run.counts, run.flat, run.stride, run.boost
+        bounds = run.bounds
+        occurrence_bounds = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))[bounds]
+        low, occurrence_low = bounds[:-1], occurrence_bounds[:-1]
+        posns = flat[0::stride]
+        most = np.maximum.reduceat(counts, low)
+        short = (np.maximum.reduceat(posns, occurrence_low) < 65536) & (most < 65536)
+        unit = ((most == 1) & (boost == 1.0)).tolist()
+        short_list = short.tolist()
+        ids_bytes = run.ids.tobytes()
+        weights_bytes = (counts * boost).astype(np.float32).tobytes()
+        counts_bytes = (counts.tobytes(), counts.astype(np.uint16).tobytes())
+        posns_bytes = (posns.tobytes(), posns.astype(np.uint16).tobytes())
+        chars = stride == 3
+        starts_bytes = flat[1::3].tobytes() if chars else b""
+        ends_bytes = flat[2::3].tobytes() if chars else b""
+        last_ids = run.ids[bounds[1:] - 1].tolist()
+        min_bytes = length_codes(run.min_length).tolist()
+        max_bytes = length_codes(run.max_length).tolist()
+        max_weights = (most * boost).tolist()
+        lasts = run.last.tolist()
+        blocks = []
+        bounds_list = bounds.tolist()
+        occurrences_list = occurrence_bounds.tolist()
+        pack = _BLOCK.pack
+        for k, is_short in enumerate(short_list):
+            a, b = bounds_list[k], bounds_list[k + 1]
+            oa, ob = occurrences_list[k], occurrences_list[k + 1]
+            core = ids_bytes[4 * a : 4 * b]
+            flags = POSITIONS
+            if unit[k]:
+                flags |= UNIT_WEIGHTS
+            else:
+                core += weights_bytes[4 * a : 4 * b]
+            if is_short:
+                flags |= SHORT
+                raw = counts_bytes[1][2 * a : 2 * b] + posns_bytes[1][2 * oa : 2 * ob]
+            else:
+                raw = counts_bytes[0][4 * a : 4 * b] + posns_bytes[0][4 * oa : 4 * ob]
+            packed = b""
+            if chars:
+                packed = starts_bytes[4 * oa : 4 * ob] + ends_bytes[4 * oa : 4 * ob]
+                if len(packed) <= RAW_CHARS_MAX:
+                    flags |= RAW_CHARS
+                else:
+                    packed = zlib.compress(packed, _LEVEL)
+            length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
+            header = pack(
+                -length if lasts[k] else length,
+                b - a,
+                last_ids[k],
+                max_weights[k],
+                min_bytes[k],
+                max_bytes[k],
+                flags,
+                len(core),
+                len(raw),
+            )
+            blocks.append(header + core + raw + packed)
+        return blocks
 
     def encode_block(self, block: BlockToWrite) -> bytes:
         ids = block.ids

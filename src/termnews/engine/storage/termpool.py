@@ -57,6 +57,8 @@ class TermList:
     values: list[bytes] | None
     occurrences: tuple[array, array] | None
     stride: int
+    boost: float = 1.0
+    """The factor of each posting's weight over its count, when `occurrences` is given."""
 
     def value_list(self) -> list[bytes]:
         """Each posting's value as bytes, unpacked from `occurrences` if need be."""
@@ -367,7 +369,7 @@ class TermPool:
                 counts = counts + more[2]
                 flat = flat + more[3]
             weights = [count * boost for count in counts]
-            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride)
+            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride, boost)
         # Whoosh's pool sorts whole posting tuples; a term's postings then follow
         # (docnum, weight, value), values of None sorting as Whoosh's would not: they
         # never meet another posting of the same docnum and weight in practice.
