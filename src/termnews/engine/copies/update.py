@@ -118,32 +118,35 @@ def _sketches(
 def _candidates(node_bands: np.ndarray, is_new: np.ndarray) -> np.ndarray:
     """(pairs, 2) node indexes sharing a band key, at least one of them new, each pair once.
 
-    Per band, the nodes are sorted by key and every new node of a group of equal keys is
-    paired with each other node of its group, all groups at once: a Python step per group
-    was most of the time, a 20k build's bands holding some 24,000 groups of two or more.
+    Every (band, key) of every node is sorted at once, and every new node of a group of
+    equal ones is paired with each other node of its group, all groups at once: a Python
+    step per group was most of the time, a 20k build's bands holding some 24,000 groups of
+    two or more, and a sort per band most of the rest.
     """
-    found: list[np.ndarray] = []
-    for band in range(node_bands.shape[1] if node_bands.size else 0):
-        keys = node_bands[:, band]
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        sizes = np.diff(np.r_[starts, ordered.size])
-        group_of = np.repeat(np.arange(starts.size), sizes)  # each sorted place's group
-        chosen = np.flatnonzero((sizes[group_of] > 1) & is_new[order])
-        if not chosen.size:
-            continue
-        # Each chosen (new) node, once for every member of its group.
-        spans = sizes[group_of[chosen]]
-        a = np.repeat(order[chosen], spans)
-        first = np.repeat(starts[group_of[chosen]], spans)
-        step = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-        b = order[first + step]
-        keep = a != b
-        found.append(np.stack([np.minimum(a, b)[keep], np.maximum(a, b)[keep]], axis=1))
-    if not found:
+    if not node_bands.size:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    count, bands = node_bands.shape
+    keyed = (np.arange(bands, dtype=np.uint64) << np.uint64(32)) | node_bands.astype(np.uint64)
+    flat = keyed.ravel()
+    order = np.argsort(flat)
+    ordered = flat[order]
+    node_of = order // bands  # each sorted place's node
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, ordered.size])
+    group_of = np.repeat(np.arange(starts.size), sizes)  # each sorted place's group
+    chosen = np.flatnonzero((sizes[group_of] > 1) & is_new[node_of])
+    if not chosen.size:
+        return np.empty((0, 2), dtype=np.int64)
+    # Each chosen (new) node, once for every member of its group.
+    spans = sizes[group_of[chosen]]
+    a = np.repeat(node_of[chosen], spans)
+    first = np.repeat(starts[group_of[chosen]], spans)
+    step = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+    b = node_of[first + step]
+    keep = a != b
+    low, high = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    pairs = np.unique(low.astype(np.int64) * count + high)
+    return np.stack([pairs // count, pairs % count], axis=1)
 
 
 def _without_plainly_apart(
