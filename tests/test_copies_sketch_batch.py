@@ -7,7 +7,6 @@ staying the same, so they are checked against a reference written the slow, plai
 
 from __future__ import annotations
 
-import hashlib
 from unittest import mock
 
 import numpy as np
@@ -30,6 +29,14 @@ def fmix32(value: int) -> int:
     return value ^ (value >> 16)
 
 
+def fmix64(value: int) -> int:
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & MASK64
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & MASK64
+    return value ^ (value >> 33)
+
+
 def reference_sketch(body: str) -> bytes:
     """The sketch by its definition, one word, shingle and permutation at a time."""
     hashes = [sk.word_hash(word.encode("utf-8")) for word in sk.words(body)]
@@ -44,8 +51,8 @@ def reference_sketch(body: str) -> bytes:
             for i in range(len(hashes) - width + 1)
         }
     )
-    packed = b"".join(value.to_bytes(8, "little") for value in shingle_set)
-    fingerprint = int.from_bytes(hashlib.blake2b(packed, digest_size=8).digest(), "little") or 1
+    spread = sum(fmix64((value * sk._FINGERPRINT_MIX) & MASK64) for value in shingle_set)
+    fingerprint = fmix64((spread + len(shingle_set) * sk._MIX64) & MASK64) or 1
     values = [fmix32((value ^ (value >> 32)) & MASK32) for value in shingle_set]
     # The permutations themselves are held to datasketch's in tests/test_copies.py.
     a, b = (column.tolist() for column in sk._permutations(sk.BANDS * sk.ROWS))
@@ -204,7 +211,9 @@ def test_the_signatures_that_come_with_a_batch_are_each_bodys_minhash(batch: lis
         if not shingle_set.size:
             assert signature == b""
         else:
-            assert signature == sk.signature(shingle_set).astype("<u4").tobytes()
+            values = sk.signature(shingle_set).astype("<u4").tobytes()
+            size = np.array([shingle_set.size], dtype="<u4").tobytes()
+            assert signature == values + size  # then the set's size
             assert len(signature) == sk.SIGNATURE_BYTES
 
 
@@ -214,3 +223,14 @@ def test_plainly_apart_needs_fewer_than_the_floor_of_equal_values() -> None:
     second[1, : sk.AGREEMENT_FLOOR - 1] = 0  # one short of the floor: apart
     second[2, : sk.AGREEMENT_FLOOR] = 0  # at the floor: checked
     assert sk.plainly_apart(first, second).tolist() == [True, True, False]
+
+
+def test_plainly_alike_needs_the_ceiling_of_equal_values_and_no_short_set() -> None:
+    first = np.zeros((4, sk.BANDS * sk.ROWS), dtype=np.uint32)
+    second = np.ones_like(first)
+    second[0, : sk.AGREEMENT_CEILING] = 0  # at the ceiling: alike
+    second[1, : sk.AGREEMENT_CEILING - 1] = 0  # one short: left to the exact check
+    second[2:, :] = 0  # every value equal, but one set is short (row 3)
+    sizes = np.array([sk.MIN_SHINGLES, sk.MIN_SHINGLES, sk.MIN_SHINGLES, sk.MIN_SHINGLES - 1])
+    alike = sk.plainly_alike(first, second, np.full(4, sk.MIN_SHINGLES), sizes)
+    assert alike.tolist() == [True, False, True, False]

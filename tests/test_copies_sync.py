@@ -121,12 +121,12 @@ def test_workers_sketch_as_the_parent_does(tmp_path: Path, monkeypatch: pytest.M
     assert len(partition(tmp_path / "workers")) < len(stories)
 
 
-def test_passing_over_plainly_apart_candidates_changes_no_cluster(
+def test_deciding_candidates_by_their_signatures_changes_no_cluster(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The signatures only spare the exact check pairs it would refuse: with the floor at
-    0 (nothing passed over) the same stories fold, and with it every pair passed over is one
-    the exact check refuses."""
+    """The signatures only spare the exact check pairs it would decide the same way: with
+    nothing decided by them the same stories fold as with pairs passed over as plainly
+    apart and pairs taken as plainly alike."""
     from termnews.engine.copies import sketch as sk
 
     stories = _pool()
@@ -141,23 +141,29 @@ def test_passing_over_plainly_apart_candidates_changes_no_cluster(
     for number in range(40):
         body = " ".join(draw.sample(pool, 12))
         stories[f"x{number}.txt"] = story_text(f"Notice {number}", body)
+    # And a long story reprinted with one word changed: plainly a copy.
+    long_body = " ".join(draw.sample(pool, 30))
+    stories["y0.txt"] = story_text("Long notice", long_body)
+    stories["y1.txt"] = story_text("Long notice again", long_body.replace(".", " quil.", 1))
     archive = tmp_path / "archive"
     for name, text in stories.items():
         write(archive, name, text)
-    passed_over: list[int] = []
-    real = copies_update._without_plainly_apart
+    decided: list[tuple[int, int]] = []  # (passed over, taken as copies) per sync
+    real = copies_update._decided_by_signatures
 
     def counting(pairs, *args):  # type: ignore[no-untyped-def]
-        kept = real(pairs, *args)
-        passed_over.append(len(pairs) - len(kept))
-        return kept
+        left, alike = real(pairs, *args)
+        decided.append((len(pairs) - len(left) - len(alike), len(alike)))
+        return left, alike
 
-    monkeypatch.setattr(copies_update, "_without_plainly_apart", counting)
-    sync(archive, tmp_path / "with-floor", procs=1)
-    monkeypatch.setattr(copies_update, "plainly_apart", lambda a, b: sk.np.zeros(len(a), bool))
+    monkeypatch.setattr(copies_update, "_decided_by_signatures", counting)
+    sync(archive, tmp_path / "with-signatures", procs=1)
+    never = lambda a, b, *sizes: sk.np.zeros(len(a), bool)  # noqa: E731
+    monkeypatch.setattr(copies_update, "plainly_apart", never)
+    monkeypatch.setattr(copies_update, "plainly_alike", never)
     sync(archive, tmp_path / "without", procs=1)
-    assert passed_over[0] > 0 and passed_over[1] == 0
-    assert partition(tmp_path / "with-floor") == partition(tmp_path / "without")
+    assert decided[0][0] > 0 and decided[0][1] > 0 and decided[1] == (0, 0)
+    assert partition(tmp_path / "with-signatures") == partition(tmp_path / "without")
 
 
 def _pool() -> dict[str, str]:

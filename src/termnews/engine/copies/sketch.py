@@ -22,7 +22,6 @@ A shingle set is then a sorted array of 64-bit hashes, which the exact check int
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
 import re
 import unicodedata
@@ -44,10 +43,12 @@ BANDS = 20
 ROWS = 3
 #: The MinHash permutations' seed: fixed, so signatures are the same in every process and run.
 SEED = 20_251_202
+#: Spreads shingle hashes before a set's fingerprint sums them.
+_FINGERPRINT_MIX = 0xD6E8FEB86659FD93
 #: Names the recipe (normalisation, shingles, hashes, permutations, bands, threshold):
 #: persisted copies data made with another recipe is recomputed.
 RECIPE = (
-    f"2 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
+    f"3 k={SHINGLE_WORDS} t={THRESHOLD} m={MIN_SHINGLES} b={BANDS} r={ROWS} seed={SEED} "
     f"datasketch {importlib.metadata.version('datasketch').split('.')[0]}"
 )
 
@@ -306,13 +307,33 @@ def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
 
 def fingerprint(shingle_set: np.ndarray) -> int:
     """A 64-bit digest of the shingle set: equal for equal sets, never 0 (0: no words)."""
-    return _digest(shingle_set.astype("<u8").tobytes())
+    values = np.asarray(shingle_set, dtype=np.uint64)
+    return int(_fingerprints(values, np.array([0, values.size]))[0])
 
 
-def _digest(little_endian_set: bytes | memoryview) -> int:
-    """`fingerprint` of a shingle set given as its little-endian uint64 bytes."""
-    digest = hashlib.blake2b(little_endian_set, digest_size=8).digest()
-    return int.from_bytes(digest, "little") or 1
+def _fingerprints(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """`fingerprint` of each set `values[bounds[i]:bounds[i + 1]]` (none empty), at once.
+
+    Each value is spread by a 64-bit mixer before the values are summed: a shingle's hash
+    is a linear mix of its words' hashes, and a plain sum of a set's would be equal for
+    unequal sets of the same words. The sum does not depend on order, and with the set's
+    size mixed in it is as good a digest as a cryptographic hash of the set's bytes was,
+    without a hash call per story (a tenth of a sketch).
+    """
+    sums = np.add.reduceat(_fmix64(values * np.uint64(_FINGERPRINT_MIX)), bounds[:-1])
+    digests = _fmix64(sums + np.diff(bounds).astype(np.uint64) * np.uint64(_MIX64))
+    digests[digests == 0] = 1
+    return digests
+
+
+def _fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer, in place (`values` must be a fresh array)."""
+    values ^= values >> np.uint64(33)
+    values *= np.uint64(0xFF51AFD7ED558CCD)
+    values ^= values >> np.uint64(33)
+    values *= np.uint64(0xC4CEB9FE1A85EC53)
+    values ^= values >> np.uint64(33)
+    return values
 
 
 #: A sketch: the fingerprint (8 bytes) then the BANDS keys (4 bytes each), little-endian.
@@ -360,25 +381,45 @@ def sketches_and_signatures(bodies: Sequence[str]) -> tuple[list[bytes], list[by
         return sketches, signatures
     minima = _batch_signatures(values, bounds[filled])
     keys = _batch_band_keys(minima).tobytes()
-    whole = minima.T.astype("<u4").tobytes()
-    packed = memoryview(values.astype("<u8", copy=False).tobytes())
+    sizes = np.diff(bounds)[filled].astype(np.uint32)
+    whole = np.vstack([minima.astype(np.uint32), sizes]).T.astype("<u4").tobytes()
+    digests = _fingerprints(values, np.append(bounds[filled], bounds[-1])).astype("<u8")
+    digests_bytes = digests.tobytes()
     size = 4 * BANDS
-    for row, (body, start, end) in enumerate(
-        zip(filled.tolist(), bounds[filled].tolist(), bounds[filled + 1].tolist(), strict=True)
-    ):
-        digest = _digest(packed[8 * start : 8 * end]).to_bytes(8, "little")
+    for row, body in enumerate(filled.tolist()):
+        digest = digests_bytes[8 * row : 8 * row + 8]
         sketches[body] = digest + keys[row * size : (row + 1) * size]
         signatures[body] = whole[row * SIGNATURE_BYTES : (row + 1) * SIGNATURE_BYTES]
     return sketches, signatures
 
 
-#: A signature as `sketches_and_signatures` gives it: BANDS * ROWS little-endian uint32.
-SIGNATURE_BYTES = 4 * BANDS * ROWS
+#: A signature as `sketches_and_signatures` gives it: BANDS * ROWS little-endian uint32, then
+#: the size of the shingle set (uint32).
+SIGNATURE_BYTES = 4 * (BANDS * ROWS + 1)
 #: Fewer equal values than this, of the BANDS * ROWS, and a pair is plainly not a copy: its
 #: estimated Jaccard similarity is under 0.2, where a pair at the threshold (0.5) agrees in
 #: 11 or fewer of 60 values with probability 4e-7 (the binomial tail). On the generated 20k
 #: corpus this passes over 1,300 of 2,199 candidate pairs, none of them copies.
 AGREEMENT_FLOOR = 12
+
+
+#: This many equal values or more, of the BANDS * ROWS, between two sets of at least
+#: MIN_SHINGLES shingles each, and a pair is plainly a copy: its estimated Jaccard
+#: similarity is 0.87 or more, and a pair below the threshold (0.5) agrees in 52 or more
+#: of 60 values with probability 3e-9 (the binomial tail). On the generated 20k corpus
+#: every one of its 558 copies is one, and the exact check reads 191 bodies instead of 1,244.
+AGREEMENT_CEILING = 52
+
+
+def plainly_alike(
+    first: np.ndarray, second: np.ndarray, first_size: np.ndarray, second_size: np.ndarray
+) -> np.ndarray:
+    """For rows of signatures paired row by row, with their shingle sets' sizes: True
+    where the two agree in `AGREEMENT_CEILING` values or more and neither set is short
+    (a short body is only ever a copy of an identical one, `are_copies`)."""
+    agree = np.count_nonzero(first == second, axis=1)
+    long_enough = (first_size >= MIN_SHINGLES) & (second_size >= MIN_SHINGLES)
+    return (agree >= AGREEMENT_CEILING) & long_enough
 
 
 def plainly_apart(first: np.ndarray, second: np.ndarray) -> np.ndarray:

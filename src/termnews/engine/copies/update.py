@@ -6,8 +6,9 @@ the exact Jaccard check on shingle sets recomputed from the stored bodies of the
 candidates). Whether two fingerprints are copies depends on nothing but their two bodies,
 so every pair is decided once, by the same rule, whatever the order or batching of syncs;
 the clusters (connected components) are then recomputed from all edges, which is cheap.
-The one exception is the signature pass (`_without_plainly_apart`), which may pass over a
-true copy with probability 4e-7 when both stories were sketched by the same sync.
+The one exception is the signature pass (`_decided_by_signatures`), for pairs of stories
+sketched by the same sync: it may pass over a true copy with probability 4e-7, and take a
+pair below the threshold for a copy with probability 3e-9.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from termnews.engine.copies.sketch import (
     ROWS,
     SIGNATURE_BYTES,
     are_copies,
+    plainly_alike,
     plainly_apart,
     shingles_many,
     sketch_many,
@@ -56,8 +58,8 @@ def update(ix: Any, index_dir: Path, sketches: Sketches, *, fresh: bool) -> None
         is_new = ~np.isin(node_fp, old.fps)
         kept = old.edges[np.isin(old.edges, node_fp).all(axis=1)] if old.edges.size else old.edges
         pairs = _candidates(bands[first], is_new)
-        pairs = _without_plainly_apart(pairs, first, live, sketches)
-        found = _confirmed(reader, live.docnums[first], pairs)
+        pairs, alike = _decided_by_signatures(pairs, first, live, sketches)
+        found = np.concatenate([alike, _confirmed(reader, live.docnums[first], pairs)])
         edges = np.concatenate([kept, node_fp[found].reshape(-1, 2)]).astype(np.uint64)
         edges = np.unique(np.sort(edges, axis=1), axis=0) if edges.size else edges.reshape(0, 2)
         rep = _representatives(fps, live.sids, node_fp, edges)
@@ -149,30 +151,36 @@ def _candidates(node_bands: np.ndarray, is_new: np.ndarray) -> np.ndarray:
     return np.stack([pairs // count, pairs % count], axis=1)
 
 
-def _without_plainly_apart(
+def _decided_by_signatures(
     pairs: np.ndarray, node_entry: np.ndarray, live: Any, sketches: Sketches
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs (of nodes, each standing for the live entry `node_entry[node]`)
-    less those whose two MinHash signatures, both computed by this sync's workers, show
-    them plainly apart (`sketch.plainly_apart`).
+    that the exact check must still decide, and those that are plainly copies: for pairs
+    whose two MinHash signatures were both computed by this sync's workers, pairs plainly
+    apart are dropped (`sketch.plainly_apart`) and pairs plainly alike are copies
+    (`sketch.plainly_alike`).
 
-    Most candidates share a band by chance; passing over them spares reading their bodies
-    back and cutting them into shingles, most of the exact check. A pair with a story
-    sketched by an earlier sync (whose signature is not kept) is checked as before.
+    Most candidates share a band by chance, and most of the rest are close reprints;
+    deciding them from their signatures spares reading their bodies back and cutting them
+    into shingles, most of the exact check. A pair with a story sketched by an earlier sync
+    (whose signature is not kept) is checked as before.
     """
     if not pairs.size:
-        return pairs
+        return pairs, pairs
     nodes = np.unique(pairs)
     known = np.zeros(node_entry.size, dtype=bool)
-    rows = np.zeros((node_entry.size, BANDS * ROWS), dtype=np.uint32)
+    rows = np.zeros((node_entry.size, BANDS * ROWS + 1), dtype=np.uint32)
     for node, entry in zip(nodes.tolist(), node_entry[nodes].tolist(), strict=True):
         given = sketches.get(live.paths[entry])
         if given is not None and given[0] == live.sigs[entry] and len(given[2]) == SIGNATURE_BYTES:
             rows[node] = np.frombuffer(given[2], dtype="<u4")
             known[node] = True
     a, b = pairs[:, 0], pairs[:, 1]
-    apart = known[a] & known[b] & plainly_apart(rows[a], rows[b])
-    return pairs[~apart]
+    both = known[a] & known[b]
+    values, sizes = rows[:, :-1], rows[:, -1]
+    apart = both & plainly_apart(values[a], values[b])
+    alike = both & plainly_alike(values[a], values[b], sizes[a], sizes[b])
+    return pairs[~apart & ~alike], pairs[alike]
 
 
 def _confirmed(reader: Any, node_doc: np.ndarray, pairs: np.ndarray) -> np.ndarray:
