@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import PostingPool
 
 from termnews.engine.schema import build_schema
+from termnews.engine.storage import termpool
 from termnews.engine.storage.codec import PackedCodec
 from termnews.engine.storage.termpool import TermPool
 from termnews.engine.whoosh_adapter import add_document, add_documents, unlocked_writer
@@ -85,13 +87,20 @@ def assert_same_segments(
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(documents, st.sampled_from([1, 2, 5, 64]), st.sampled_from([0.0005, 0.01, 64]))
+@given(
+    documents,
+    st.sampled_from([1, 2, 5, 64]),
+    st.sampled_from([0.0005, 0.01, 64]),
+    st.sampled_from([3, 40, termpool.FOLD_ROWS]),
+)
 def test_documents_added_together_write_the_same_segment(
-    docs: list[dict[str, str]], together: int, limit: float
+    docs: list[dict[str, str]], together: int, limit: float, fold_rows: int
 ) -> None:
     """`add_documents` (a field's words for several documents at once, kept as columns
-    until the segment is written or a run spilled) writes what Whoosh writes."""
-    assert_same_segments([full(docs)], limitmb=limit, together=together)
+    until they are folded into the words' arrays, the segment is written or a run
+    spilled) writes what Whoosh writes."""
+    with patch.object(termpool, "FOLD_ROWS", fold_rows):
+        assert_same_segments([full(docs)], limitmb=limit, together=together)
 
 
 @settings(max_examples=6, suppress_health_check=[HealthCheck.too_slow], deadline=None)

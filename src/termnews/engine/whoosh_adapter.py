@@ -57,7 +57,7 @@ WHOLE_BOOST_MAX = 64
 _WHOLE_BOOSTS = frozenset(float(boost) for boost in range(1, WHOLE_BOOST_MAX + 1))
 #: Terms, and postings, gathered at most before `TermAtATimeFieldWriter` writes them at once.
 TERMS_TOGETHER = 4096
-POSTINGS_TOGETHER = 1 << 20
+POSTINGS_TOGETHER = 1 << 17
 #: The whoosh-reloaded release this module was audited against (`whoosh.versionstring()`).
 AUDITED_WHOOSH_VERSION = "2.7.5"
 

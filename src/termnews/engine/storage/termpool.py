@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 #: Bytes counted for a term first seen in a run: its dict entry, key and three arrays.
 TERM_COST = 400
+#: Occurrences a field holds as columns before they are folded into its words' arrays: the
+#: fold's sort and copies need several times the columns' 20 bytes a row for a moment, and
+#: a word's arrays hold an occurrence in about 14.
+FOLD_ROWS = 1 << 18
 #: Bytes counted for one posting added one at a time (Whoosh's pool counts about as much).
 POSTING_COST = 150
 
@@ -74,7 +78,7 @@ class _Bulk:
     occurrences added a batch of documents at a time (`TermPool.add_rows`), kept as columns
     until the words are read (`fold_rows`)."""
 
-    __slots__ = ("boost", "last", "row_terms", "rows", "stride", "words")
+    __slots__ = ("boost", "held_rows", "last", "row_terms", "rows", "stride", "words")
 
     def __init__(self, stride: int, boost: float) -> None:
         self.stride = stride
@@ -85,6 +89,7 @@ class _Bulk:
         self.row_terms: dict[str, int] = {}
         #: per batch: (term number, docnum, then the `stride` ints of each occurrence)
         self.rows: list[tuple[np.ndarray, ...]] = []
+        self.held_rows = 0
 
     def fold_rows(self) -> bool:
         """Move the batches' occurrences into `words`; False if a word then has postings
@@ -93,13 +98,13 @@ class _Bulk:
             return True
         columns = [np.concatenate(column) for column in zip(*self.rows, strict=True)]
         terms = list(self.row_terms)
-        self.rows, self.row_terms = [], {}
+        self.rows, self.row_terms, self.held_rows = [], {}, 0
         term, docnum, *occurrence = columns
         # Rows arrived in docnum order and each document's in position order: a stable
         # sort by term alone leaves every term's rows in (docnum, position) order.
         order = np.argsort(term, kind="stable")
         term, docnum = term[order], docnum[order]
-        flat = np.stack([part[order] for part in occurrence], axis=1).astype(np.uint32)
+        flat = np.stack([part[order] for part in occurrence], axis=1).astype(np.uint32, copy=False)
         size = len(term)
         starts_posting = np.ones(size, dtype=bool)
         starts_posting[1:] = (term[1:] != term[:-1]) | (docnum[1:] != docnum[:-1])
@@ -130,7 +135,8 @@ class _Bulk:
                 continue
             if held[0][-1] >= record[0][0]:
                 in_order = False
-            words[word] = tuple(a + b for a, b in zip(held, record, strict=True))  # type: ignore[assignment]
+            for kept, more in zip(held, record, strict=True):
+                kept.extend(more)  # in place: a word's arrays grow by what is new, no copy
         return in_order
 
 
@@ -237,16 +243,19 @@ class TermPool:
         columns: tuple[np.ndarray, ...] = (
             numbers[rows.word],
             np.asarray(docnums, dtype=np.uint32)[rows.text],
-            rows.position,
+            rows.position.astype(np.uint32),
         )
         if stride == 3:
             if rows.start is None or rows.end is None:
                 raise ValueError(f"{fieldname!r}: character offsets needed for stride 3")
-            columns += (rows.start, rows.end)
+            columns += (rows.start.astype(np.uint32), rows.end.astype(np.uint32))
         elif stride != 1:
             raise ValueError(f"{fieldname!r}: rows give 1 or 3 ints an occurrence, not {stride}")
         bulk.rows.append(columns)
         size = len(rows.word)
+        bulk.held_rows += size
+        if bulk.held_rows >= FOLD_ROWS and not bulk.fold_rows():
+            self.ordered = False
         self.currentsize += (len(known) - before) * TERM_COST + (8 + 4 * stride) * size
         lengths: list[int] = np.bincount(rows.text, minlength=rows.texts).tolist()
         if self.currentsize > self.limit:
