@@ -345,10 +345,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             lengths = np.asarray(field_lengths, dtype=np.int64)[ids]
         else:
             lengths = np.zeros(len(ids), dtype=np.int64)
-        # The shortest length among those given (0: none), by block and by term.
-        given = np.where(lengths > 0, lengths, np.iinfo(np.int64).max)
-        block_min = np.minimum.reduceat(given, bounds[:-1])
-        block_min[block_min == np.iinfo(np.int64).max] = 0
+        block_min = _shortest_given(lengths, bounds[:-1])
         run = BlockRun(
             ids=ids,
             counts=counts,
@@ -362,8 +359,7 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         )
         blocks = self._postwriter.encode_blocks(run)
         starts = term_start[:-1]
-        term_min = np.minimum.reduceat(given, starts)
-        term_min[term_min == np.iinfo(np.int64).max] = 0
+        term_min = _shortest_given(lengths, starts)
         block_sizes = np.fromiter(map(len, blocks), np.int64, len(blocks))
         term_sizes = np.add.reduceat(block_sizes, first_block[:-1]) + len(WHOOSH3_HEADER_MAGIC)
         offsets = (self._postfile.tell() + np.cumsum(term_sizes) - term_sizes).tolist()
@@ -617,6 +613,15 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             if start != last_start:
                 writer._write_block()
         self.finish_term()
+
+
+def _shortest_given(lengths: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The shortest length other than 0 (no length given) in each run of `lengths` that
+    begins at `starts`; 0 for a run with none."""
+    none = np.iinfo(np.int64).max
+    shortest = np.minimum.reduceat(np.where(lengths > 0, lengths, none), starts)
+    shortest[shortest == none] = 0
+    return shortest
 
 
 #: Whoosh's field-length codes: a length's code is the first whose length is not less.

@@ -49,9 +49,13 @@ WRITER_OPTIONS: dict[str, Any] = {"compound": False, "limitmb": 256, "codec": Pa
 PARALLEL_MIN_FILES = 400
 #: Files per job handed to a worker: small enough to balance the load, big enough to be cheap.
 BATCH_SIZE = 32
-#: Stories parsed before their words go into the index together (`add_documents`), and
-#: their bodies are sketched together (`sketches_and_signatures`).
+#: Stories parsed before their words go into the index together (`add_documents`).
 INDEX_BATCH = 64
+#: Bodies sketched together (`sketches_and_signatures`). Alone, 16 to 256 cost the same per
+#: body; inside a build, where indexing fills the CPU's caches, 16 keep the sketch's tables
+#: and products small enough to stay in them: finding copies added 8.9-9.0% to a 20k build
+#: in sixteens against 9.6-10.1% in batches of 64.
+SKETCH_BATCH = 16
 
 Progress = Callable[[int, int], None]
 
@@ -101,7 +105,9 @@ def _index_items(
         add_documents(writer, [doc for _, doc in parsed])
         outcome.indexed += len(parsed)
         if sketching:
-            _sketch_all([(item.rel, doc["sig"], doc["body"]) for item, doc in parsed], outcome)
+            bodies = [(item.rel, doc["sig"], doc["body"]) for item, doc in parsed]
+            for start in range(0, len(bodies), SKETCH_BATCH):
+                _sketch_all(bodies[start : start + SKETCH_BATCH], outcome)
         parsed.clear()
 
     for item in items:
