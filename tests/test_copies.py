@@ -87,7 +87,8 @@ def test_templates_and_stories_on_one_topic_do_not_fold(tmp_path: Path) -> None:
 
 
 def test_a_short_notice_is_only_a_copy_of_an_identical_one() -> None:
-    notice = "Qtly div 7 cts vs 7 cts prior Pay May 9 Record April {day}"
+    notice = "Brantmoor Mills quarterly payout 7 cents as before paid May 9 to owners on record "
+    notice += "April {day}"
     a, b = (sk.shingles(notice.format(day=day)) for day in (20, 27))
     assert sk.jaccard(a, b) >= sk.THRESHOLD  # alike enough by the threshold alone...
     assert not sk.are_copies(a, b)  # ...but the figures that differ are the whole notice

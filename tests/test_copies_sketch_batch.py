@@ -144,7 +144,7 @@ def test_a_build_sized_batch_is_each_body_alone() -> None:
         for n in range(32)
     ]
     assert sum(len(body.split()) for body in batch) > sk._PRODUCT_COLUMNS
-    batch[5], batch[9] = "", "Qtly div"  # no words, and fewer than a shingle's
+    batch[5], batch[9] = "", "Brantmoor payout"  # no words, and fewer than a shingle's
     assert sk.sketch_many(batch) == [sk.sketch(body) for body in batch]
     assert sk.sketch_many(batch[:3]) == [reference_sketch(body) for body in batch[:3]]
     assert sk.sketch_many([]) == []

@@ -34,9 +34,9 @@ SHINGLE_WORDS = 5
 #: Shingle-set Jaccard similarity at or above which two bodies are copies.
 THRESHOLD = 0.5
 #: A body with fewer distinct shingles than this (about 30 words) is only ever a copy of an
-#: identical body: in a short notice (`Qtly div 7 cts vs 7 cts prior Pay May 9 Record
-#: April 20`) the few words that differ are the whole news, and two companies' notices
-#: would otherwise pass any threshold.
+#: identical body: in a short notice (`Brantmoor Mills quarterly payout 7 cents, as before,
+#: paid May 9 to owners on record April 20`) the few words that differ are the whole news,
+#: and two companies' notices would otherwise pass any threshold.
 MIN_SHINGLES = 25
 #: LSH: the signature is cut into BANDS bands of ROWS values; one equal band makes a candidate.
 BANDS = 20
