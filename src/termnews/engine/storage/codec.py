@@ -312,7 +312,6 @@ class PackedPostingsWriter(BlockPostingsWriter):
         blocks = []
         bounds_list = bounds.tolist()
         occurrences_list = occurrence_bounds.tolist()
-        pack = _BLOCK.pack
         for k, is_short in enumerate(short_list):
             a, b = bounds_list[k], bounds_list[k + 1]
             oa, ob = occurrences_list[k], occurrences_list[k + 1]
@@ -329,24 +328,24 @@ class PackedPostingsWriter(BlockPostingsWriter):
                 raw = counts_bytes[0][4 * a : 4 * b] + posns_bytes[0][4 * oa : 4 * ob]
             packed = b""
             if chars:
-                packed = starts_bytes[4 * oa : 4 * ob] + ends_bytes[4 * oa : 4 * ob]
-                if len(packed) <= RAW_CHARS_MAX:
-                    flags |= RAW_CHARS
-                else:
-                    packed = zlib.compress(packed, _LEVEL)
-            length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
-            header = pack(
-                -length if lasts[k] else length,
-                b - a,
-                last_ids[k],
-                max_weights[k],
-                min_bytes[k],
-                max_bytes[k],
-                flags,
-                len(core),
-                len(raw),
+                packed, how = _chars_section(
+                    starts_bytes[4 * oa : 4 * ob] + ends_bytes[4 * oa : 4 * ob]
+                )
+                flags |= how
+            blocks.append(
+                _block_bytes(
+                    lasts[k],
+                    b - a,
+                    last_ids[k],
+                    max_weights[k],
+                    min_bytes[k],
+                    max_bytes[k],
+                    flags,
+                    core,
+                    raw,
+                    packed,
+                )
             )
-            blocks.append(header + core + raw + packed)
         return blocks
 
     def encode_block(self, block: BlockToWrite) -> bytes:
@@ -363,19 +362,55 @@ class PackedPostingsWriter(BlockPostingsWriter):
             raw, packed, more = _encode_occurrences(counts, flat, stride_of(block.format))
         else:
             raw, packed, more = _encode_values(block.values, stride_of(block.format))
-        length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
-        header = _BLOCK.pack(
-            -length if block.last else length,
+        return _block_bytes(
+            block.last,
             len(ids),
             ids[-1],
             block.max_weight,
             length_to_byte(block.min_length),
             length_to_byte(block.max_length),
             flags | more,
-            len(core),
-            len(raw),
+            core,
+            raw,
+            packed,
         )
-        return b"".join((header, core, raw, packed))
+
+
+def _block_bytes(
+    last: bool,
+    count: int,
+    last_id: int,
+    max_weight: float,
+    min_length_code: int,
+    max_length_code: int,
+    flags: int,
+    core: bytes,
+    raw: bytes,
+    packed: bytes,
+) -> bytes:
+    """A block as the matcher reads it: the header (its length negative for a term's last
+    block), then the ids and weights, the counts and positions, the character offsets."""
+    length = _BLOCK.size - 4 + len(core) + len(raw) + len(packed)
+    header = _BLOCK.pack(
+        -length if last else length,
+        count,
+        last_id,
+        max_weight,
+        min_length_code,
+        max_length_code,
+        flags,
+        len(core),
+        len(raw),
+    )
+    return b"".join((header, core, raw, packed))
+
+
+def _chars_section(offsets: bytes) -> tuple[bytes, int]:
+    """A block's character offsets (starts, then ends) as stored, and the flag saying how:
+    as they are up to `RAW_CHARS_MAX` bytes, compressed beyond."""
+    if len(offsets) <= RAW_CHARS_MAX:
+        return offsets, RAW_CHARS
+    return zlib.compress(offsets, _LEVEL), 0
 
 
 #: A single occurrence with offsets: a count of 1 and a 16-bit position (native order, as
@@ -417,11 +452,8 @@ def _encode_occurrences(counts: array, flat: array, stride: int) -> tuple[bytes,
         flags |= SHORT
     packed = b""
     if stride == 3:
-        packed = flat[1::3].tobytes() + flat[2::3].tobytes()
-        if len(packed) <= RAW_CHARS_MAX:
-            flags |= RAW_CHARS
-        else:
-            packed = zlib.compress(packed, _LEVEL)
+        packed, how = _chars_section(flat[1::3].tobytes() + flat[2::3].tobytes())
+        flags |= how
     return counts.tobytes() + posns.tobytes(), packed, flags
 
 

@@ -177,10 +177,8 @@ class FusedAnalyzer:
         number = np.fromiter(
             map(numbers.get, raws, repeat(_UNSEEN)), dtype=np.int64, count=len(raws)
         )
-        unseen = np.flatnonzero(number == _UNSEEN)
-        if unseen.size:
-            for at in unseen.tolist():
-                number[at] = self._number(raws[at])
+        for at in np.flatnonzero(number == _UNSEEN).tolist():
+            number[at] = self._number(raws[at])
         kept = np.flatnonzero(number >= 0)
         distinct, word = np.unique(number[kept], return_inverse=True)
         words = list(map(self._by_number.__getitem__, distinct.tolist()))
@@ -233,11 +231,12 @@ class FusedAnalyzer:
             one = self._whole_array_cut(text) if self._whole_array_cut is not None else None
             if one is None:
                 matches = [(m.group(), m.start(), m.end()) for m in self._finditer(text)]
-                one = ([m[0] for m in matches], [m[1] for m in matches], [m[2] for m in matches])
-            raws += one[0]
-            starts_list += one[1]
-            ends_list += one[2]
-            counts.append(len(one[0]))
+                one = tuple(map(list, zip(*matches, strict=True))) or ([], [], [])
+            words, starts, ends = one
+            raws += words
+            starts_list += starts
+            ends_list += ends
+            counts.append(len(words))
         sizes = np.array(counts, dtype=np.int64)
         text_of = np.repeat(np.arange(len(texts)), sizes)
         first_word = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(texts) else sizes

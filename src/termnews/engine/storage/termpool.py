@@ -78,7 +78,7 @@ class _Bulk:
     occurrences added a batch of documents at a time (`TermPool.add_rows`), kept as columns
     until the words are read (`fold_rows`)."""
 
-    __slots__ = ("boost", "held_rows", "last", "row_terms", "rows", "stride", "words")
+    __slots__ = ("boost", "last", "row_terms", "rows", "stride", "words")
 
     def __init__(self, stride: int, boost: float) -> None:
         self.stride = stride
@@ -89,7 +89,6 @@ class _Bulk:
         self.row_terms: dict[str, int] = {}
         #: per batch: (term number, docnum, then the `stride` ints of each occurrence)
         self.rows: list[tuple[np.ndarray, ...]] = []
-        self.held_rows = 0
 
     def fold_rows(self) -> bool:
         """Move the batches' occurrences into `words`; False if a word then has postings
@@ -98,7 +97,7 @@ class _Bulk:
             return True
         columns = [np.concatenate(column) for column in zip(*self.rows, strict=True)]
         terms = list(self.row_terms)
-        self.rows, self.row_terms, self.held_rows = [], {}, 0
+        self.rows, self.row_terms = [], {}
         term, docnum, *occurrence = columns
         # Rows arrived in docnum order and each document's in position order: a stable
         # sort by term alone leaves every term's rows in (docnum, position) order.
@@ -253,8 +252,8 @@ class TermPool:
             raise ValueError(f"{fieldname!r}: rows give 1 or 3 ints an occurrence, not {stride}")
         bulk.rows.append(columns)
         size = len(rows.word)
-        bulk.held_rows += size
-        if bulk.held_rows >= FOLD_ROWS and not bulk.fold_rows():
+        held = sum(len(batch[0]) for batch in bulk.rows)
+        if held >= FOLD_ROWS and not bulk.fold_rows():
             self.ordered = False
         self.currentsize += (len(known) - before) * TERM_COST + (8 + 4 * stride) * size
         lengths: list[int] = np.bincount(rows.text, minlength=rows.texts).tolist()
