@@ -51,18 +51,27 @@ class TermList:
 
     Either `values` holds each posting's value (b"" for none), or `occurrences` holds the
     packed form of every value at once: (occurrence count per posting, every occurrence's
-    ints flat), `stride` ints an occurrence. Weights are floats, one per posting.
+    ints flat), `stride` ints an occurrence. Weights are floats, one per posting: given, or
+    with `occurrences` each posting's count × `boost`, worked out only when asked for (a
+    writer that takes the counts whole never asks).
     """
 
     fieldname: str
     btext: bytes
     ids: array
-    weights: list[float]
+    given_weights: list[float] | None
     values: list[bytes] | None
     occurrences: tuple[array, array] | None
     stride: int
     boost: float = 1.0
     """The factor of each posting's weight over its count, when `occurrences` is given."""
+
+    @property
+    def weights(self) -> list[float]:
+        if self.given_weights is not None:
+            return self.given_weights
+        counts, _ = self.occurrences  # type: ignore[misc]
+        return [count * self.boost for count in counts]
 
     def value_list(self) -> list[bytes]:
         """Each posting's value as bytes, unpacked from `occurrences` if need be."""
@@ -376,8 +385,7 @@ class TermPool:
                 ids = ids + more[1]
                 counts = counts + more[2]
                 flat = flat + more[3]
-            weights = [count * boost for count in counts]
-            return TermList(fieldname, btext, ids, weights, None, (counts, flat), stride, boost)
+            return TermList(fieldname, btext, ids, None, None, (counts, flat), stride, boost)
         # Whoosh's pool sorts whole posting tuples; a term's postings then follow
         # (docnum, weight, value), values of None sorting as Whoosh's would not: they
         # never meet another posting of the same docnum and weight in practice.
